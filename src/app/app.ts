@@ -1,0 +1,228 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { GraphQLError } from 'graphql';
+import { graphqlUploadExpress } from 'graphql-upload-minimal';
+import { useServer } from 'graphql-ws/use/ws';
+import mongoose, { type Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import type { AppConfig } from '../config/env.config.js';
+import { EventPublisher } from '../events/event.publisher.js';
+import type { EventBus } from '../events/event-bus.js';
+import { eventBusPubSub } from '../events/type-graphql.pubsub.js';
+import { maskError } from '../graphql/error.mask.js';
+import { buildAppSchema } from '../graphql/schema.build.js';
+import { SharedSubscriptions } from '../graphql/shared-subscriptions.js';
+import { CrashService } from '../ingest/crash.service.js';
+import { ImageStorage } from '../ingest/image.storage.js';
+import { createIngestRouter } from '../ingest/ingest.router.js';
+import { SnapshotService } from '../ingest/snapshot.service.js';
+import { TrackingWriter } from '../ingest/tracking.writer.js';
+import { createModels, type Models } from '../models/models.js';
+import type { GraphQLContext, GraphQLServices } from '../resolvers/graphql.context.js';
+import { Loaders } from '../resolvers/graphql.loaders.js';
+
+export interface AppOptions {
+  readonly config: AppConfig;
+  readonly mongoUri: string;
+  readonly bus: EventBus;
+  readonly logger: Logger;
+}
+
+export interface RunningApp {
+  readonly url: string;
+  readonly port: number;
+  readonly httpServer: http.Server;
+  readonly connection: Connection;
+  readonly models: Models;
+  readonly publisher: EventPublisher;
+  readonly trackingWriter: TrackingWriter;
+  readonly subscriptions: SharedSubscriptions;
+  /** Stops accepting, finishes in-flight work, closes sockets and the database connection. The bus is the caller's. */
+  close(): Promise<void>;
+}
+
+const GRAPHQL_PATH = '/graphql';
+const GRAPHQL_JSON_LIMIT = '1mb';
+
+export async function connectMongo(uri: string, config: AppConfig): Promise<Connection> {
+  const connection = mongoose.createConnection(uri, {
+    // Fail fast while MongoDB is away, so ingest answers 503 instead of holding requests.
+    bufferCommands: false,
+    serverSelectionTimeoutMS: config.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
+    monitorCommands: true,
+    autoIndex: false,
+  });
+  await connection.asPromise();
+  return connection;
+}
+
+/** Multipart GraphQL requests are refused before their files are read unless they carry a CSRF preflight header. */
+function requirePreflightForMultipart(request: Request, response: Response, next: NextFunction) {
+  if (!request.is('multipart/form-data')) return next();
+  if (request.headers['apollo-require-preflight'] || request.headers['x-apollo-operation-name']) return next();
+  response.status(400).json({
+    errors: [
+      {
+        message:
+          'This multipart request was blocked as a possible CSRF. Send the header "Apollo-Require-Preflight: true" with uploads.',
+        extensions: { code: 'BAD_REQUEST' },
+      },
+    ],
+  });
+}
+
+export async function startApp(options: AppOptions): Promise<RunningApp> {
+  const { config, bus, logger } = options;
+  const connection = await connectMongo(options.mongoUri, config);
+  const models = createModels(connection);
+  try {
+    await Promise.all(
+      [models.tracking, models.crash, models.imageRecord, models.imageHistory, models.speedingEpisode].map((model) =>
+        model.createIndexes(),
+      ),
+    );
+  } catch (error) {
+    logger.warn({ err: (error as Error).message }, 'could not create indexes; queries will be slower');
+  }
+
+  const publisher = new EventPublisher(bus, config.PUBLISH_OUTBOX_LIMIT, logger);
+  const trackingWriter = new TrackingWriter(models, publisher, config.INGEST_BATCH_MAX, logger);
+  const crashService = new CrashService(models, publisher, {
+    duplicateWindowSeconds: config.CRASH_DUPLICATE_WINDOW_SECONDS,
+    googleMapKey: config.GOOGLE_MAP_KEY,
+  });
+  const snapshotService = new SnapshotService(
+    models,
+    new ImageStorage(config.UPLOAD_DIR),
+    publisher,
+    config.UPLOAD_MAX_FILES,
+  );
+  const services: GraphQLServices = {
+    models,
+    bus,
+    snapshotService,
+    pageSize: { default: config.HISTORY_DEFAULT_PAGE_SIZE, max: config.HISTORY_MAX_PAGE_SIZE },
+    subscriptionQueueLimit: config.SUBSCRIPTION_QUEUE_LIMIT,
+  };
+  const createContext = (): GraphQLContext => ({ services, loaders: new Loaders(models), subscriptionScope: '' });
+
+  const schema = await buildAppSchema(eventBusPubSub(bus, config.SUBSCRIPTION_QUEUE_LIMIT));
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const httpServer = http.createServer(app);
+
+  const subscriptions = new SharedSubscriptions(config.SUBSCRIPTION_QUEUE_LIMIT);
+  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: 64 * 1024 });
+  const wsCleanup = useServer<Record<string, unknown>, Record<string, unknown>>(
+    {
+      schema,
+      context: () => createContext(),
+      subscribe: subscriptions.subscribe,
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors
+          ? { ...result, errors: result.errors.map((error) => maskError(error.toJSON(), error, logger)) }
+          : undefined,
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    introspection: true,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) => maskError(formatted, error, logger),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.use(
+    createIngestRouter({
+      trackingWriter,
+      crashService,
+      snapshotService,
+      limits: {
+        maxBodyBytes: config.INGEST_MAX_BODY_BYTES,
+        maxFileBytes: config.UPLOAD_MAX_FILE_BYTES,
+        maxFiles: config.UPLOAD_MAX_FILES,
+      },
+      logger,
+    }),
+  );
+  app.use('/uploads', express.static(config.UPLOAD_DIR, { dotfiles: 'deny', index: false, fallthrough: true }));
+  app.use(
+    GRAPHQL_PATH,
+    requirePreflightForMultipart,
+    graphqlUploadExpress({
+      maxFileSize: config.UPLOAD_MAX_FILE_BYTES,
+      maxFiles: config.UPLOAD_MAX_FILES,
+      maxFieldSize: 64 * 1024,
+    }),
+    express.json({ limit: GRAPHQL_JSON_LIMIT }),
+    expressMiddleware(apollo, { context: async () => createContext() }),
+  );
+  app.use((error: unknown, _request: Request, response: Response, next: NextFunction) => {
+    if (response.headersSent) return next(error);
+    const status =
+      (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
+      response
+        .status(status)
+        .json({ errors: [{ message: (error as Error).message, extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+    logger.error({ err: error }, 'request failed');
+    response.status(500).json({ errors: [new GraphQLError('Internal server error').toJSON()] });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.PORT, config.HOST, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    httpServer,
+    connection,
+    models,
+    publisher,
+    trackingWriter,
+    subscriptions,
+    close() {
+      closing ??= (async () => {
+        await apollo.stop();
+        await trackingWriter.drained();
+        await publisher.flush(2000);
+        publisher.stop();
+        await subscriptions.close();
+        await connection.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(5000),
+  MONGODB_URI: optionalString.pipe(
+    z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+      .optional(),
+  ),
+  MONGODB_SERVER_SELECTION_TIMEOUT_MS: positiveInt(2000),
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+      .optional(),
+  ),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  FERRETDB_BIN: optionalString,
+  UPLOAD_DIR: z.string().trim().min(1).default('./uploads'),
+  UPLOAD_MAX_FILE_BYTES: positiveInt(10 * 1024 * 1024),
+  UPLOAD_MAX_FILES: positiveInt(10),
+  INGEST_MAX_BODY_BYTES: positiveInt(16 * 1024),
+  CRASH_DUPLICATE_WINDOW_SECONDS: z.coerce.number().int().min(0).default(60),
+  GOOGLE_MAP_KEY: optionalString,
+  HISTORY_MAX_PAGE_SIZE: positiveInt(500),
+  HISTORY_DEFAULT_PAGE_SIZE: positiveInt(100),
+  EVENT_CHANNEL_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]*$/, 'may contain only letters, digits, ":", "_" and "-"')
+    .default('aoc:'),
+  SUBSCRIPTION_QUEUE_LIMIT: positiveInt(500),
+  PUBLISH_OUTBOX_LIMIT: positiveInt(100_000),
+  INGEST_BATCH_MAX: positiveInt(1000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type AppConfig = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads and validates the environment; the error names every bad variable and what it expects. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(
+      `Invalid configuration; fix these environment variables (see README "Configuration"):\n${problems.join('\n')}`,
+    );
+  }
+  if (result.data.HISTORY_DEFAULT_PAGE_SIZE > result.data.HISTORY_MAX_PAGE_SIZE) {
+    throw new ConfigError('Invalid configuration: HISTORY_DEFAULT_PAGE_SIZE must not exceed HISTORY_MAX_PAGE_SIZE');
+  }
+  return result.data;
+}

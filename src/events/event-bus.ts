@@ -1,0 +1,20 @@
+import type { Topic, TopicPayloads } from './topics.js';
+
+export type Unsubscribe = () => void;
+
+/** Carries stored-data notifications between server instances (Redis) or within one process. */
+export interface EventBus {
+  readonly kind: 'redis' | 'in-process';
+  /** Rejects when the transport cannot take the event now; callers retry (see EventPublisher). */
+  publish<T extends Topic>(topic: T, ambulanceId: string, payload: TopicPayloads[T]): Promise<void>;
+  /** `ambulanceId` null listens to the whole fleet. */
+  subscribe<T extends Topic>(
+    topic: T,
+    ambulanceId: string | null,
+    listener: (payload: TopicPayloads[T]) => void,
+  ): Promise<Unsubscribe>;
+  /** Fires when the transport becomes usable again after an outage. */
+  onReady(listener: () => void): void;
+  isReady(): boolean;
+  close(): Promise<void>;
+}

@@ -1,0 +1,119 @@
+import { GraphQLError } from 'graphql';
+import type { EventBus, Unsubscribe } from './event-bus.js';
+import type { Topic, TopicPayloads } from './topics.js';
+
+export const SUBSCRIPTION_OVERFLOW = 'SUBSCRIPTION_OVERFLOW';
+
+export const overflowError = () =>
+  new GraphQLError(
+    'Events arrived faster than this subscription consumed them, so it was ended. ' +
+      'Query the history since your last event and subscribe again.',
+    { extensions: { code: SUBSCRIPTION_OVERFLOW } },
+  );
+
+/**
+ * A bounded queue turned into an async iterator. Items that arrive while the consumer is busy wait,
+ * up to `limit`; past that the stream ends with an overflow error instead of growing without bound.
+ */
+export class BoundedQueue<T> implements AsyncIterableIterator<T> {
+  private readonly items: T[] = [];
+  private readonly waiting: Array<{ resolve: (result: IteratorResult<T>) => void; reject: (error: Error) => void }> =
+    [];
+  private failure: Error | null = null;
+  private finished = false;
+  private onFinish: (() => void) | null = null;
+
+  /** `finalItem`, when given, is delivered as the last item on overflow instead of throwing. */
+  constructor(
+    private readonly limit: number,
+    private readonly finalItem?: (error: Error) => T,
+  ) {}
+
+  /** Called once when the consumer stops (return, overflow, or end). */
+  whenFinished(callback: () => void): void {
+    this.onFinish = callback;
+  }
+
+  push(item: T): void {
+    if (this.finished || this.failure) return;
+    const waiter = this.waiting.shift();
+    if (waiter) {
+      waiter.resolve({ value: item, done: false });
+      return;
+    }
+    if (this.items.length >= this.limit) {
+      if (this.finalItem) {
+        this.items.length = 0;
+        this.items.push(this.finalItem(overflowError()));
+        this.end();
+      } else {
+        this.fail(overflowError());
+      }
+      return;
+    }
+    this.items.push(item);
+  }
+
+  fail(error: Error): void {
+    if (this.finished) return;
+    this.items.length = 0;
+    this.failure = error;
+    this.release();
+  }
+
+  end(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.release();
+    for (const waiter of this.waiting.splice(0)) waiter.resolve({ value: undefined, done: true });
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  async next(): Promise<IteratorResult<T>> {
+    const item = this.items.shift();
+    if (item !== undefined) return { value: item, done: false };
+    if (this.failure) {
+      const error = this.failure;
+      this.finished = true;
+      throw error;
+    }
+    if (this.finished) return { value: undefined, done: true };
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  async return(): Promise<IteratorResult<T>> {
+    this.end();
+    return { value: undefined, done: true };
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return this;
+  }
+
+  private release(): void {
+    const callback = this.onFinish;
+    this.onFinish = null;
+    callback?.();
+    const error = this.failure;
+    if (error && this.waiting.length > 0) {
+      this.finished = true;
+      for (const waiter of this.waiting.splice(0)) waiter.reject(error);
+    }
+  }
+}
+
+/** Subscribes to a topic (one ambulance, or the fleet with null) as a bounded async iterator. */
+export async function subscribeToTopic<T extends Topic>(
+  bus: EventBus,
+  topic: T,
+  ambulanceId: string | null,
+  limit: number,
+): Promise<AsyncIterableIterator<TopicPayloads[T]>> {
+  const queue = new BoundedQueue<TopicPayloads[T]>(limit);
+  const unsubscribe: Unsubscribe = await bus.subscribe(topic, ambulanceId, (payload) => queue.push(payload));
+  queue.whenFinished(unsubscribe);
+  return queue;
+}

@@ -1,0 +1,29 @@
+import type { CrashEvent, SnapshotEvent, TrackingEvent } from './event.payloads.js';
+
+/** Every event channel, with the payload it carries. Publishers and subscribers name topics only through this map. */
+export interface TopicPayloads {
+  TRACKING_UPDATED: TrackingEvent;
+  CRASH_REPORTED: CrashEvent;
+  SNAPSHOT_UPLOADED: SnapshotEvent;
+}
+
+export type Topic = keyof TopicPayloads;
+
+export const Topics = {
+  TrackingUpdated: 'TRACKING_UPDATED',
+  CrashReported: 'CRASH_REPORTED',
+  SnapshotUploaded: 'SNAPSHOT_UPLOADED',
+} as const satisfies Record<string, Topic>;
+
+/**
+ * Each event is published once, on its ambulance's channel. A per-ambulance subscription listens to
+ * that channel; a fleet-wide one to the topic's pattern. Ambulance ids are restricted to
+ * [A-Za-z0-9_-], so they never contain pattern characters.
+ */
+export function ambulanceChannel(prefix: string, topic: Topic, ambulanceId: string): string {
+  return `${prefix}${topic}.${ambulanceId}`;
+}
+
+export function fleetPattern(prefix: string, topic: Topic): string {
+  return `${prefix}${topic}.*`;
+}

@@ -1,0 +1,109 @@
+import { type ExecutionArgs, type ExecutionResult, GraphQLError, subscribe as graphqlSubscribe, print } from 'graphql';
+import { BoundedQueue } from '../events/event.stream.js';
+
+export interface SharedSubscriptionKeySource {
+  /** Anything that can change what a subscriber may see (its authorisation scope); empty when all see the same. */
+  readonly subscriptionScope?: string;
+}
+
+interface SharedOperation {
+  readonly consumers: Set<BoundedQueue<ExecutionResult>>;
+  source: AsyncIterator<ExecutionResult> | null;
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<ExecutionResult> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+function errorResult(error: unknown): ExecutionResult {
+  const graphqlError =
+    error instanceof GraphQLError
+      ? error
+      : new GraphQLError('The subscription ended unexpectedly. Subscribe again.', {
+          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        });
+  return { errors: [graphqlError] };
+}
+
+/**
+ * Runs each distinct subscription (same document, variables and scope) once per server instance and
+ * fans its results out to every subscriber of it. Without this, graphql-ws executes the selection set
+ * for every subscriber on every event. Each subscriber has its own bounded queue: a slow socket ends
+ * its own subscription with SUBSCRIPTION_OVERFLOW and never holds the others back.
+ */
+export class SharedSubscriptions {
+  private readonly operations = new Map<string, SharedOperation>();
+
+  constructor(private readonly queueLimit: number) {}
+
+  get activeOperations(): number {
+    return this.operations.size;
+  }
+
+  get activeSubscribers(): number {
+    let count = 0;
+    for (const operation of this.operations.values()) count += operation.consumers.size;
+    return count;
+  }
+
+  readonly subscribe = async (
+    args: ExecutionArgs,
+  ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
+    const scope = (args.contextValue as SharedSubscriptionKeySource | undefined)?.subscriptionScope ?? '';
+    const key = JSON.stringify([print(args.document), args.operationName ?? null, args.variableValues ?? {}, scope]);
+    let operation = this.operations.get(key);
+    if (!operation) {
+      const result = await graphqlSubscribe(args);
+      if (!isAsyncIterable(result)) return result;
+      // Another subscriber may have started the same operation while this one was subscribing.
+      const raced = this.operations.get(key);
+      if (raced) {
+        await result[Symbol.asyncIterator]().return?.();
+        operation = raced;
+      } else {
+        operation = { consumers: new Set(), source: result[Symbol.asyncIterator]() };
+        this.operations.set(key, operation);
+        void this.pump(key, operation);
+      }
+    }
+    const consumer = new BoundedQueue<ExecutionResult>(this.queueLimit, errorResult);
+    const shared = operation;
+    shared.consumers.add(consumer);
+    consumer.whenFinished(() => this.removeConsumer(key, shared, consumer));
+    return consumer;
+  };
+
+  async close(): Promise<void> {
+    for (const [key, operation] of this.operations) {
+      for (const consumer of operation.consumers) consumer.end();
+      this.operations.delete(key);
+      await operation.source?.return?.();
+    }
+  }
+
+  private removeConsumer(key: string, operation: SharedOperation, consumer: BoundedQueue<ExecutionResult>): void {
+    operation.consumers.delete(consumer);
+    if (operation.consumers.size === 0 && this.operations.get(key) === operation) {
+      this.operations.delete(key);
+      const source = operation.source;
+      operation.source = null;
+      void source?.return?.();
+    }
+  }
+
+  private async pump(key: string, operation: SharedOperation): Promise<void> {
+    try {
+      for (;;) {
+        const source = operation.source;
+        if (!source) return;
+        const step = await source.next();
+        if (step.done) break;
+        for (const consumer of operation.consumers) consumer.push(step.value);
+      }
+    } catch (error) {
+      for (const consumer of operation.consumers) consumer.push(errorResult(error));
+    }
+    if (this.operations.get(key) === operation) this.operations.delete(key);
+    for (const consumer of [...operation.consumers]) consumer.end();
+  }
+}

@@ -1,0 +1,90 @@
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import multer from 'multer';
+import { IngestError } from './ingest.errors.js';
+
+export interface BodyLimits {
+  readonly maxBodyBytes: number;
+  readonly maxFileBytes: number;
+  readonly maxFiles: number;
+}
+
+const MAX_FIELDS = 20;
+const MAX_FIELD_BYTES = 1024;
+
+const MULTER_ERRORS: Record<string, { status: number; message: (limits: BodyLimits) => string }> = {
+  LIMIT_FILE_SIZE: { status: 413, message: (l) => `each file may be at most ${l.maxFileBytes} bytes` },
+  LIMIT_FILE_COUNT: { status: 413, message: (l) => `at most ${l.maxFiles} files per request` },
+  LIMIT_FIELD_COUNT: { status: 413, message: () => `at most ${MAX_FIELDS} form fields per request` },
+  LIMIT_FIELD_VALUE: { status: 413, message: () => `each form field may be at most ${MAX_FIELD_BYTES} bytes` },
+  LIMIT_FIELD_KEY: { status: 400, message: () => 'a form field name is too long' },
+  LIMIT_PART_COUNT: { status: 413, message: () => 'too many parts in the multipart body' },
+  LIMIT_UNEXPECTED_FILE: { status: 400, message: () => 'this endpoint takes no files' },
+};
+
+function translateParserError(error: unknown, limits: BodyLimits): IngestError {
+  if (error instanceof IngestError) return error;
+  if (error instanceof multer.MulterError) {
+    const known = MULTER_ERRORS[error.code];
+    return new IngestError(known?.status ?? 400, error.code, known?.message(limits) ?? error.message, error.field);
+  }
+  const type = (error as { type?: string }).type;
+  if (type === 'entity.too.large') {
+    return new IngestError(413, 'BODY_TOO_LARGE', `request body may be at most ${limits.maxBodyBytes} bytes`);
+  }
+  if (type === 'entity.parse.failed') return new IngestError(400, 'MALFORMED_BODY', 'request body is not valid JSON');
+  if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
+    return new IngestError(415, 'UNSUPPORTED_ENCODING', 'send the body as UTF-8 without content encoding');
+  }
+  if (error instanceof Error && /multipart|boundary|busboy|Unexpected end of form/i.test(error.message)) {
+    return new IngestError(400, 'MALFORMED_BODY', `multipart body could not be read: ${error.message}`);
+  }
+  return new IngestError(400, 'MALFORMED_BODY', 'request body could not be read');
+}
+
+/**
+ * Parses the bodies devices send today: JSON, URL-encoded forms and multipart forms, with the files
+ * of a multipart body (under any field name) kept in memory up to the configured limits.
+ */
+export function legacyBodyParser(limits: BodyLimits, acceptFiles: boolean): RequestHandler {
+  const json = express.json({ limit: limits.maxBodyBytes, strict: true, type: () => true });
+  const form = express.urlencoded({ limit: limits.maxBodyBytes, extended: false, parameterLimit: MAX_FIELDS });
+  const multipart = multer({
+    storage: multer.memoryStorage(),
+    limits: {
+      fileSize: limits.maxFileBytes,
+      files: acceptFiles ? limits.maxFiles : 0,
+      fields: MAX_FIELDS,
+      fieldSize: MAX_FIELD_BYTES,
+      fieldNameSize: 100,
+      parts: MAX_FIELDS + (acceptFiles ? limits.maxFiles : 0),
+    },
+  }).any();
+
+  return (request: Request, response: Response, next: NextFunction) => {
+    const done = (error?: unknown) => {
+      if (error) return next(translateParserError(error, limits));
+      const body: unknown = request.body;
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        return next(new IngestError(400, 'MALFORMED_BODY', 'request body must be an object of fields'));
+      }
+      next();
+    };
+    const declaredLength = request.headers['content-length'];
+    if (
+      declaredLength === '0' ||
+      (declaredLength === undefined && request.headers['transfer-encoding'] === undefined)
+    ) {
+      return next(new IngestError(400, 'EMPTY_BODY', 'request body is empty; send the fields as JSON or a form'));
+    }
+    if (request.is('application/json')) return json(request, response, done);
+    if (request.is('application/x-www-form-urlencoded')) return form(request, response, done);
+    if (request.is('multipart/form-data')) return multipart(request, response, done);
+    next(
+      new IngestError(
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        'send application/json, application/x-www-form-urlencoded or multipart/form-data',
+      ),
+    );
+  };
+}

@@ -1,0 +1,19 @@
+/** A refusal a device integrator can act on: HTTP status, stable code and, when it applies, the field. */
+export class IngestError extends Error {
+  override readonly name = 'IngestError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+
+  toBody(): Record<string, unknown> {
+    return { success: false, error: this.message, code: this.code, ...(this.field ? { field: this.field } : {}) };
+  }
+}
+
+export const invalidField = (field: string, message: string) =>
+  new IngestError(400, 'INVALID_FIELD', `${field} ${message}`, field);

@@ -1,0 +1,78 @@
+import { Types } from 'mongoose';
+import { sniffImage } from '../domain/image.sniff.js';
+import { snapshotEventOf } from '../events/event.mappers.js';
+import type { SnapshotEvent } from '../events/event.payloads.js';
+import type { EventPublisher } from '../events/event.publisher.js';
+import { Topics } from '../events/topics.js';
+import type { ImageRecordDoc } from '../models/image.model.js';
+import type { Models } from '../models/models.js';
+import type { ImageStorage } from './image.storage.js';
+import { IngestError } from './ingest.errors.js';
+
+export interface UploadedImage {
+  readonly field: string;
+  readonly data: Uint8Array;
+}
+
+/** Stores camera images (files first, then the legacy records) for REST and GraphQL uploads alike. */
+export class SnapshotService {
+  constructor(
+    private readonly models: Models,
+    private readonly storage: ImageStorage,
+    private readonly publisher: EventPublisher,
+    private readonly maxFiles: number,
+  ) {}
+
+  async store(ambulanceId: string, files: readonly UploadedImage[]): Promise<SnapshotEvent> {
+    if (files.length === 0) {
+      throw new IngestError(400, 'NO_FILES', 'attach at least one image file (JPEG, PNG, GIF or WebP)', 'files');
+    }
+    if (files.length > this.maxFiles) {
+      throw new IngestError(413, 'TOO_MANY_FILES', `at most ${this.maxFiles} files per upload`, 'files');
+    }
+    const typed = files.map((file) => {
+      const kind = sniffImage(file.data);
+      if (!kind) {
+        throw new IngestError(
+          415,
+          'NOT_AN_IMAGE',
+          `file in field "${file.field}" is not a JPEG, PNG, GIF or WebP image`,
+          file.field,
+        );
+      }
+      return { ...file, kind };
+    });
+    const createdAt = new Date();
+    const stored: string[] = [];
+    try {
+      for (const file of typed) stored.push(await this.storage.save(ambulanceId, file.data, file.kind, createdAt));
+      const images = Object.fromEntries(stored.map((storedPath, index) => [`image${index}`, storedPath]));
+      const historyId = new Types.ObjectId();
+      await this.models.collections.imageHistories.insertOne({
+        _id: historyId,
+        ambulance_id: ambulanceId,
+        images,
+        createdAt,
+      });
+      const record: ImageRecordDoc = {
+        _id: new Types.ObjectId(),
+        ambulance_id: ambulanceId,
+        images,
+        createdAt,
+        ambulance_image_histories_id: historyId,
+      };
+      await this.models.collections.imageRecords.insertOne(record);
+      await this.models.collections.ambulances.updateOne(
+        { _id: ambulanceId },
+        { $set: { last_snapshot_at: createdAt }, $setOnInsert: { createdAt } },
+        { upsert: true },
+      );
+      const event = snapshotEventOf(record);
+      this.publisher.publish(Topics.SnapshotUploaded, ambulanceId, event);
+      return event;
+    } catch (error) {
+      await Promise.all(stored.map((storedPath) => this.storage.remove(storedPath)));
+      throw error;
+    }
+  }
+}

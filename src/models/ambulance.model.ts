@@ -1,0 +1,55 @@
+import { type Connection, type Model, Schema, type Types } from 'mongoose';
+import { type LatLon, latLonSchema } from './geo.model.js';
+
+/** The newest point of an ambulance, copied onto its fleet document so the fleet view costs one read. */
+export interface LastPositionDoc {
+  tracking_id: Types.ObjectId;
+  location: LatLon;
+  speed: number;
+  heading: number;
+  state: string;
+  count_datetime: Date;
+  speeding_episode_id?: Types.ObjectId | null;
+}
+
+/**
+ * The `ambulances` collection. New ambulances are keyed by the id devices send ("332");
+ * legacy fleet documents keep their ObjectId `_id` and other fields.
+ */
+export interface AmbulanceDoc {
+  _id: string | Types.ObjectId;
+  last_position?: LastPositionDoc;
+  current_speeding_episode_id?: Types.ObjectId | null;
+  last_crash_at?: Date;
+  createdAt?: Date;
+  updatedAt?: Date;
+}
+
+const lastPositionSchema = new Schema<LastPositionDoc>(
+  {
+    tracking_id: Schema.Types.ObjectId,
+    location: latLonSchema,
+    speed: Number,
+    heading: Number,
+    state: String,
+    count_datetime: Date,
+    speeding_episode_id: Schema.Types.ObjectId,
+  },
+  { _id: false },
+);
+
+const ambulanceSchema = new Schema<AmbulanceDoc>(
+  {
+    _id: { type: Schema.Types.Mixed },
+    last_position: lastPositionSchema,
+    current_speeding_episode_id: Schema.Types.ObjectId,
+    last_crash_at: Date,
+    createdAt: Date,
+    updatedAt: Date,
+  },
+  { collection: 'ambulances', versionKey: false, strict: false },
+);
+
+export type AmbulanceModel = Model<AmbulanceDoc>;
+export const ambulanceModel = (connection: Connection): AmbulanceModel =>
+  connection.model<AmbulanceDoc>('Ambulance', ambulanceSchema);

@@ -1,0 +1,32 @@
+import { type Connection, type Model, Schema, type Types } from 'mongoose';
+import { type LatLon, latLonSchema } from './geo.model.js';
+
+/** A crash notification in the legacy `ambulance_crashes` collection; legacy `heading` is a string. */
+export interface CrashDoc {
+  _id: Types.ObjectId;
+  ambulance_id: string | Types.ObjectId;
+  location: LatLon;
+  speed?: number;
+  heading?: number | string;
+  count_datetime: Date;
+  state?: string;
+  location_detail?: { address?: string | null; image?: string | null };
+}
+
+const crashSchema = new Schema<CrashDoc>(
+  {
+    ambulance_id: { type: Schema.Types.Mixed, required: true },
+    location: { type: latLonSchema, required: true },
+    speed: Number,
+    heading: Schema.Types.Mixed,
+    count_datetime: { type: Date, required: true },
+    state: String,
+    location_detail: { address: String, image: String },
+  },
+  { collection: 'ambulance_crashes', versionKey: false, strict: false },
+);
+crashSchema.index({ ambulance_id: 1, count_datetime: 1, _id: 1 });
+crashSchema.index({ count_datetime: 1, _id: 1 });
+
+export type CrashModel = Model<CrashDoc>;
+export const crashModel = (connection: Connection): CrashModel => connection.model<CrashDoc>('Crash', crashSchema);

@@ -1,0 +1,68 @@
+import mongoose, { type Connection, type Model } from 'mongoose';
+import { type AmbulanceDoc, type AmbulanceModel, ambulanceModel } from './ambulance.model.js';
+import { type CrashDoc, type CrashModel, crashModel } from './crash.model.js';
+import {
+  type ImageHistoryDoc,
+  type ImageHistoryModel,
+  type ImageRecordDoc,
+  type ImageRecordModel,
+  imageHistoryModel,
+  imageRecordModel,
+} from './image.model.js';
+import { type SpeedingEpisodeDoc, type SpeedingEpisodeModel, speedingEpisodeModel } from './speeding-episode.model.js';
+import { type TrackingDoc, type TrackingModel, trackingModel } from './tracking.model.js';
+
+/** The driver collection behind a model, typed by its documents (ambulance `_id`s are strings, not ObjectIds). */
+export type RawCollection<Doc extends mongoose.mongo.Document> = mongoose.mongo.Collection<Doc>;
+
+const raw = <Doc extends mongoose.mongo.Document>(model: Model<Doc>) =>
+  model.collection as unknown as RawCollection<Doc>;
+
+/**
+ * Hot paths (ingest, history pages) use the driver collections directly: plain objects in and out,
+ * with no mongoose document casting or hydration. The models own schemas and indexes.
+ */
+export interface Collections {
+  readonly trackings: RawCollection<TrackingDoc>;
+  readonly crashes: RawCollection<CrashDoc>;
+  readonly imageRecords: RawCollection<ImageRecordDoc>;
+  readonly imageHistories: RawCollection<ImageHistoryDoc>;
+  readonly ambulances: RawCollection<AmbulanceDoc>;
+  readonly speedingEpisodes: RawCollection<SpeedingEpisodeDoc>;
+}
+
+export interface Models {
+  readonly tracking: TrackingModel;
+  readonly crash: CrashModel;
+  readonly imageRecord: ImageRecordModel;
+  readonly imageHistory: ImageHistoryModel;
+  readonly ambulance: AmbulanceModel;
+  readonly speedingEpisode: SpeedingEpisodeModel;
+  readonly collections: Collections;
+}
+
+/** Registers every model on one connection, so several app instances can live in one process. */
+export function createModels(connection: Connection): Models {
+  const tracking = trackingModel(connection);
+  const crash = crashModel(connection);
+  const imageRecord = imageRecordModel(connection);
+  const imageHistory = imageHistoryModel(connection);
+  const ambulance = ambulanceModel(connection);
+  const speedingEpisode = speedingEpisodeModel(connection);
+  return {
+    tracking,
+    crash,
+    imageRecord,
+    imageHistory,
+    ambulance,
+    speedingEpisode,
+    collections: {
+      trackings: raw(tracking),
+      crashes: raw(crash),
+      imageRecords: raw(imageRecord),
+      imageHistories: raw(imageHistory),
+      ambulances: raw(ambulance),
+      speedingEpisodes: raw(speedingEpisode),
+    },
+  };
+}

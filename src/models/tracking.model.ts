@@ -1,0 +1,46 @@
+import { type Connection, type Model, Schema, type Types } from 'mongoose';
+import { type LatLon, latLonSchema } from './geo.model.js';
+
+/** A stored position in the legacy `ambulance_trackings` collection (legacy documents have ObjectId ambulance ids). */
+export interface TrackingDoc {
+  _id: Types.ObjectId;
+  ambulance_id: string | Types.ObjectId;
+  location: LatLon;
+  source_location?: LatLon;
+  destination_location?: LatLon;
+  speed?: number;
+  avg_speed?: number;
+  heading?: number | string;
+  count_datetime: Date;
+  state?: string;
+  covered_distance?: number;
+  estimated_time?: number;
+  speed_above_80?: Types.ObjectId;
+  speed_above_120?: Types.ObjectId;
+  speeding_episode_id?: Types.ObjectId;
+}
+
+const trackingSchema = new Schema<TrackingDoc>(
+  {
+    ambulance_id: { type: Schema.Types.Mixed, required: true },
+    location: { type: latLonSchema, required: true },
+    source_location: latLonSchema,
+    destination_location: latLonSchema,
+    speed: Number,
+    avg_speed: Number,
+    heading: Schema.Types.Mixed,
+    count_datetime: { type: Date, required: true },
+    state: String,
+    covered_distance: Number,
+    estimated_time: Number,
+    speed_above_80: Schema.Types.ObjectId,
+    speed_above_120: Schema.Types.ObjectId,
+    speeding_episode_id: Schema.Types.ObjectId,
+  },
+  { collection: 'ambulance_trackings', versionKey: false, strict: false },
+);
+trackingSchema.index({ ambulance_id: 1, count_datetime: 1, _id: 1 });
+
+export type TrackingModel = Model<TrackingDoc>;
+export const trackingModel = (connection: Connection): TrackingModel =>
+  connection.model<TrackingDoc>('Tracking', trackingSchema);

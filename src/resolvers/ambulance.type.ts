@@ -1,0 +1,32 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { trackingEventOf } from '../events/event.mappers.js';
+import type { TrackingEvent } from '../events/event.payloads.js';
+import type { AmbulanceDoc } from '../models/ambulance.model.js';
+import { ambulanceIdToString } from '../models/ambulance-id.filter.js';
+
+@ObjectType({ description: 'An ambulance, identified by the id its devices send ("332").' })
+export class Ambulance {
+  @Field(() => ID)
+  id!: string;
+
+  /** The newest position copied onto the fleet document; undefined for legacy documents without one. */
+  embeddedLastPosition?: TrackingEvent;
+
+  static fromDoc(doc: AmbulanceDoc): Ambulance {
+    const ambulance = Object.assign(new Ambulance(), { id: ambulanceIdToString(doc._id) });
+    const last = doc.last_position;
+    if (last?.tracking_id && last.location && last.count_datetime) {
+      ambulance.embeddedLastPosition = trackingEventOf({
+        _id: last.tracking_id,
+        ambulance_id: doc._id,
+        location: last.location,
+        speed: last.speed,
+        heading: last.heading,
+        state: last.state,
+        count_datetime: last.count_datetime,
+        speeding_episode_id: last.speeding_episode_id ?? undefined,
+      });
+    }
+    return ambulance;
+  }
+}

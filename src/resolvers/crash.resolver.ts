@@ -1,0 +1,52 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { crashEventOf } from '../events/event.mappers.js';
+import type { CrashEvent } from '../events/event.payloads.js';
+import { subscribeToTopic } from '../events/event.stream.js';
+import { Topics } from '../events/topics.js';
+import type { CrashDoc } from '../models/crash.model.js';
+import { Ambulance } from './ambulance.type.js';
+
+import { Crash, CrashConnection } from './crash.type.js';
+import type { GraphQLContext } from './graphql.context.js';
+import { loadAmbulance } from './graphql.loaders.js';
+import { CrashesArgs } from './history.args.js';
+import { rangeFilter, readPage, validAmbulanceId } from './page.query.js';
+
+@Resolver(() => Crash)
+export class CrashResolver {
+  @Query(() => CrashConnection, { description: 'Stored crash notifications, oldest first.' })
+  async crashes(@Args(() => CrashesArgs) args: CrashesArgs, @Ctx() context: GraphQLContext) {
+    const { models, pageSize } = context.services;
+    return readPage<CrashDoc, Crash>({
+      collection: models.collections.crashes,
+      timeField: 'count_datetime',
+      filter: rangeFilter('count_datetime', args),
+      args,
+      pageSize,
+      timeOf: (doc) => doc.count_datetime,
+      toNode: (doc) => Crash.fromEvent(crashEventOf(doc)),
+    });
+  }
+
+  @Subscription(() => Crash, {
+    description: 'Every stored crash notification of one ambulance, or of the whole fleet without ambulanceId.',
+    subscribe: ({ args, context }) => {
+      const { services } = context as GraphQLContext;
+      const ambulanceId = args.ambulanceId ? validAmbulanceId(args.ambulanceId as string) : null;
+      return subscribeToTopic(services.bus, Topics.CrashReported, ambulanceId, services.subscriptionQueueLimit);
+    },
+  })
+  crashReported(
+    @Root() event: CrashEvent,
+    @Ctx() context: GraphQLContext,
+    @Arg('ambulanceId', () => ID, { nullable: true }) _ambulanceId?: string,
+  ): Crash {
+    context.loaders.clearAll();
+    return Crash.fromEvent(event);
+  }
+
+  @FieldResolver(() => Ambulance)
+  async ambulance(@Root() crash: Crash, @Ctx() context: GraphQLContext): Promise<Ambulance> {
+    return loadAmbulance(context.loaders, crash.ambulanceId);
+  }
+}

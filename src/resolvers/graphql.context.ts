@@ -1,0 +1,20 @@
+import type { EventBus } from '../events/event-bus.js';
+import type { SnapshotService } from '../ingest/snapshot.service.js';
+import type { Models } from '../models/models.js';
+import type { Loaders } from './graphql.loaders.js';
+
+/** What resolvers need from the running app; one per app instance. */
+export interface GraphQLServices {
+  readonly models: Models;
+  readonly bus: EventBus;
+  readonly snapshotService: SnapshotService;
+  readonly pageSize: { readonly default: number; readonly max: number };
+  readonly subscriptionQueueLimit: number;
+}
+
+export interface GraphQLContext {
+  readonly services: GraphQLServices;
+  readonly loaders: Loaders;
+  /** Part of the shared-subscription key: everything that changes what this caller may see. */
+  readonly subscriptionScope: string;
+}

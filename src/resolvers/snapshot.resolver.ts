@@ -1,0 +1,81 @@
+import { GraphQLError } from 'graphql';
+import { type FileUpload, GraphQLUpload } from 'graphql-upload-minimal';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { snapshotEventOf } from '../events/event.mappers.js';
+import type { SnapshotEvent } from '../events/event.payloads.js';
+import { subscribeToTopic } from '../events/event.stream.js';
+import { Topics } from '../events/topics.js';
+import { ErrorCode } from '../graphql/graphql.errors.js';
+import { IngestError } from '../ingest/ingest.errors.js';
+import type { ImageRecordDoc } from '../models/image.model.js';
+import { Ambulance } from './ambulance.type.js';
+import type { GraphQLContext } from './graphql.context.js';
+import { loadAmbulance } from './graphql.loaders.js';
+import { SnapshotsArgs } from './history.args.js';
+import { rangeFilter, readPage, validAmbulanceId } from './page.query.js';
+import { Snapshot, SnapshotConnection } from './snapshot.type.js';
+import { readUpload } from './upload.read.js';
+
+@Resolver(() => Snapshot)
+export class SnapshotResolver {
+  @Query(() => SnapshotConnection, { description: 'Uploaded camera images of one ambulance, oldest first.' })
+  async snapshots(@Args(() => SnapshotsArgs) args: SnapshotsArgs, @Ctx() context: GraphQLContext) {
+    const { models, pageSize } = context.services;
+    return readPage<ImageRecordDoc, Snapshot>({
+      collection: models.collections.imageRecords,
+      timeField: 'createdAt',
+      filter: rangeFilter('createdAt', { ambulanceId: args.ambulanceId }),
+      args,
+      pageSize,
+      timeOf: (doc) => doc.createdAt,
+      toNode: (doc) => Snapshot.fromEvent(snapshotEventOf(doc)),
+    });
+  }
+
+  @Mutation(() => Snapshot, {
+    description:
+      'Stores camera images as the legacy REST upload does. Send as a GraphQL multipart request ' +
+      '(with the Apollo-Require-Preflight header, as CSRF prevention requires).',
+  })
+  async uploadSnapshot(
+    @Arg('ambulanceId', () => ID) ambulanceId: string,
+    @Arg('files', () => [GraphQLUpload]) files: Array<Promise<FileUpload>>,
+    @Ctx() context: GraphQLContext,
+  ): Promise<Snapshot> {
+    validAmbulanceId(ambulanceId);
+    try {
+      const images = [];
+      for (const [index, file] of files.entries()) images.push(await readUpload(file, index));
+      return Snapshot.fromEvent(await context.services.snapshotService.store(ambulanceId, images));
+    } catch (error) {
+      if (error instanceof IngestError) {
+        throw new GraphQLError(error.message, {
+          extensions: { code: ErrorCode.UploadRejected, reason: error.code, argumentName: 'files' },
+        });
+      }
+      throw error;
+    }
+  }
+
+  @Subscription(() => Snapshot, {
+    description: 'Every stored snapshot of one ambulance, or of the whole fleet without ambulanceId.',
+    subscribe: ({ args, context }) => {
+      const { services } = context as GraphQLContext;
+      const ambulanceId = args.ambulanceId ? validAmbulanceId(args.ambulanceId as string) : null;
+      return subscribeToTopic(services.bus, Topics.SnapshotUploaded, ambulanceId, services.subscriptionQueueLimit);
+    },
+  })
+  snapshotUploaded(
+    @Root() event: SnapshotEvent,
+    @Ctx() context: GraphQLContext,
+    @Arg('ambulanceId', () => ID, { nullable: true }) _ambulanceId?: string,
+  ): Snapshot {
+    context.loaders.clearAll();
+    return Snapshot.fromEvent(event);
+  }
+
+  @FieldResolver(() => Ambulance)
+  async ambulance(@Root() snapshot: Snapshot, @Ctx() context: GraphQLContext): Promise<Ambulance> {
+    return loadAmbulance(context.loaders, snapshot.ambulanceId);
+  }
+}

@@ -1,0 +1,39 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import type { SnapshotEvent } from '../events/event.payloads.js';
+import { Connection } from './connection.type.js';
+
+@ObjectType()
+export class SnapshotImage {
+  @Field(() => String, { description: 'image0, image1, ... as in the legacy record.' })
+  name!: string;
+
+  @Field(() => String, { description: 'Path of the image on this server (under /uploads).' })
+  url!: string;
+}
+
+@ObjectType({ description: 'A set of camera images uploaded together by an ambulance.' })
+export class Snapshot {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID)
+  ambulanceId!: string;
+
+  @Field(() => [SnapshotImage])
+  images!: SnapshotImage[];
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  static fromEvent(event: SnapshotEvent): Snapshot {
+    return Object.assign(new Snapshot(), {
+      id: event.id,
+      ambulanceId: event.ambulanceId,
+      images: event.images.map((image) => Object.assign(new SnapshotImage(), image)),
+      createdAt: new Date(event.createdAt),
+    });
+  }
+}
+
+@ObjectType()
+export class SnapshotConnection extends Connection(Snapshot, 'Snapshot') {}

@@ -1,0 +1,48 @@
+import { Field, Float, ID, ObjectType } from 'type-graphql';
+import type { TrackingEvent } from '../events/event.payloads.js';
+import { Connection } from './connection.type.js';
+import { SpeedState } from './speed-state.enum.js';
+
+@ObjectType({ description: 'One stored position report of an ambulance.' })
+export class TrackingPoint {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID)
+  ambulanceId!: string;
+
+  @Field(() => Float)
+  latitude!: number;
+
+  @Field(() => Float)
+  longitude!: number;
+
+  @Field(() => Float, { nullable: true, description: 'km/h. Null only for legacy records without a speed.' })
+  speed!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Degrees, 0-360. Null only for legacy records without one.' })
+  heading!: number | null;
+
+  @Field(() => SpeedState)
+  state!: SpeedState;
+
+  @Field(() => Date, { description: 'When the server received the point.' })
+  recordedAt!: Date;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The speeding episode (consecutive ORANGE/RED points) this point belongs to; null when GREEN.',
+  })
+  speedingEpisodeId!: string | null;
+
+  static fromEvent(event: TrackingEvent): TrackingPoint {
+    return Object.assign(new TrackingPoint(), {
+      ...event,
+      state: SpeedState[event.state],
+      recordedAt: new Date(event.recordedAt),
+    });
+  }
+}
+
+@ObjectType()
+export class TrackingPointConnection extends Connection(TrackingPoint, 'TrackingPoint') {}

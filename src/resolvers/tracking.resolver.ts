@@ -1,0 +1,52 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { trackingEventOf } from '../events/event.mappers.js';
+import type { TrackingEvent } from '../events/event.payloads.js';
+import { subscribeToTopic } from '../events/event.stream.js';
+import { Topics } from '../events/topics.js';
+import type { TrackingDoc } from '../models/tracking.model.js';
+import { Ambulance } from './ambulance.type.js';
+
+import type { GraphQLContext } from './graphql.context.js';
+import { loadAmbulance } from './graphql.loaders.js';
+import { TrackingHistoryArgs } from './history.args.js';
+import { rangeFilter, readPage, validAmbulanceId } from './page.query.js';
+import { TrackingPoint, TrackingPointConnection } from './tracking-point.type.js';
+
+@Resolver(() => TrackingPoint)
+export class TrackingResolver {
+  @Query(() => TrackingPointConnection, { description: 'Stored positions of one ambulance, oldest first.' })
+  async trackingHistory(@Args(() => TrackingHistoryArgs) args: TrackingHistoryArgs, @Ctx() context: GraphQLContext) {
+    const { models, pageSize } = context.services;
+    return readPage<TrackingDoc, TrackingPoint>({
+      collection: models.collections.trackings,
+      timeField: 'count_datetime',
+      filter: rangeFilter('count_datetime', args),
+      args,
+      pageSize,
+      timeOf: (doc) => doc.count_datetime,
+      toNode: (doc) => TrackingPoint.fromEvent(trackingEventOf(doc)),
+    });
+  }
+
+  @Subscription(() => TrackingPoint, {
+    description: 'Every stored position of one ambulance, or of the whole fleet without ambulanceId.',
+    subscribe: ({ args, context }) => {
+      const { services } = context as GraphQLContext;
+      const ambulanceId = args.ambulanceId ? validAmbulanceId(args.ambulanceId as string) : null;
+      return subscribeToTopic(services.bus, Topics.TrackingUpdated, ambulanceId, services.subscriptionQueueLimit);
+    },
+  })
+  trackingUpdated(
+    @Root() event: TrackingEvent,
+    @Ctx() context: GraphQLContext,
+    @Arg('ambulanceId', () => ID, { nullable: true }) _ambulanceId?: string,
+  ): TrackingPoint {
+    context.loaders.clearAll();
+    return TrackingPoint.fromEvent(event);
+  }
+
+  @FieldResolver(() => Ambulance)
+  async ambulance(@Root() point: TrackingPoint, @Ctx() context: GraphQLContext): Promise<Ambulance> {
+    return loadAmbulance(context.loaders, point.ambulanceId);
+  }
+}
