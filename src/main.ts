@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { pino } from 'pino';
-import { startApp } from './app/app.js';
+import { type Logger, pino } from 'pino';
+import { type RunningApp, startApp } from './app/app.js';
 import { type AppConfig, ConfigError, loadConfig } from './config/env.config.js';
 import type { EventBus } from './events/event-bus.js';
 import { LocalEventBus } from './events/local.event-bus.js';
@@ -20,10 +20,9 @@ function describeUri(uri: string): string {
   }
 }
 
-async function main(): Promise<void> {
-  let config: AppConfig;
+function readConfig(): AppConfig {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -31,31 +30,66 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = pino({ level: config.LOG_LEVEL });
+}
 
-  let ferretdb: FerretdbHandle | null = null;
+/** What has been started so far, stopped in reverse order on a signal, even one that arrives during start-up. */
+class Resources {
+  ferretdb: FerretdbHandle | null = null;
+  bus: EventBus | null = null;
+  app: RunningApp | null = null;
+  private stopping = false;
+
+  constructor(private readonly logger: Logger) {}
+
+  async shutdown(signal: string): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      this.logger.error('shutdown grace period exceeded; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+    try {
+      await this.app?.close();
+      await this.bus?.close();
+      await this.ferretdb?.stop();
+      this.logger.info('stopped');
+      process.exit(0);
+    } catch (error) {
+      this.logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = pino({ level: config.LOG_LEVEL });
+  const resources = new Resources(logger);
+  process.on('SIGTERM', () => void resources.shutdown('SIGTERM'));
+  process.on('SIGINT', () => void resources.shutdown('SIGINT'));
+
   let mongoUri = config.MONGODB_URI;
   if (!mongoUri) {
     const binary = await ensureFerretdbBinary({ explicitPath: config.FERRETDB_BIN, log: (m) => logger.info(m) });
-    ferretdb = await startFerretdb({
+    resources.ferretdb = await startFerretdb({
       binary,
       dataDir: path.join(config.DATA_DIR, 'mongodb'),
       log: (m) => logger.info(m),
     });
-    mongoUri = `${ferretdb.uri}${EMBEDDED_DATABASE}`;
+    mongoUri = `${resources.ferretdb.uri}${EMBEDDED_DATABASE}`;
   }
 
-  let bus: EventBus;
   if (config.REDIS_URL) {
     const redisBus = new RedisEventBus(config.REDIS_URL, config.EVENT_CHANNEL_PREFIX, logger);
+    resources.bus = redisBus;
     await redisBus.connect();
-    bus = redisBus;
   } else {
-    bus = new LocalEventBus();
+    resources.bus = new LocalEventBus();
   }
   logger.info(
     {
-      mongodb: ferretdb ? `embedded FerretDB (data in ${ferretdb.dataDir})` : describeUri(mongoUri),
+      mongodb: resources.ferretdb ? `embedded FerretDB (data in ${resources.ferretdb.dataDir})` : describeUri(mongoUri),
       events: config.REDIS_URL
         ? `redis ${describeUri(config.REDIS_URL)}`
         : 'in-process (single instance; set REDIS_URL to scale out)',
@@ -63,32 +97,8 @@ async function main(): Promise<void> {
     'backends chosen',
   );
 
-  const app = await startApp({ config, mongoUri, bus, logger });
-  logger.info({ url: app.url, graphql: `${app.url}/graphql` }, 'listening');
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => {
-      logger.error('shutdown grace period exceeded; exiting');
-      process.exit(1);
-    }, SHUTDOWN_GRACE_MS);
-    timer.unref();
-    try {
-      await app.close();
-      await bus.close();
-      await ferretdb?.stop();
-      logger.info('stopped');
-      process.exit(0);
-    } catch (error) {
-      logger.error({ err: error }, 'shutdown failed');
-      process.exit(1);
-    }
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  resources.app = await startApp({ config, mongoUri, bus: resources.bus, logger });
+  logger.info({ url: resources.app.url, graphql: `${resources.app.url}/graphql` }, 'listening');
 }
 
 main().catch((error: unknown) => {

@@ -138,6 +138,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGTERM/SIGINT and shuts the whole app down in order.
+    stopOnTerminationSignals: false,
     formatError: (formatted, error) => maskError(formatted, error, logger),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -216,11 +218,14 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     close() {
       closing ??= (async () => {
         await apollo.stop();
+        logger.debug('shutdown: http and websocket servers drained');
         await trackingWriter.drained();
         await publisher.flush(2000);
         publisher.stop();
+        logger.debug('shutdown: pending writes and events flushed');
         await subscriptions.close();
         await connection.close();
+        logger.debug('shutdown: database connection closed');
       })();
       return closing;
     },

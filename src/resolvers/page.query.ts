@@ -5,7 +5,7 @@ import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { badInput, ErrorCode } from '../graphql/graphql.errors.js';
 import { ambulanceIdFilter } from '../models/ambulance-id.filter.js';
 import type { ConnectionShape } from './connection.type.js';
-import type { PaginationArgs, TimeRangePaginationArgs } from './pagination.args.js';
+import type { PageArgsShape, TimeRangeArgsShape } from './pagination.args.js';
 
 /** The part of a driver collection a page read uses. */
 export interface FindableCollection {
@@ -16,7 +16,7 @@ export interface PageRequest<Doc, Node> {
   readonly collection: FindableCollection;
   readonly timeField: string;
   readonly filter: Record<string, unknown>;
-  readonly args: PaginationArgs;
+  readonly args: PageArgsShape;
   readonly pageSize: { readonly default: number; readonly max: number };
   readonly timeOf: (doc: Doc) => Date;
   readonly toNode: (doc: Doc) => Node;
@@ -30,11 +30,14 @@ export function validAmbulanceId(id: string, argumentName = 'ambulanceId'): stri
 /** Filter shared by history lists: optional ambulance and inclusive time range. */
 export function rangeFilter(
   timeField: string,
-  args: TimeRangePaginationArgs & { ambulanceId?: string | null },
+  args: TimeRangeArgsShape & { ambulanceId?: string | null },
 ): Record<string, unknown> {
   if (args.from && args.to && args.from > args.to) throw badInput('from', 'must not be later than to');
   const filter: Record<string, unknown> = {};
-  if (args.ambulanceId) filter.ambulance_id = ambulanceIdFilter(validAmbulanceId(args.ambulanceId));
+  // Only an omitted id means "whole fleet"; an empty string is an invalid id, not a wildcard.
+  if (args.ambulanceId !== undefined && args.ambulanceId !== null) {
+    filter.ambulance_id = ambulanceIdFilter(validAmbulanceId(args.ambulanceId));
+  }
   if (args.from || args.to) {
     filter[timeField] = { ...(args.from ? { $gte: args.from } : {}), ...(args.to ? { $lte: args.to } : {}) };
   }

@@ -1,22 +1,40 @@
 import { ArgsType, Field, Int } from 'type-graphql';
 
-@ArgsType()
-export class PaginationArgs {
-  @Field(() => Int, {
-    nullable: true,
-    description: 'Page size; defaults to the server default, capped by its maximum.',
-  })
-  first?: number;
+// biome-ignore lint/suspicious/noExplicitAny: the TypeScript mixin pattern requires any[] constructor arguments
+type ArgsClass = abstract new (...args: any[]) => object;
 
-  @Field(() => String, { nullable: true, description: 'The `endCursor` of the previous page.' })
+export interface PageArgsShape {
+  first?: number;
   after?: string;
 }
 
-@ArgsType()
-export class TimeRangePaginationArgs extends PaginationArgs {
-  @Field(() => Date, { nullable: true, description: 'Inclusive lower bound.' })
+export interface TimeRangeArgsShape {
   from?: Date;
-
-  @Field(() => Date, { nullable: true, description: 'Inclusive upper bound.' })
   to?: Date;
+}
+
+/** Adds `first`/`after` after the arguments of Base, so the SDL lists them in the documented order. */
+export function PageArgs<Base extends ArgsClass>(BaseArgs: Base) {
+  @ArgsType()
+  abstract class Paged extends BaseArgs implements PageArgsShape {
+    @Field(() => Int, { nullable: true, description: 'Page size; defaults to the server default, capped by its maximum.' })
+    first?: number;
+
+    @Field(() => String, { nullable: true, description: 'The `endCursor` of the previous page.' })
+    after?: string;
+  }
+  return Paged;
+}
+
+/** Adds an inclusive `from`/`to` time range after the arguments of Base. */
+export function TimeRangeArgs<Base extends ArgsClass>(BaseArgs: Base) {
+  @ArgsType()
+  abstract class Ranged extends BaseArgs implements TimeRangeArgsShape {
+    @Field(() => Date, { nullable: true, description: 'Inclusive lower bound.' })
+    from?: Date;
+
+    @Field(() => Date, { nullable: true, description: 'Inclusive upper bound.' })
+    to?: Date;
+  }
+  return Ranged;
 }

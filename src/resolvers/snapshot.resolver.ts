@@ -1,5 +1,4 @@
 import { GraphQLError } from 'graphql';
-import { type FileUpload, GraphQLUpload } from 'graphql-upload-minimal';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { snapshotEventOf } from '../events/event.mappers.js';
 import type { SnapshotEvent } from '../events/event.payloads.js';
@@ -11,7 +10,7 @@ import type { ImageRecordDoc } from '../models/image.model.js';
 import { Ambulance } from './ambulance.type.js';
 import type { GraphQLContext } from './graphql.context.js';
 import { loadAmbulance } from './graphql.loaders.js';
-import { SnapshotsArgs } from './history.args.js';
+import { SnapshotsArgs, UploadSnapshotArgs } from './history.args.js';
 import { rangeFilter, readPage, validAmbulanceId } from './page.query.js';
 import { Snapshot, SnapshotConnection } from './snapshot.type.js';
 import { readUpload } from './upload.read.js';
@@ -38,8 +37,7 @@ export class SnapshotResolver {
       '(with the Apollo-Require-Preflight header, as CSRF prevention requires).',
   })
   async uploadSnapshot(
-    @Arg('ambulanceId', () => ID) ambulanceId: string,
-    @Arg('files', () => [GraphQLUpload]) files: Array<Promise<FileUpload>>,
+    @Args(() => UploadSnapshotArgs) { ambulanceId, files }: UploadSnapshotArgs,
     @Ctx() context: GraphQLContext,
   ): Promise<Snapshot> {
     validAmbulanceId(ambulanceId);
