@@ -45,8 +45,27 @@ describe('checked-in SDL', () => {
         [],
         `${name} lacks fields`,
       );
-    includesAll('TrackingPoint', ['id', 'ambulanceId', 'latitude', 'longitude', 'speed', 'heading', 'state', 'recordedAt']);
-    includesAll('Crash', ['id', 'ambulanceId', 'latitude', 'longitude', 'speed', 'heading', 'state', 'recordedAt', 'mapImageUrl']);
+    includesAll('TrackingPoint', [
+      'id',
+      'ambulanceId',
+      'latitude',
+      'longitude',
+      'speed',
+      'heading',
+      'state',
+      'recordedAt',
+    ]);
+    includesAll('Crash', [
+      'id',
+      'ambulanceId',
+      'latitude',
+      'longitude',
+      'speed',
+      'heading',
+      'state',
+      'recordedAt',
+      'mapImageUrl',
+    ]);
     includesAll('Snapshot', ['id', 'ambulanceId', 'images', 'createdAt']);
     includesAll('SnapshotImage', ['name', 'url']);
     includesAll('Ambulance', ['id', 'lastPosition']);

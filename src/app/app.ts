@@ -174,7 +174,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     GRAPHQL_PATH,
     requirePreflightForMultipart,
     graphqlUploadExpress({
-      maxFileSize: config.UPLOAD_MAX_FILE_BYTES,
+      // busboy reports the limit once a file reaches it: +1 lets a file of exactly the maximum through, as multer does.
+      maxFileSize: config.UPLOAD_MAX_FILE_BYTES + 1,
       maxFiles: config.UPLOAD_MAX_FILES,
       maxFieldSize: 64 * 1024,
     }),

@@ -15,6 +15,8 @@ export class RedisEventBus implements EventBus {
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
   private readonly readyListeners: Array<() => void> = [];
+  private subscriberConfirmed = false;
+  private wasDown = false;
 
   constructor(
     url: string,
@@ -30,30 +32,55 @@ export class RedisEventBus implements EventBus {
       lazyConnect: true,
     });
     this.subscriber = new Redis(url, { retryStrategy, maxRetriesPerRequest: null, lazyConnect: true });
-    let wasDown = false;
     for (const [role, client] of [
       ['publisher', this.publisher],
       ['subscriber', this.subscriber],
     ] as const) {
       client.on('error', (error: Error) => logger.warn({ role, err: error.message }, 'redis connection error'));
       client.on('close', () => {
-        if (role === 'publisher') wasDown = true;
+        this.wasDown = true;
+        if (role === 'subscriber') this.subscriberConfirmed = false;
       });
-      client.on('ready', () => {
-        if (role === 'publisher' && wasDown) {
-          logger.info('redis publisher reconnected');
-          for (const listener of this.readyListeners) listener();
-        }
-      });
+    }
+    this.publisher.on('ready', () => this.notifyIfReady(logger));
+    // After a reconnect ioredis re-sends SUBSCRIBE/PSUBSCRIBE for every channel before it emits 'ready'
+    // (the event is emitted on the next tick); a PING answered after them shows they are in place.
+    // Until then events are refused and kept by EventPublisher: published earlier, they would reach
+    // Redis while nobody on this instance is subscribed and be lost.
+    this.subscriber.on('ready', () => {
+      this.subscriber.ping().then(
+        () => {
+          if (this.subscriber.status !== 'ready') return;
+          this.subscriberConfirmed = true;
+          this.notifyIfReady(logger);
+        },
+        () => {},
+      );
+    });
+    // RedisPubSub.unsubscribe sends UNSUBSCRIBE and PUNSUBSCRIBE without handling their promises. They
+    // reject when the connection closes first (on shutdown, right after the last subscriber leaves), and
+    // an unhandled rejection ends the Node process. The rejection itself is harmless; handle it here.
+    for (const method of ['unsubscribe', 'punsubscribe'] as const) {
+      const original = this.subscriber[method].bind(this.subscriber) as (...args: unknown[]) => Promise<unknown>;
+      (this.subscriber as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+        const result = original(...args);
+        result.catch(() => {});
+        return result;
+      };
     }
     this.pubsub = new RedisPubSub({ publisher: this.publisher, subscriber: this.subscriber });
   }
 
   async connect(): Promise<void> {
     await Promise.all([this.publisher.connect(), this.subscriber.connect()]);
+    await this.subscriber.ping();
+    this.subscriberConfirmed = true;
   }
 
   publish<T extends Topic>(topic: T, ambulanceId: string, payload: TopicPayloads[T]): Promise<void> {
+    if (!this.subscriberConfirmed) {
+      return Promise.reject(new Error('redis subscriptions are not restored yet; the event is kept for retry'));
+    }
     return this.pubsub.publish(ambulanceChannel(this.prefix, topic, ambulanceId), payload);
   }
 
@@ -74,7 +101,14 @@ export class RedisEventBus implements EventBus {
   }
 
   isReady(): boolean {
-    return this.publisher.status === 'ready';
+    return this.publisher.status === 'ready' && this.subscriberConfirmed;
+  }
+
+  private notifyIfReady(logger: Logger): void {
+    if (!this.wasDown || !this.isReady()) return;
+    this.wasDown = false;
+    logger.info('redis reconnected and subscriptions restored');
+    for (const listener of this.readyListeners) listener();
   }
 
   async close(): Promise<void> {

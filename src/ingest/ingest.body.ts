@@ -48,17 +48,20 @@ function translateParserError(error: unknown, limits: BodyLimits): IngestError {
 export function legacyBodyParser(limits: BodyLimits, acceptFiles: boolean): RequestHandler {
   const json = express.json({ limit: limits.maxBodyBytes, strict: true, type: () => true });
   const form = express.urlencoded({ limit: limits.maxBodyBytes, extended: false, parameterLimit: MAX_FIELDS });
-  const multipart = multer({
+  // Without files, one file part is let through to `.none()`, which refuses it as LIMIT_UNEXPECTED_FILE (400,
+  // naming the field); a files limit of 0 would refuse it as LIMIT_FILE_COUNT ("at most N files", 413) instead.
+  const multipartParser = multer({
     storage: multer.memoryStorage(),
     limits: {
       fileSize: limits.maxFileBytes,
-      files: acceptFiles ? limits.maxFiles : 0,
+      files: acceptFiles ? limits.maxFiles : 1,
       fields: MAX_FIELDS,
       fieldSize: MAX_FIELD_BYTES,
       fieldNameSize: 100,
-      parts: MAX_FIELDS + (acceptFiles ? limits.maxFiles : 0),
+      parts: MAX_FIELDS + (acceptFiles ? limits.maxFiles : 1),
     },
-  }).any();
+  });
+  const multipart = acceptFiles ? multipartParser.any() : multipartParser.none();
 
   return (request: Request, response: Response, next: NextFunction) => {
     const done = (error?: unknown) => {

@@ -17,7 +17,10 @@ export interface TimeRangeArgsShape {
 export function PageArgs<Base extends ArgsClass>(BaseArgs: Base) {
   @ArgsType()
   abstract class Paged extends BaseArgs implements PageArgsShape {
-    @Field(() => Int, { nullable: true, description: 'Page size; defaults to the server default, capped by its maximum.' })
+    @Field(() => Int, {
+      nullable: true,
+      description: 'Page size; defaults to the server default, capped by its maximum.',
+    })
     first?: number;
 
     @Field(() => String, { nullable: true, description: 'The `endCursor` of the previous page.' })

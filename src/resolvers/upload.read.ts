@@ -2,12 +2,22 @@ import type { FileUpload } from 'graphql-upload-minimal';
 import { IngestError } from '../ingest/ingest.errors.js';
 import type { UploadedImage } from '../ingest/snapshot.service.js';
 
-/** Reads one GraphQL multipart upload into memory; graphql-upload-minimal enforces the size limit. */
+/**
+ * Reads one GraphQL multipart upload into memory. graphql-upload-minimal enforces the size limit, but
+ * when the limit is reached after reading began, the parser just ends the stream early (marking it
+ * `truncated`) instead of failing it; such a file is refused here rather than stored cut short.
+ */
 export async function readUpload(upload: Promise<FileUpload> | FileUpload, index: number): Promise<UploadedImage> {
   const file = await upload;
   const chunks: Buffer[] = [];
+  let truncated = false;
   try {
-    for await (const chunk of file.createReadStream()) chunks.push(chunk as Buffer);
+    const stream = file.createReadStream();
+    stream.once('limit', () => {
+      truncated = true;
+    });
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    truncated ||= (stream as { truncated?: boolean }).truncated === true;
   } catch (error) {
     throw new IngestError(
       413,
@@ -15,6 +25,9 @@ export async function readUpload(upload: Promise<FileUpload> | FileUpload, index
       `files.${index} could not be read: ${(error as Error).message}`,
       `files.${index}`,
     );
+  }
+  if (truncated) {
+    throw new IngestError(413, 'FILE_TOO_LARGE', `files.${index} exceeds the upload size limit`, `files.${index}`);
   }
   return { field: `files.${index}`, data: Buffer.concat(chunks) };
 }

@@ -56,7 +56,10 @@ export function runServer(env: Record<string, string | undefined>): ServerProces
           return false;
         };
         const timer = setTimeout(
-          () => reject(new Error(`log line not seen in ${timeoutMs} ms; stderr: ${stderr}; lines: ${JSON.stringify(lines)}`)),
+          () =>
+            reject(
+              new Error(`log line not seen in ${timeoutMs} ms; stderr: ${stderr}; lines: ${JSON.stringify(lines)}`),
+            ),
           timeoutMs,
         );
         if (check()) return;

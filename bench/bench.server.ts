@@ -1,0 +1,84 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { ensureFerretdbBinary, type FerretdbHandle, startFerretdb } from '../src/infra/ferretdb.process.js';
+
+export interface BenchServer {
+  readonly url: string;
+  readonly mongoUri: string;
+  readonly child: ChildProcess;
+  rssMiB(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export const say = (message: string) => process.stdout.write(`${message}\n`);
+
+/**
+ * The server under test runs as its own process (node dist/src/main.js), as in production, against a
+ * FerretDB started here (or MONGODB_URI) and Redis (REDIS_URL, default 127.0.0.1:6379).
+ */
+export async function startBenchServer(extraEnv: Record<string, string> = {}): Promise<BenchServer> {
+  let ferretdb: FerretdbHandle | null = null;
+  let mongoBase = process.env.MONGODB_URI;
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'aoc-bench-'));
+  if (!mongoBase) {
+    const binary = await ensureFerretdbBinary({ explicitPath: process.env.FERRETDB_BIN, log: say });
+    ferretdb = await startFerretdb({ binary, dataDir: path.join(dataDir, 'db') });
+    mongoBase = `${ferretdb.uri}bench_${Date.now()}`;
+  }
+  const mongoUri = mongoBase;
+  const child = spawn(process.execPath, [path.resolve(import.meta.dirname, '..', 'src', 'main.js')], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      MONGODB_URI: mongoUri,
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      EVENT_CHANNEL_PREFIX: `bench${Date.now()}:`,
+      UPLOAD_DIR: path.join(dataDir, 'uploads'),
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as { msg?: string; url?: string };
+        if (entry.msg === 'listening' && entry.url) resolve(entry.url);
+      } catch {
+        // not a log line
+      }
+    });
+  });
+  const pid = child.pid as number;
+  return {
+    url,
+    mongoUri,
+    child,
+    async rssMiB() {
+      const status = await readFile(`/proc/${pid}/status`, 'utf8');
+      const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      return kib / 1024;
+    },
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      await ferretdb?.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)] as number;
+}
+
+export const fmt = (value: number, digits = 1) => value.toFixed(digits);

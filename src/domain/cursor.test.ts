@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decodeCursor, encodeCursor } from './cursor.js';
+
+const ID = '65a1f0c2b3d4e5f6a7b8c9d0';
+const TIME = new Date('2024-03-05T10:20:30.456Z');
+const raw = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+
+describe('cursor', () => {
+  it('round-trips time and id', () => {
+    const decoded = decodeCursor(encodeCursor({ time: TIME, id: ID }));
+    assert.ok(decoded);
+    assert.equal(decoded.id, ID);
+    assert.equal(decoded.time.getTime(), TIME.getTime());
+  });
+
+  it('keeps the time to the millisecond', () => {
+    for (const ms of [0, 1, 999, 1_700_000_000_001, 1_700_000_000_999]) {
+      const decoded = decodeCursor(encodeCursor({ time: new Date(ms), id: ID }));
+      assert.equal(decoded?.time.getTime(), ms);
+    }
+  });
+
+  it('round-trips times before 1970', () => {
+    const time = new Date('1960-01-01T00:00:00.001Z');
+    assert.equal(decodeCursor(encodeCursor({ time, id: ID }))?.time.getTime(), time.getTime());
+  });
+
+  it('is opaque: base64url only, without the raw id or time visible', () => {
+    const cursor = encodeCursor({ time: TIME, id: ID });
+    assert.match(cursor, /^[A-Za-z0-9_-]+$/);
+    assert.ok(!cursor.includes(ID));
+    assert.ok(!cursor.includes(String(TIME.getTime())));
+    assert.ok(!cursor.includes(':'));
+  });
+
+  it('distinct positions give distinct cursors', () => {
+    const a = encodeCursor({ time: TIME, id: ID });
+    const b = encodeCursor({ time: new Date(TIME.getTime() + 1), id: ID });
+    const c = encodeCursor({ time: TIME, id: `${ID.slice(0, -1)}1` });
+    assert.equal(new Set([a, b, c]).size, 3);
+  });
+
+  it('rejects garbage', () => {
+    for (const cursor of ['abc', 'hello-world', 'AAAA', 'null', raw('{"time":1,"id":"x"}')]) {
+      assert.equal(decodeCursor(cursor), null, cursor);
+    }
+  });
+
+  it('rejects the empty string and overlong input', () => {
+    assert.equal(decodeCursor(''), null);
+    assert.equal(decodeCursor(`${encodeCursor({ time: TIME, id: ID })}${'A'.repeat(200)}`), null);
+    assert.equal(decodeCursor('A'.repeat(201)), null);
+  });
+
+  it('rejects tampered cursors', () => {
+    const cursor = encodeCursor({ time: TIME, id: ID });
+    // Trailing bytes after the id.
+    assert.equal(decodeCursor(`${cursor}AAAA`), null);
+    assert.equal(decodeCursor(raw(`v1:${TIME.getTime()}:${ID}x`)), null);
+    // A truncated cursor loses part of the id.
+    assert.equal(decodeCursor(cursor.slice(0, -4)), null);
+    // Extra fields, missing fields, bad time.
+    assert.equal(decodeCursor(raw(`v1:${TIME.getTime()}:${ID}:extra`)), null);
+    assert.equal(decodeCursor(raw(`v1:${ID}`)), null);
+    assert.equal(decodeCursor(raw(`v1::${ID}`)), null);
+    assert.equal(decodeCursor(raw(`v1:12.5:${ID}`)), null);
+    assert.equal(decodeCursor(raw(`v1:1e3:${ID}`)), null);
+    assert.equal(decodeCursor(raw(` v1:${TIME.getTime()}:${ID}`)), null);
+    assert.equal(decodeCursor(raw(`v1:${TIME.getTime()}:${ID}\n`)), null);
+  });
+
+  it('rejects a time outside the Date range', () => {
+    assert.equal(decodeCursor(raw(`v1:9999999999999999:${ID}`)), null);
+    assert.equal(decodeCursor(raw(`v1:12345678901234567:${ID}`)), null);
+  });
+
+  it('rejects a wrong version', () => {
+    for (const version of ['v0', 'v2', 'V1', '1', '']) {
+      assert.equal(decodeCursor(raw(`${version}:${TIME.getTime()}:${ID}`)), null, version);
+    }
+  });
+
+  it('rejects ids that are not 24 lowercase hex digits', () => {
+    const bad = ['zz'.repeat(12), ID.toUpperCase(), ID.slice(1), `${ID}0`, '332', '../../etc/passwd', '{"$ne":1}'];
+    for (const id of bad) {
+      assert.equal(decodeCursor(raw(`v1:${TIME.getTime()}:${id}`)), null, id);
+      assert.equal(decodeCursor(encodeCursor({ time: TIME, id })), null, id);
+    }
+  });
+
+  it('rejects invalid base64url', () => {
+    const cursor = encodeCursor({ time: TIME, id: ID });
+    const standard = Buffer.from(`v1:${TIME.getTime()}:${ID}`).toString('base64');
+    assert.equal(decodeCursor(`${cursor}=`), null);
+    assert.equal(decodeCursor(`${cursor.slice(0, 10)}+${cursor.slice(11)}`), null);
+    assert.equal(decodeCursor(`${cursor.slice(0, 10)}/${cursor.slice(11)}`), null);
+    assert.equal(decodeCursor(`${cursor} `), null);
+    assert.equal(decodeCursor('!!!!'), null);
+    if (/[+/=]/.test(standard)) assert.equal(decodeCursor(standard), null);
+  });
+});
