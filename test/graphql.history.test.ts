@@ -289,6 +289,8 @@ describe('crashes, snapshots, ambulances and speeding episodes', () => {
       { field: 'image', data: TINY_JPEG, name: 'b.jpg', type: 'image/jpeg' },
     ]);
     assert.equal(second.status, 200, second.text);
+    // Each ambulance's latest position is projected just after its points are stored.
+    await app.app.trackingWriter.drained();
   });
   after(async () => {
     await app.close();
@@ -697,6 +699,7 @@ describe('DataLoader batching', () => {
     await Promise.all(FLEET.map((id, index) => post(app, ENDPOINTS.tracking, trackingFields(id, 10 + index))));
     await postCrashes();
     await postCrashes();
+    await app.app.trackingWriter.drained();
   });
   after(async () => {
     await app.close();

@@ -221,6 +221,7 @@ describe('legacy ingest endpoints', () => {
       assert.equal(r2.speed_above_120?.toHexString(), second.toHexString());
       for (const orange of [o1, o2, o3, o4]) assert.equal(orange.speed_above_120, undefined);
 
+      await app.app.trackingWriter.drained();
       const episodes = app.app.models.collections.speedingEpisodes;
       const episodeA = await episodes.findOne({ _id: first });
       const episodeB = await episodes.findOne({ _id: second });
@@ -238,6 +239,7 @@ describe('legacy ingest endpoints', () => {
       assert.equal(episodeB.ended_at.getTime(), o4.count_datetime.getTime());
       assert.equal(await episodes.countDocuments({ ambulance_id: ambulanceId }), 2);
 
+      await app.app.trackingWriter.drained();
       const ambulance = await app.app.models.collections.ambulances.findOne({ _id: ambulanceId });
       assert.equal(ambulance?.current_speeding_episode_id?.toHexString(), second.toHexString());
     });
@@ -250,12 +252,14 @@ describe('legacy ingest endpoints', () => {
       assert.ok(a.speeding_episode_id);
       assert.equal(b.speeding_episode_id?.toHexString(), a.speeding_episode_id.toHexString());
       assert.equal(c.speeding_episode_id?.toHexString(), a.speeding_episode_id.toHexString());
+      await app.app.trackingWriter.drained();
       const episode = await app.app.models.collections.speedingEpisodes.findOne({ _id: a.speeding_episode_id });
       assert.equal(episode?.point_count, 3);
       assert.equal(episode?.max_speed, 120);
       assert.equal(episode?.max_state, 'ORANGE');
       const green = await postTracking(trackingFields(ambulanceId, 30));
       assert.equal(green.speeding_episode_id, undefined);
+      await app.app.trackingWriter.drained();
       const ambulance = await app.app.models.collections.ambulances.findOne({ _id: ambulanceId });
       assert.equal(ambulance?.current_speeding_episode_id ?? null, null);
     });
@@ -263,6 +267,7 @@ describe('legacy ingest endpoints', () => {
     it('keeps the fleet document _id "332" with last_position equal to the newest point', async () => {
       await postTracking(trackingFields('332', 70));
       const newest = await postTracking(trackingFields('332', 99, { tracking_heading: 181.5 }), 'form');
+      await app.app.trackingWriter.drained();
       const ambulance = await app.app.models.collections.ambulances.findOne({ _id: '332' });
       assert.ok(ambulance, 'ambulances has a document with _id "332"');
       assert.equal(ambulance._id, '332');
@@ -314,6 +319,7 @@ describe('legacy ingest endpoints', () => {
         assert.equal(Number(doc.heading), 45);
         assert.ok(doc.count_datetime instanceof Date);
         assert.deepEqual(doc.location_detail, { address: null, image: null });
+        await app.app.trackingWriter.drained();
         const ambulance = await app.app.models.collections.ambulances.findOne({ _id: ambulanceId });
         assert.ok(ambulance?.last_crash_at instanceof Date);
       });
@@ -508,6 +514,7 @@ describe('legacy ingest endpoints', () => {
         { field: 'photo[]', data: TINY_PNG, ext: 'png' },
         { field: 'photo[]', data: PNG_B, ext: 'png' },
       ]);
+      await app.app.trackingWriter.drained();
       const ambulance = await app.app.models.collections.ambulances.findOne({ _id: '332' });
       assert.ok(ambulance, 'the fleet document exists');
     });

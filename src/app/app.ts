@@ -17,12 +17,14 @@ import { eventBusPubSub } from '../events/type-graphql.pubsub.js';
 import { maskError } from '../graphql/error.mask.js';
 import { buildAppSchema } from '../graphql/schema.build.js';
 import { SharedSubscriptions } from '../graphql/shared-subscriptions.js';
+import { AmbulanceProjector } from '../ingest/ambulance.projector.js';
 import { CrashService } from '../ingest/crash.service.js';
 import { ImageStorage } from '../ingest/image.storage.js';
 import { createIngestRouter } from '../ingest/ingest.router.js';
 import { SnapshotService } from '../ingest/snapshot.service.js';
 import { TrackingWriter } from '../ingest/tracking.writer.js';
 import { createModels, type Models } from '../models/models.js';
+import { WriteLane } from '../models/write.lane.js';
 import type { GraphQLContext, GraphQLServices } from '../resolvers/graphql.context.js';
 import { Loaders } from '../resolvers/graphql.loaders.js';
 
@@ -91,8 +93,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   }
 
   const publisher = new EventPublisher(bus, config.PUBLISH_OUTBOX_LIMIT, logger);
-  const trackingWriter = new TrackingWriter(models, publisher, config.INGEST_BATCH_MAX, logger);
-  const crashService = new CrashService(models, publisher, {
+  const lane = new WriteLane();
+  const projector = new AmbulanceProjector(models, lane, config.PROJECTION_INTERVAL_MS, logger);
+  const trackingWriter = new TrackingWriter(models, publisher, projector, lane, config.INGEST_BATCH_MAX, logger);
+  const crashService = new CrashService(models, publisher, lane, {
     duplicateWindowSeconds: config.CRASH_DUPLICATE_WINDOW_SECONDS,
     googleMapKey: config.GOOGLE_MAP_KEY,
   });
@@ -100,6 +104,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     models,
     new ImageStorage(config.UPLOAD_DIR),
     publisher,
+    lane,
     config.UPLOAD_MAX_FILES,
   );
   const services: GraphQLServices = {
@@ -221,6 +226,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         await apollo.stop();
         logger.debug('shutdown: http and websocket servers drained');
         await trackingWriter.drained();
+        projector.stop();
         await publisher.flush(2000);
         publisher.stop();
         logger.debug('shutdown: pending writes and events flushed');

@@ -42,6 +42,7 @@ const envSchema = z.object({
   SUBSCRIPTION_QUEUE_LIMIT: positiveInt(500),
   PUBLISH_OUTBOX_LIMIT: positiveInt(100_000),
   INGEST_BATCH_MAX: positiveInt(1000),
+  PROJECTION_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

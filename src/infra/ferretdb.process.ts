@@ -113,7 +113,9 @@ export async function startFerretdb(options: {
     options.binary,
     [
       '--handler=sqlite',
-      `--sqlite-url=file:${dataDir}/`,
+      // WAL with synchronous=NORMAL: committed data survives a crash of either process; only an OS crash
+      // can lose the last commits. Production runs real MongoDB.
+      `--sqlite-url=file:${dataDir}/?_pragma=synchronous(normal)`,
       `--listen-addr=127.0.0.1:${port}`,
       `--state-dir=${dataDir}`,
       '--telemetry=disable',

@@ -6,6 +6,7 @@ import type { EventPublisher } from '../events/event.publisher.js';
 import { Topics } from '../events/topics.js';
 import type { CrashDoc } from '../models/crash.model.js';
 import type { Models } from '../models/models.js';
+import type { WriteLane } from '../models/write.lane.js';
 import type { PositionReport } from './position.parse.js';
 import { staticMapUrl } from './static-map.url.js';
 
@@ -20,6 +21,7 @@ export class CrashService {
   constructor(
     private readonly models: Models,
     private readonly publisher: EventPublisher,
+    private readonly lane: WriteLane,
     private readonly options: { duplicateWindowSeconds: number; googleMapKey: string | undefined },
   ) {}
 
@@ -49,12 +51,16 @@ export class CrashService {
           : null,
       },
     };
-    await this.models.collections.crashes.insertOne(doc);
-    await this.models.collections.ambulances.updateOne(
-      { _id: report.ambulanceId },
-      { $set: { last_crash_at: now }, $setOnInsert: { createdAt: now } },
-      { upsert: true },
-    );
+    // The fleet document first: if the crash insert then fails the device gets 503 and its retry is
+    // not mistaken for a duplicate, since duplicates are judged by stored crashes only.
+    await this.lane.run(async () => {
+      await this.models.collections.ambulances.updateOne(
+        { _id: report.ambulanceId },
+        { $set: { last_crash_at: now }, $setOnInsert: { createdAt: now } },
+        { upsert: true },
+      );
+      await this.models.collections.crashes.insertOne(doc);
+    });
     const event = crashEventOf(doc);
     this.publisher.publish(Topics.CrashReported, event.ambulanceId, event);
     return { duplicate: false, event };

@@ -6,6 +6,7 @@ import type { EventPublisher } from '../events/event.publisher.js';
 import { Topics } from '../events/topics.js';
 import type { ImageRecordDoc } from '../models/image.model.js';
 import type { Models } from '../models/models.js';
+import type { WriteLane } from '../models/write.lane.js';
 import type { ImageStorage } from './image.storage.js';
 import { IngestError } from './ingest.errors.js';
 
@@ -20,6 +21,7 @@ export class SnapshotService {
     private readonly models: Models,
     private readonly storage: ImageStorage,
     private readonly publisher: EventPublisher,
+    private readonly lane: WriteLane,
     private readonly maxFiles: number,
   ) {}
 
@@ -44,16 +46,10 @@ export class SnapshotService {
     });
     const createdAt = new Date();
     const stored: string[] = [];
+    const historyId = new Types.ObjectId();
     try {
       for (const file of typed) stored.push(await this.storage.save(ambulanceId, file.data, file.kind, createdAt));
       const images = Object.fromEntries(stored.map((storedPath, index) => [`image${index}`, storedPath]));
-      const historyId = new Types.ObjectId();
-      await this.models.collections.imageHistories.insertOne({
-        _id: historyId,
-        ambulance_id: ambulanceId,
-        images,
-        createdAt,
-      });
       const record: ImageRecordDoc = {
         _id: new Types.ObjectId(),
         ambulance_id: ambulanceId,
@@ -61,17 +57,27 @@ export class SnapshotService {
         createdAt,
         ambulance_image_histories_id: historyId,
       };
-      await this.models.collections.imageRecords.insertOne(record);
-      await this.models.collections.ambulances.updateOne(
-        { _id: ambulanceId },
-        { $set: { last_snapshot_at: createdAt }, $setOnInsert: { createdAt } },
-        { upsert: true },
-      );
+      await this.lane.run(async () => {
+        await this.models.collections.imageHistories.insertOne({
+          _id: historyId,
+          ambulance_id: ambulanceId,
+          images,
+          createdAt,
+        });
+        await this.models.collections.imageRecords.insertOne(record);
+        await this.models.collections.ambulances.updateOne(
+          { _id: ambulanceId },
+          { $set: { last_snapshot_at: createdAt }, $setOnInsert: { createdAt } },
+          { upsert: true },
+        );
+      });
       const event = snapshotEventOf(record);
       this.publisher.publish(Topics.SnapshotUploaded, ambulanceId, event);
       return event;
     } catch (error) {
+      // Nothing half-stored stays behind: files, and the history record if it was written (best effort).
       await Promise.all(stored.map((storedPath) => this.storage.remove(storedPath)));
+      await this.models.collections.imageHistories.deleteOne({ _id: historyId }).catch(() => {});
       throw error;
     }
   }

@@ -6,10 +6,11 @@ import { trackingEventOf } from '../events/event.mappers.js';
 import type { TrackingEvent } from '../events/event.payloads.js';
 import type { EventPublisher } from '../events/event.publisher.js';
 import { Topics } from '../events/topics.js';
-import type { AmbulanceDoc, LastPositionDoc } from '../models/ambulance.model.js';
+import type { AmbulanceDoc } from '../models/ambulance.model.js';
 import type { Models } from '../models/models.js';
-import type { SpeedingEpisodeDoc } from '../models/speeding-episode.model.js';
 import type { TrackingDoc } from '../models/tracking.model.js';
+import type { WriteLane } from '../models/write.lane.js';
+import type { AmbulanceChange, AmbulanceProjector, EpisodeSnapshot } from './ambulance.projector.js';
 import type { PositionReport } from './position.parse.js';
 
 interface PendingPoint {
@@ -19,31 +20,26 @@ interface PendingPoint {
   readonly reject: (error: unknown) => void;
 }
 
-interface EpisodeChange {
-  readonly ambulanceId: string;
-  readonly startedAt: Date;
-  endedAt: Date;
-  maxSpeed: number;
-  maxState: string;
-  points: number;
-}
-
 /**
  * Stores tracking points in batches: requests that arrive while a write is in flight are written
  * together by the next one, so throughput grows with load while an idle server writes each point at once.
  * A request's promise settles only after its point is stored; events are published after that.
- * Batches run one at a time so speeding episodes follow the order points arrived in.
+ * Batches run one at a time, in arrival order, so speeding episodes follow the order points arrived in.
+ *
+ * The episode each ambulance is in is remembered here (read once from the database on first sight), so
+ * with several instances an episode stays whole as long as one instance handles an ambulance's points.
  */
 export class TrackingWriter {
   private queue: PendingPoint[] = [];
-  private flushing = false;
+  private flushing: Promise<void> | null = null;
   private scheduled = false;
-  private idle: Promise<void> = Promise.resolve();
-  private markIdle: () => void = () => {};
+  private readonly currentEpisode = new Map<string, EpisodeSnapshot | null>();
 
   constructor(
     private readonly models: Models,
     private readonly publisher: EventPublisher,
+    private readonly projector: AmbulanceProjector,
+    private readonly lane: WriteLane,
     private readonly maxBatch: number,
     private readonly logger: Logger,
   ) {}
@@ -51,76 +47,103 @@ export class TrackingWriter {
   write(report: PositionReport): Promise<TrackingEvent> {
     return new Promise((resolve, reject) => {
       this.queue.push({ report, receivedAt: new Date(), resolve, reject });
-      if (!this.flushing && !this.scheduled) {
-        this.scheduled = true;
-        this.idle = new Promise((done) => {
-          this.markIdle = done;
-        });
-        setImmediate(() => void this.flush());
-      }
+      this.kick();
     });
   }
 
-  /** Resolves once every accepted point has been written or refused. */
-  drained(): Promise<void> {
-    return this.flushing || this.scheduled ? this.idle : Promise.resolve();
+  /** Resolves once every accepted point has been written or refused, and derived documents are up to date. */
+  async drained(): Promise<void> {
+    while (this.flushing || this.scheduled) await (this.flushing ?? new Promise((resolve) => setImmediate(resolve)));
+    await this.projector.drained();
+  }
+
+  /** Starts a flush on the next turn of the event loop unless one is running; a finished flush re-checks the queue. */
+  private kick(): void {
+    if (this.flushing || this.scheduled || this.queue.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flushing = this.flush().finally(() => {
+        this.flushing = null;
+        this.kick();
+      });
+    });
   }
 
   private async flush(): Promise<void> {
-    this.scheduled = false;
-    this.flushing = true;
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        await this.writeBatch(batch);
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      let events: TrackingEvent[];
+      try {
+        events = await this.lane.run(() => this.store(batch));
+      } catch (error) {
+        this.logger.warn({ err: (error as Error).message, points: batch.length }, 'tracking batch not stored');
+        for (const point of batch) point.reject(error);
+        continue;
       }
-    } finally {
-      this.flushing = false;
-      this.markIdle();
+      batch.forEach((point, index) => {
+        const event = events[index] as TrackingEvent;
+        point.resolve(event);
+        this.publisher.publish(Topics.TrackingUpdated, event.ambulanceId, event);
+      });
     }
   }
 
-  private async writeBatch(batch: PendingPoint[]): Promise<void> {
-    let events: TrackingEvent[];
-    try {
-      events = await this.store(batch);
-    } catch (error) {
-      this.logger.warn(
-        { err: error instanceof Error ? error.message : String(error), points: batch.length },
-        'tracking batch not stored',
-      );
-      for (const point of batch) point.reject(error);
-      return;
-    }
-    batch.forEach((point, index) => {
-      const event = events[index] as TrackingEvent;
-      point.resolve(event);
-      this.publisher.publish(Topics.TrackingUpdated, event.ambulanceId, event);
-    });
-  }
-
-  private async store(batch: PendingPoint[]): Promise<TrackingEvent[]> {
-    const ambulanceIds = [...new Set(batch.map((point) => point.report.ambulanceId))];
-    const known = await this.models.collections.ambulances
+  private async loadEpisodes(ambulanceIds: readonly string[]): Promise<void> {
+    const unknown = ambulanceIds.filter((id) => !this.currentEpisode.has(id));
+    if (unknown.length === 0) return;
+    const ambulances = await this.models.collections.ambulances
       .find<Pick<AmbulanceDoc, '_id' | 'current_speeding_episode_id'>>(
-        { _id: { $in: ambulanceIds } },
+        { _id: { $in: unknown } },
         { projection: { current_speeding_episode_id: 1 } },
       )
       .toArray();
-    const currentEpisode = new Map<string, Types.ObjectId | null>(ambulanceIds.map((id) => [id, null]));
-    for (const ambulance of known)
-      currentEpisode.set(String(ambulance._id), ambulance.current_speeding_episode_id ?? null);
+    const episodeIds = ambulances.flatMap((doc) =>
+      doc.current_speeding_episode_id ? [doc.current_speeding_episode_id] : [],
+    );
+    const episodes = episodeIds.length
+      ? await this.models.collections.speedingEpisodes.find({ _id: { $in: episodeIds } }).toArray()
+      : [];
+    const byAmbulance = new Map(episodes.map((episode) => [String(episode.ambulance_id), episode]));
+    for (const id of unknown) this.currentEpisode.set(id, byAmbulance.get(id) ?? null);
+  }
 
-    const episodes = new Map<string, EpisodeChange>();
-    const latest = new Map<string, LastPositionDoc>();
-    const docs: TrackingDoc[] = batch.map(({ report, receivedAt }) => {
+  private async store(batch: readonly PendingPoint[]): Promise<TrackingEvent[]> {
+    await this.loadEpisodes([...new Set(batch.map((point) => point.report.ambulanceId))]);
+    const episodeOf = new Map<string, EpisodeSnapshot | null>();
+    const touchedEpisodes = new Map<string, { episode: EpisodeSnapshot; isNew: boolean }>();
+    const latest = new Map<string, AmbulanceChange>();
+    const docs = batch.map(({ report, receivedAt }): TrackingDoc => {
       const state = speedStateOf(report.speed);
-      const { episodeId } = nextEpisode(
-        currentEpisode.get(report.ambulanceId) ?? null,
-        state,
-        () => new Types.ObjectId(),
-      );
-      currentEpisode.set(report.ambulanceId, episodeId);
+      const previous = episodeOf.has(report.ambulanceId)
+        ? (episodeOf.get(report.ambulanceId) ?? null)
+        : (this.currentEpisode.get(report.ambulanceId) ?? null);
+      const { episodeId, opened } = nextEpisode(previous?._id ?? null, state, () => new Types.ObjectId());
+      let episode: EpisodeSnapshot | null = null;
+      if (episodeId) {
+        const base: EpisodeSnapshot =
+          opened || !previous
+            ? {
+                _id: episodeId,
+                ambulance_id: report.ambulanceId,
+                started_at: receivedAt,
+                ended_at: receivedAt,
+                max_speed: report.speed,
+                max_state: state,
+                point_count: 0,
+              }
+            : previous;
+        episode = {
+          ...base,
+          ended_at: receivedAt,
+          max_speed: Math.max(base.max_speed, report.speed),
+          max_state: base.max_state === 'RED' || state === 'RED' ? 'RED' : 'ORANGE',
+          point_count: base.point_count + 1,
+        };
+        const key = episodeId.toHexString();
+        touchedEpisodes.set(key, { episode, isNew: opened || (touchedEpisodes.get(key)?.isNew ?? false) });
+      }
+      episodeOf.set(report.ambulanceId, episode);
       const doc: TrackingDoc = {
         _id: new Types.ObjectId(),
         ambulance_id: report.ambulanceId,
@@ -132,83 +155,25 @@ export class TrackingWriter {
         ...(episodeId ? { speeding_episode_id: episodeId, speed_above_80: episodeId } : {}),
         ...(episodeId && state === 'RED' ? { speed_above_120: episodeId } : {}),
       };
-      if (episodeId) {
-        const key = episodeId.toHexString();
-        const change = episodes.get(key);
-        if (change) {
-          change.endedAt = receivedAt;
-          change.maxSpeed = Math.max(change.maxSpeed, report.speed);
-          if (state === 'RED') change.maxState = 'RED';
-          change.points += 1;
-        } else {
-          episodes.set(key, {
-            ambulanceId: report.ambulanceId,
-            startedAt: receivedAt,
-            endedAt: receivedAt,
-            maxSpeed: report.speed,
-            maxState: state,
-            points: 1,
-          });
-        }
-      }
       latest.set(report.ambulanceId, {
-        tracking_id: doc._id,
-        location: doc.location,
-        speed: report.speed,
-        heading: report.heading,
-        state,
-        count_datetime: receivedAt,
-        speeding_episode_id: episodeId,
+        lastPosition: {
+          tracking_id: doc._id,
+          location: doc.location,
+          speed: report.speed,
+          heading: report.heading,
+          state,
+          count_datetime: receivedAt,
+          speeding_episode_id: episodeId,
+        },
+        currentEpisodeId: episodeId,
       });
       return doc;
     });
 
     await this.models.collections.trackings.insertMany(docs, { ordered: true });
-    await Promise.all([this.updateAmbulances(latest, currentEpisode), this.updateEpisodes(episodes)]);
+    // Only now that the points are stored does the remembered episode state move on.
+    for (const [id, episode] of episodeOf) this.currentEpisode.set(id, episode);
+    this.projector.record(latest, touchedEpisodes);
     return docs.map(trackingEventOf);
-  }
-
-  private async updateAmbulances(latest: Map<string, LastPositionDoc>, episodes: Map<string, Types.ObjectId | null>) {
-    const now = new Date();
-    await this.models.collections.ambulances.bulkWrite(
-      [...latest].map(([ambulanceId, lastPosition]) => ({
-        updateOne: {
-          filter: { _id: ambulanceId },
-          update: {
-            $set: {
-              last_position: lastPosition,
-              current_speeding_episode_id: episodes.get(ambulanceId) ?? null,
-              updatedAt: now,
-            },
-            $setOnInsert: { createdAt: now },
-          },
-          upsert: true,
-        },
-      })),
-      { ordered: false },
-    );
-  }
-
-  private async updateEpisodes(episodes: Map<string, EpisodeChange>) {
-    if (episodes.size === 0) return;
-    await this.models.collections.speedingEpisodes.bulkWrite(
-      [...episodes].map(([id, change]) => ({
-        updateOne: {
-          filter: { _id: new Types.ObjectId(id) },
-          update: {
-            $setOnInsert: {
-              ambulance_id: change.ambulanceId,
-              started_at: change.startedAt,
-            } satisfies Partial<SpeedingEpisodeDoc>,
-            $set: { ended_at: change.endedAt },
-            // "RED" sorts after "ORANGE", so $max keeps the worst state seen.
-            $max: { max_speed: change.maxSpeed, max_state: change.maxState },
-            $inc: { point_count: change.points },
-          },
-          upsert: true,
-        },
-      })),
-      { ordered: false },
-    );
   }
 }

@@ -15,6 +15,12 @@ const UNAVAILABLE_ERROR_NAMES = new Set([
 export function isStorageUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (UNAVAILABLE_ERROR_NAMES.has(error.name)) return true;
+  // A bulk write (insertMany, bulkWrite) wraps a driver failure without any per-document write error.
+  if (error.name === 'MongoBulkWriteError') {
+    const { writeErrors, code } = error as Error & { writeErrors?: unknown[]; code?: unknown };
+    if ((writeErrors?.length ?? 0) === 0 && code === undefined) return true;
+  }
+  if (error.cause instanceof Error) return isStorageUnavailable(error.cause);
   // Mongoose refuses operations on a disconnected connection when command buffering is off.
   return error.name === 'MongooseError' && /connection|connect/i.test(error.message);
 }

@@ -1,0 +1,170 @@
+import type { Types } from 'mongoose';
+import type { Logger } from 'pino';
+import type { LastPositionDoc } from '../models/ambulance.model.js';
+import type { Models } from '../models/models.js';
+import type { SpeedingEpisodeDoc } from '../models/speeding-episode.model.js';
+import { isDuplicateKeyError } from '../models/storage.errors.js';
+import type { WriteLane } from '../models/write.lane.js';
+
+export interface AmbulanceChange {
+  readonly lastPosition: LastPositionDoc;
+  readonly currentEpisodeId: Types.ObjectId | null;
+}
+
+/** The whole, current state of an episode (absolute values, so writing it twice is harmless). */
+export type EpisodeSnapshot = SpeedingEpisodeDoc;
+
+interface EpisodeChange {
+  readonly episode: EpisodeSnapshot;
+  /** Not yet in the database: insert rather than update. */
+  isNew: boolean;
+}
+
+type Operation =
+  | { readonly kind: 'ambulance'; readonly id: string; readonly change: AmbulanceChange }
+  | { readonly kind: 'episode'; readonly id: string; readonly change: EpisodeChange };
+
+const RETRY_DELAY_MS = 500;
+/** Writes per turn in the write lane, so point inserts never wait long behind a projection. */
+const CHUNK = 25;
+
+/**
+ * Keeps the derived documents (each ambulance's latest position, speeding-episode summaries) up to date
+ * from stored points, off the request path. Changes recorded while a round waits or runs are merged, so
+ * under load each ambulance costs one update per interval instead of one per point; an idle server
+ * projects a point at once. Tracking points themselves are always stored before a device gets 200.
+ * Episodes are inserted once and then updated by _id with absolute values: upserts with $max/$inc make
+ * FerretDB scan the whole collection.
+ */
+export class AmbulanceProjector {
+  private ambulances = new Map<string, AmbulanceChange>();
+  private episodes = new Map<string, EpisodeChange>();
+  private running: Promise<void> | null = null;
+  private waitTimer: NodeJS.Timeout | null = null;
+  private lastRoundAt = 0;
+  failedRounds = 0;
+
+  /** `intervalMs`: the least time between the starts of two rounds, bounding the database time projection takes. */
+  constructor(
+    private readonly models: Models,
+    private readonly lane: WriteLane,
+    private readonly intervalMs: number,
+    private readonly logger: Logger,
+  ) {}
+
+  record(ambulances: ReadonlyMap<string, AmbulanceChange>, episodes: ReadonlyMap<string, EpisodeChange>): void {
+    for (const [id, change] of ambulances) this.ambulances.set(id, change);
+    for (const [id, change] of episodes) this.mergeEpisode(id, change);
+    this.start();
+  }
+
+  /**
+   * Writes everything recorded so far now, without waiting for the interval. Resolves when it is written,
+   * or when a write failed (it is then retried later).
+   */
+  async drained(): Promise<void> {
+    if (this.waitTimer) {
+      clearTimeout(this.waitTimer);
+      this.waitTimer = null;
+    }
+    this.start(true);
+    while (this.running) await this.running;
+  }
+
+  stop(): void {
+    if (this.waitTimer) clearTimeout(this.waitTimer);
+    this.waitTimer = null;
+  }
+
+  private mergeEpisode(id: string, change: EpisodeChange): void {
+    const pending = this.episodes.get(id);
+    this.episodes.set(id, { episode: change.episode, isNew: change.isNew || (pending?.isNew ?? false) });
+  }
+
+  private start(now = false): void {
+    if (this.running || this.waitTimer) return;
+    if (this.ambulances.size === 0 && this.episodes.size === 0) return;
+    const wait = now ? 0 : this.lastRoundAt + this.intervalMs - Date.now();
+    if (wait > 0) {
+      this.waitTimer = setTimeout(() => {
+        this.waitTimer = null;
+        this.start();
+      }, wait);
+      return;
+    }
+    this.lastRoundAt = Date.now();
+    this.running = this.round().finally(() => {
+      this.running = null;
+      this.start();
+    });
+  }
+
+  private async round(): Promise<void> {
+    const operations: Operation[] = [
+      ...[...this.episodes].map(([id, change]) => ({ kind: 'episode' as const, id, change })),
+      ...[...this.ambulances].map(([id, change]) => ({ kind: 'ambulance' as const, id, change })),
+    ];
+    this.ambulances = new Map();
+    this.episodes = new Map();
+    for (let start = 0; start < operations.length; start += CHUNK) {
+      const chunk = operations.slice(start, start + CHUNK);
+      try {
+        await this.lane.run(() => this.write(chunk));
+      } catch (error) {
+        this.failedRounds += 1;
+        this.logger.warn({ err: (error as Error).message }, 'ambulance positions not updated; will retry');
+        this.requeue(operations.slice(start));
+        this.lastRoundAt = Date.now() + RETRY_DELAY_MS - this.intervalMs;
+        return;
+      }
+    }
+  }
+
+  /** Puts back what was not written; changes recorded meanwhile are newer and win. */
+  private requeue(operations: readonly Operation[]): void {
+    for (const operation of operations) {
+      if (operation.kind === 'ambulance') {
+        if (!this.ambulances.has(operation.id)) this.ambulances.set(operation.id, operation.change);
+      } else {
+        const newer = this.episodes.get(operation.id);
+        if (newer) newer.isNew ||= operation.change.isNew;
+        else this.episodes.set(operation.id, operation.change);
+      }
+    }
+  }
+
+  private async write(chunk: readonly Operation[]): Promise<void> {
+    const now = new Date();
+    for (const operation of chunk) {
+      if (operation.kind === 'ambulance') {
+        const { lastPosition, currentEpisodeId } = operation.change;
+        await this.models.collections.ambulances.updateOne(
+          { _id: operation.id },
+          {
+            $set: { last_position: lastPosition, current_speeding_episode_id: currentEpisodeId, updatedAt: now },
+            $setOnInsert: { createdAt: now },
+          },
+          { upsert: true },
+        );
+      } else {
+        await this.writeEpisode(operation.change);
+      }
+    }
+  }
+
+  private async writeEpisode(change: EpisodeChange): Promise<void> {
+    const { _id, ...fields } = change.episode;
+    if (change.isNew) {
+      try {
+        await this.models.collections.speedingEpisodes.insertOne(change.episode);
+        change.isNew = false;
+        return;
+      } catch (error) {
+        // Inserted by an earlier attempt whose answer was lost: update it instead.
+        if (!isDuplicateKeyError(error)) throw error;
+        change.isNew = false;
+      }
+    }
+    await this.models.collections.speedingEpisodes.updateOne({ _id }, { $set: fields });
+  }
+}
