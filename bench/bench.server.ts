@@ -29,7 +29,8 @@ export async function startBenchServer(extraEnv: Record<string, string> = {}): P
     mongoBase = `${ferretdb.uri}bench_${Date.now()}`;
   }
   const mongoUri = mongoBase;
-  const child = spawn(process.execPath, [path.resolve(import.meta.dirname, '..', 'src', 'main.js')], {
+  const nodeFlags = process.env.BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeFlags, path.resolve(import.meta.dirname, '..', 'src', 'main.js')], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -47,6 +48,7 @@ export async function startBenchServer(extraEnv: Record<string, string> = {}): P
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      if (process.env.BENCH_SERVER_LOG) process.stderr.write(`${line}\n`);
       try {
         const entry = JSON.parse(line) as { msg?: string; url?: string };
         if (entry.msg === 'listening' && entry.url) resolve(entry.url);

@@ -20,7 +20,7 @@ import { SharedSubscriptions } from '../graphql/shared-subscriptions.js';
 import { AmbulanceProjector } from '../ingest/ambulance.projector.js';
 import { CrashService } from '../ingest/crash.service.js';
 import { ImageStorage } from '../ingest/image.storage.js';
-import { createIngestRouter } from '../ingest/ingest.router.js';
+import { createIngestHandler } from '../ingest/ingest.handler.js';
 import { SnapshotService } from '../ingest/snapshot.service.js';
 import { TrackingWriter } from '../ingest/tracking.writer.js';
 import { createModels, type Models } from '../models/models.js';
@@ -56,7 +56,8 @@ export async function connectMongo(uri: string, config: AppConfig): Promise<Conn
     // Fail fast while MongoDB is away, so ingest answers 503 instead of holding requests.
     bufferCommands: false,
     serverSelectionTimeoutMS: config.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
-    monitorCommands: true,
+    // Command monitoring costs a little on every command; tests and diagnostics switch it on.
+    monitorCommands: config.MONGODB_MONITOR_COMMANDS,
     autoIndex: false,
   });
   await connection.asPromise();
@@ -119,8 +120,22 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const schema = await buildAppSchema(eventBusPubSub(bus, config.SUBSCRIPTION_QUEUE_LIMIT));
   const app = express();
   app.disable('x-powered-by');
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
-  const httpServer = http.createServer(app);
+  const handleIngest = createIngestHandler({
+    trackingWriter,
+    crashService,
+    snapshotService,
+    limits: {
+      maxBodyBytes: config.INGEST_MAX_BODY_BYTES,
+      maxFileBytes: config.UPLOAD_MAX_FILE_BYTES,
+      maxFiles: config.UPLOAD_MAX_FILES,
+    },
+    logger,
+  });
+  const httpServer = http.createServer((request, response) => {
+    if (!handleIngest(request, response)) app(request, response);
+  });
 
   const subscriptions = new SharedSubscriptions(config.SUBSCRIPTION_QUEUE_LIMIT);
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: 64 * 1024 });
@@ -161,19 +176,6 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   await apollo.start();
 
-  app.use(
-    createIngestRouter({
-      trackingWriter,
-      crashService,
-      snapshotService,
-      limits: {
-        maxBodyBytes: config.INGEST_MAX_BODY_BYTES,
-        maxFileBytes: config.UPLOAD_MAX_FILE_BYTES,
-        maxFiles: config.UPLOAD_MAX_FILES,
-      },
-      logger,
-    }),
-  );
   app.use('/uploads', express.static(config.UPLOAD_DIR, { dotfiles: 'deny', index: false, fallthrough: true }));
   app.use(
     GRAPHQL_PATH,

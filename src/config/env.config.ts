@@ -19,6 +19,10 @@ const envSchema = z.object({
       .optional(),
   ),
   MONGODB_SERVER_SELECTION_TIMEOUT_MS: positiveInt(2000),
+  MONGODB_MONITOR_COMMANDS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   REDIS_URL: optionalString.pipe(
     z
       .string()

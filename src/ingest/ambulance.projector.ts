@@ -25,6 +25,8 @@ type Operation =
   | { readonly kind: 'episode'; readonly id: string; readonly change: EpisodeChange };
 
 const RETRY_DELAY_MS = 500;
+/** Projection may take at most this share of the write lane: a round that took T waits T × (1/share − 1). */
+const MAX_LANE_SHARE = 0.25;
 /** Writes per turn in the write lane, so point inserts never wait long behind a projection. */
 const CHUNK = 25;
 
@@ -41,10 +43,13 @@ export class AmbulanceProjector {
   private episodes = new Map<string, EpisodeChange>();
   private running: Promise<void> | null = null;
   private waitTimer: NodeJS.Timeout | null = null;
-  private lastRoundAt = 0;
+  private nextRoundAt = 0;
   failedRounds = 0;
 
-  /** `intervalMs`: the least time between the starts of two rounds, bounding the database time projection takes. */
+  /**
+   * `intervalMs`: the least time between the starts of two rounds. Under load the gap also grows with the
+   * time a round took, so projection never takes more than a quarter of the database writes.
+   */
   constructor(
     private readonly models: Models,
     private readonly lane: WriteLane,
@@ -84,7 +89,7 @@ export class AmbulanceProjector {
   private start(now = false): void {
     if (this.running || this.waitTimer) return;
     if (this.ambulances.size === 0 && this.episodes.size === 0) return;
-    const wait = now ? 0 : this.lastRoundAt + this.intervalMs - Date.now();
+    const wait = now ? 0 : this.nextRoundAt - Date.now();
     if (wait > 0) {
       this.waitTimer = setTimeout(() => {
         this.waitTimer = null;
@@ -92,14 +97,14 @@ export class AmbulanceProjector {
       }, wait);
       return;
     }
-    this.lastRoundAt = Date.now();
-    this.running = this.round().finally(() => {
+    const startedAt = Date.now();
+    this.running = this.round(startedAt).finally(() => {
       this.running = null;
       this.start();
     });
   }
 
-  private async round(): Promise<void> {
+  private async round(startedAt: number): Promise<void> {
     const operations: Operation[] = [
       ...[...this.episodes].map(([id, change]) => ({ kind: 'episode' as const, id, change })),
       ...[...this.ambulances].map(([id, change]) => ({ kind: 'ambulance' as const, id, change })),
@@ -114,10 +119,12 @@ export class AmbulanceProjector {
         this.failedRounds += 1;
         this.logger.warn({ err: (error as Error).message }, 'ambulance positions not updated; will retry');
         this.requeue(operations.slice(start));
-        this.lastRoundAt = Date.now() + RETRY_DELAY_MS - this.intervalMs;
+        this.nextRoundAt = Date.now() + RETRY_DELAY_MS;
         return;
       }
     }
+    const took = Date.now() - startedAt;
+    this.nextRoundAt = startedAt + Math.max(this.intervalMs, took / MAX_LANE_SHARE);
   }
 
   /** Puts back what was not written; changes recorded meanwhile are newer and win. */

@@ -1,5 +1,7 @@
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express from 'express';
 import multer from 'multer';
+import typeis from 'type-is';
 import { IngestError } from './ingest.errors.js';
 
 export interface BodyLimits {
@@ -41,11 +43,23 @@ function translateParserError(error: unknown, limits: BodyLimits): IngestError {
   return new IngestError(400, 'MALFORMED_BODY', 'request body could not be read');
 }
 
+export interface LegacyBody {
+  readonly fields: Record<string, unknown>;
+  readonly files: ReadonlyArray<{ readonly field: string; readonly data: Buffer }>;
+}
+
+type ParsedRequest = IncomingMessage & { body?: unknown; files?: Express.Multer.File[] };
+type Middleware = (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => void;
+
 /**
  * Parses the bodies devices send today: JSON, URL-encoded forms and multipart forms, with the files
- * of a multipart body (under any field name) kept in memory up to the configured limits.
+ * of a multipart body (under any field name) kept in memory up to the configured limits. The parsers are
+ * body-parser's and multer's, used on the plain Node request (the ingest path runs without Express).
  */
-export function legacyBodyParser(limits: BodyLimits, acceptFiles: boolean): RequestHandler {
+export function legacyBodyParser(
+  limits: BodyLimits,
+  acceptFiles: boolean,
+): (request: IncomingMessage, response: ServerResponse) => Promise<LegacyBody> {
   const json = express.json({ limit: limits.maxBodyBytes, strict: true, type: () => true });
   const form = express.urlencoded({ limit: limits.maxBodyBytes, extended: false, parameterLimit: MAX_FIELDS });
   // Without files, one file part is let through to `.none()`, which refuses it as LIMIT_UNEXPECTED_FILE (400,
@@ -63,31 +77,38 @@ export function legacyBodyParser(limits: BodyLimits, acceptFiles: boolean): Requ
   });
   const multipart = acceptFiles ? multipartParser.any() : multipartParser.none();
 
-  return (request: Request, response: Response, next: NextFunction) => {
-    const done = (error?: unknown) => {
-      if (error) return next(translateParserError(error, limits));
-      const body: unknown = request.body;
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-        return next(new IngestError(400, 'MALFORMED_BODY', 'request body must be an object of fields'));
-      }
-      next();
-    };
-    const declaredLength = request.headers['content-length'];
-    if (
-      declaredLength === '0' ||
-      (declaredLength === undefined && request.headers['transfer-encoding'] === undefined)
-    ) {
-      return next(new IngestError(400, 'EMPTY_BODY', 'request body is empty; send the fields as JSON or a form'));
-    }
-    if (request.is('application/json')) return json(request, response, done);
-    if (request.is('application/x-www-form-urlencoded')) return form(request, response, done);
-    if (request.is('multipart/form-data')) return multipart(request, response, done);
-    next(
-      new IngestError(
-        415,
-        'UNSUPPORTED_MEDIA_TYPE',
-        'send application/json, application/x-www-form-urlencoded or multipart/form-data',
-      ),
-    );
+  const parserFor = (request: IncomingMessage): Middleware | null => {
+    if (typeis(request, ['application/json'])) return json as unknown as Middleware;
+    if (typeis(request, ['application/x-www-form-urlencoded'])) return form as unknown as Middleware;
+    if (typeis(request, ['multipart/form-data'])) return multipart as unknown as Middleware;
+    return null;
   };
+
+  return (request: ParsedRequest, response: ServerResponse) =>
+    new Promise<LegacyBody>((resolve, reject) => {
+      if (!typeis.hasBody(request) || request.headers['content-length'] === '0') {
+        reject(new IngestError(400, 'EMPTY_BODY', 'request body is empty; send the fields as JSON or a form'));
+        return;
+      }
+      const parser = parserFor(request);
+      if (!parser) {
+        reject(
+          new IngestError(
+            415,
+            'UNSUPPORTED_MEDIA_TYPE',
+            'send application/json, application/x-www-form-urlencoded or multipart/form-data',
+          ),
+        );
+        return;
+      }
+      parser(request, response, (error?: unknown) => {
+        if (error) return reject(translateParserError(error, limits));
+        const body: unknown = request.body;
+        if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+          return reject(new IngestError(400, 'MALFORMED_BODY', 'request body must be an object of fields'));
+        }
+        const files = (request.files ?? []).map((file) => ({ field: file.fieldname, data: file.buffer }));
+        resolve({ fields: body as Record<string, unknown>, files });
+      });
+    });
 }

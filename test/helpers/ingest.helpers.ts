@@ -32,6 +32,8 @@ export async function listFiles(directory: string): Promise<string[]> {
 }
 
 export async function storedState(app: TestApp): Promise<StoredState> {
+  // Fleet and episode documents are projected just after points are stored; count them once settled.
+  await app.app.trackingWriter.drained();
   const c = app.app.models.collections;
   const [trackings, crashes, imageRecords, imageHistories, ambulances, speedingEpisodes, files] = await Promise.all([
     c.trackings.countDocuments({}),

@@ -47,6 +47,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     UPLOAD_DIR: uploadDir,
     EVENT_CHANNEL_PREFIX: channelPrefix,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    MONGODB_MONITOR_COMMANDS: 'true',
     ...options.env,
   });
   const logger = pino({ level: config.LOG_LEVEL });
