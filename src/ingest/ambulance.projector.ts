@@ -27,8 +27,8 @@ type Operation =
 const RETRY_DELAY_MS = 500;
 /** Projection may take at most this share of the write lane: a round that took T waits T × (1/share − 1). */
 const MAX_LANE_SHARE = 0.25;
-/** Writes per turn in the write lane, so point inserts never wait long behind a projection. */
-const CHUNK = 25;
+/** Writes per turn in the write lane: a point insert waits at most for this many updates (a few ms each). */
+const CHUNK = 2;
 
 /**
  * Keeps the derived documents (each ambulance's latest position, speeding-episode summaries) up to date
@@ -114,7 +114,7 @@ export class AmbulanceProjector {
     for (let start = 0; start < operations.length; start += CHUNK) {
       const chunk = operations.slice(start, start + CHUNK);
       try {
-        await this.lane.run(() => this.write(chunk));
+        await this.lane.run(() => this.write(chunk), 'background');
       } catch (error) {
         this.failedRounds += 1;
         this.logger.warn({ err: (error as Error).message }, 'ambulance positions not updated; will retry');
