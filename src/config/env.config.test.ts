@@ -77,7 +77,14 @@ describe('loadConfig', () => {
       'mongodb+srv://cluster.example/aoc',
     );
     assert.equal(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).REDIS_URL, 'redis://127.0.0.1:6379');
-    assert.equal(loadConfig({ EVENT_CHANNEL_PREFIX: '' }).EVENT_CHANNEL_PREFIX, '');
+  });
+
+  it('treats any variable set to nothing as unset, so it takes its default', () => {
+    const config = loadConfig({ PORT: '', HOST: '  ', EVENT_CHANNEL_PREFIX: '', UPLOAD_MAX_FILES: ' ' });
+    assert.equal(config.PORT, 5000);
+    assert.equal(config.HOST, '0.0.0.0');
+    assert.equal(config.EVENT_CHANNEL_PREFIX, 'aoc:');
+    assert.equal(config.UPLOAD_MAX_FILES, 10);
   });
 
   it('treats empty or blank optional strings as unset', () => {
@@ -113,7 +120,9 @@ describe('loadConfig', () => {
     ['UPLOAD_MAX_FILE_BYTES', { UPLOAD_MAX_FILE_BYTES: '-5' }],
     ['SUBSCRIPTION_QUEUE_LIMIT', { SUBSCRIPTION_QUEUE_LIMIT: 'lots' }],
     ['CRASH_DUPLICATE_WINDOW_SECONDS', { CRASH_DUPLICATE_WINDOW_SECONDS: '-1' }],
-    ['HOST', { HOST: '  ' }],
+    ['PORT', { PORT: '0x50' }],
+    ['PORT', { PORT: '1e3' }],
+    ['UPLOAD_MAX_FILES', { UPLOAD_MAX_FILES: '2.5' }],
     ['HISTORY_DEFAULT_PAGE_SIZE', { HISTORY_DEFAULT_PAGE_SIZE: '501' }],
     ['HISTORY_DEFAULT_PAGE_SIZE', { HISTORY_MAX_PAGE_SIZE: '50', HISTORY_DEFAULT_PAGE_SIZE: '51' }],
   ];

@@ -6,12 +6,22 @@ const optionalString = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** A whole number written in decimal digits (no "0x50", "1e3" or blanks), within [min, max]. */
+const wholeNumber = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min).max(max))
+    .default(fallback);
+
+const positiveInt = (fallback: number) => wholeNumber(fallback, 1);
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(5000),
+  PORT: wholeNumber(5000, 0, 65535),
   MONGODB_URI: optionalString.pipe(
     z
       .string()
@@ -35,7 +45,7 @@ const envSchema = z.object({
   UPLOAD_MAX_FILE_BYTES: positiveInt(10 * 1024 * 1024),
   UPLOAD_MAX_FILES: positiveInt(10),
   INGEST_MAX_BODY_BYTES: positiveInt(16 * 1024),
-  CRASH_DUPLICATE_WINDOW_SECONDS: z.coerce.number().int().min(0).default(60),
+  CRASH_DUPLICATE_WINDOW_SECONDS: wholeNumber(60, 0),
   GOOGLE_MAP_KEY: optionalString,
   HISTORY_MAX_PAGE_SIZE: positiveInt(500),
   HISTORY_DEFAULT_PAGE_SIZE: positiveInt(100),
@@ -46,7 +56,7 @@ const envSchema = z.object({
   SUBSCRIPTION_QUEUE_LIMIT: positiveInt(500),
   PUBLISH_OUTBOX_LIMIT: positiveInt(100_000),
   INGEST_BATCH_MAX: positiveInt(1000),
-  PROJECTION_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+  PROJECTION_INTERVAL_MS: wholeNumber(1000, 0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -58,7 +68,11 @@ export class ConfigError extends Error {
 
 /** Reads and validates the environment; the error names every bad variable and what it expects. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const result = envSchema.safeParse(env);
+  // A variable set to nothing (`PORT=`) counts as unset and takes its default.
+  const given = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
+  const result = envSchema.safeParse(given);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(
