@@ -1,14 +1,14 @@
 /**
  * Ingest throughput: many devices posting tracking points as fast as the server accepts them.
  * Every answered 200 must be found in history afterwards. Run by hand: `npm run bench:ingest`.
- * Knobs: BENCH_POINTS (default 60000), BENCH_CONNECTIONS (64), BENCH_AMBULANCES (200).
+ * Knobs: BENCH_POINTS (default 60000), BENCH_CONNECTIONS (128; two requests in flight on each), BENCH_AMBULANCES (200).
  */
 import mongoose from 'mongoose';
 import { Pool } from 'undici';
 import { fmt, percentile, say, startBenchServer } from './bench.server.js';
 
 const TOTAL = Number(process.env.BENCH_POINTS ?? 60_000);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 128);
 const AMBULANCES = Number(process.env.BENCH_AMBULANCES ?? 200);
 
 const server = await startBenchServer();
