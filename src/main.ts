@@ -66,6 +66,7 @@ async function main(): Promise<void> {
   const config = readConfig();
   const logger = pino({ level: config.LOG_LEVEL });
   const resources = new Resources(logger);
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
   process.on('SIGTERM', () => void resources.shutdown('SIGTERM'));
   process.on('SIGINT', () => void resources.shutdown('SIGINT'));
 
@@ -83,7 +84,11 @@ async function main(): Promise<void> {
   if (config.REDIS_URL) {
     const redisBus = new RedisEventBus(config.REDIS_URL, config.EVENT_CHANNEL_PREFIX, logger);
     resources.bus = redisBus;
-    await redisBus.connect();
+    // Not awaited: with Redis away the server still starts, stores data and answers devices; events wait
+    // in the outbox until Redis answers (the clients keep reconnecting).
+    redisBus.connect().catch((error: unknown) => {
+      logger.warn({ err: (error as Error).message }, 'redis not reachable yet; events will go out once it is');
+    });
   } else {
     resources.bus = new LocalEventBus();
   }

@@ -4,8 +4,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { findFreePort } from '../src/infra/free-port.js';
 import { graphqlRequest, subscribe, wsClient } from './helpers/graphql.client.js';
 import { ENDPOINTS, postFields, trackingFields } from './helpers/http.client.js';
+import { startOwnRedis } from './helpers/process.helpers.js';
 import { runServer, type ServerProcess } from './helpers/server.process.js';
 import { testEnv, uniqueName, waitUntil } from './helpers/test-env.js';
 
@@ -121,6 +123,46 @@ describe('the README run command on embedded defaults (no MONGODB_URI, no REDIS_
     assert.match(String(chosen?.mongodb), /^mongodb:\/\/127\.0\.0\.1:\d+\/switch_/);
     assert.match(String(chosen?.events), /^redis redis:\/\/127\.0\.0\.1:\d+/);
     assert.equal(await stop(server), 0);
+  });
+
+  it('starts and stores data while Redis is down, and delivers the events once Redis is up', async () => {
+    const redisPort = await findFreePort();
+    const server = runServer({
+      MONGODB_URI: `${testEnv.mongoUri}${uniqueName('noredis')}`,
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      EVENT_CHANNEL_PREFIX: `${uniqueName('nr')}:`,
+      UPLOAD_DIR: uploadDir,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+    });
+    running.push(server);
+    const url = String((await server.waitForLog((line) => line.msg === 'listening')).url);
+    assert.ok(server.lines.some((line) => /redis not reachable/.test(String(line.msg))));
+
+    const client = wsClient(`${url.replace('http', 'ws')}/graphql`);
+    const live = subscribe<{ speed: number }>(client, 'subscription { trackingUpdated(ambulanceId: "NR1") { speed } }');
+    const response = await postFields(`${url}${ENDPOINTS.tracking}`, trackingFields('NR1', 61));
+    assert.equal(response.status, 200, 'a device is answered while Redis is down');
+    const history = await graphqlRequest<History>(
+      `${url}/graphql`,
+      '{ trackingHistory(ambulanceId: "NR1") { edges { node { id speed } } } }',
+    );
+    assert.deepEqual(
+      history.data?.trackingHistory.edges.map((edge) => edge.node.speed),
+      [61],
+    );
+
+    const redis = await startOwnRedis({ port: redisPort });
+    try {
+      const [event] = await live.waitFor(1, 20_000);
+      assert.equal(event?.speed, 61, 'the event kept while Redis was down arrives once it is up');
+    } finally {
+      live.dispose();
+      await client.dispose();
+      assert.equal(await stop(server), 0);
+      await redis.stop();
+    }
   });
 
   it('refuses to start on a bad setting and names it', async () => {

@@ -536,3 +536,29 @@ describe('legacy ingest endpoints', () => {
     });
   });
 });
+
+describe('legacy route matching', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp({ events: 'local' });
+  });
+  after(async () => {
+    await app.close();
+  });
+
+  it('accepts the device paths as the legacy Express server did: any letter case, with or without a trailing slash', async () => {
+    for (const path of [
+      '/api/tracking/postAmbulanceTracking/',
+      '/API/Tracking/PostAmbulanceTracking',
+      '/api/tracking/postambulancetracking?firmware=2',
+    ]) {
+      const response = await postFields(`${app.url}${path}`, trackingFields('RM1', 10));
+      assert.equal(response.status, 200, `${path}: ${response.text}`);
+    }
+    assert.equal(await app.app.models.collections.trackings.countDocuments({ ambulance_id: 'RM1' }), 3);
+    assert.equal(
+      (await postFields(`${app.url}/api/tracking/postAmbulanceTrackingX`, trackingFields('RM1'))).status,
+      404,
+    );
+  });
+});

@@ -56,6 +56,8 @@ export async function connectMongo(uri: string, config: AppConfig): Promise<Conn
     // Fail fast while MongoDB is away, so ingest answers 503 instead of holding requests.
     bufferCommands: false,
     serverSelectionTimeoutMS: config.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
+    // A write that hangs (a half-open connection, a stuck server) fails instead of blocking the write lane.
+    socketTimeoutMS: config.MONGODB_SOCKET_TIMEOUT_MS,
     // Command monitoring costs a little on every command; tests and diagnostics switch it on.
     monitorCommands: config.MONGODB_MONITOR_COMMANDS,
     autoIndex: false,

@@ -29,6 +29,7 @@ const envSchema = z.object({
       .optional(),
   ),
   MONGODB_SERVER_SELECTION_TIMEOUT_MS: positiveInt(2000),
+  MONGODB_SOCKET_TIMEOUT_MS: positiveInt(15_000),
   MONGODB_MONITOR_COMMANDS: z
     .enum(['true', 'false'])
     .default('false')

@@ -88,10 +88,13 @@ export class EventPublisher {
         const results = await Promise.allSettled(
           batch.map((event) => this.bus.publish(event.topic, event.ambulanceId, event.payload)),
         );
-        const failed = batch.filter((_, index) => results[index]?.status === 'rejected');
+        // Everything from the first failure on goes back, in order: subscribers never see an older event after a
+        // newer one; an event after the failure that did go out may be delivered twice (at least once).
+        const firstFailure = results.findIndex((result) => result.status === 'rejected');
+        const failed = firstFailure === -1 ? [] : batch.slice(firstFailure);
         this.published += batch.length - failed.length;
         if (failed.length > 0) {
-          this.failedAttempts += failed.length;
+          this.failedAttempts += results.filter((result) => result.status === 'rejected').length;
           this.outbox.unshift(...failed);
           if (this.outbox.length > this.limit)
             this.dropped += this.outbox.splice(0, this.outbox.length - this.limit).length;

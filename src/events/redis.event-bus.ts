@@ -29,6 +29,8 @@ export class RedisEventBus implements EventBus {
       enableOfflineQueue: false,
       // Publishes issued in the same tick go out in one write.
       enableAutoPipelining: true,
+      // A publish that gets no answer (a half-open connection) fails and is retried from the outbox.
+      commandTimeout: 2000,
       maxRetriesPerRequest: 1,
       retryStrategy,
       lazyConnect: true,

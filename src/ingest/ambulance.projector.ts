@@ -68,12 +68,17 @@ export class AmbulanceProjector {
    * or when a write failed (it is then retried later).
    */
   async drained(): Promise<void> {
-    if (this.waitTimer) {
-      clearTimeout(this.waitTimer);
-      this.waitTimer = null;
+    while (this.running || this.ambulances.size > 0 || this.episodes.size > 0) {
+      if (this.waitTimer) {
+        clearTimeout(this.waitTimer);
+        this.waitTimer = null;
+      }
+      const failuresBefore = this.failedRounds;
+      this.start(true);
+      if (this.running) await this.running;
+      // A failed round waits to retry; do not spin on it.
+      if (this.failedRounds !== failuresBefore) return;
     }
-    this.start(true);
-    while (this.running) await this.running;
   }
 
   stop(): void {

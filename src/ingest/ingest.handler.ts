@@ -82,6 +82,8 @@ export function createIngestHandler(deps: IngestDependencies) {
     ],
   ]);
 
+  const routesByKey = new Map([...routes].map(([key, route]) => [key.toLowerCase(), route]));
+
   const fail = (error: unknown, request: IncomingMessage, response: ServerResponse) => {
     if (response.headersSent) {
       response.destroy();
@@ -112,7 +114,9 @@ export function createIngestHandler(deps: IngestDependencies) {
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
     const method = request.method === 'HEAD' ? 'GET' : request.method;
-    const route = routes.get(`${method} ${path}`);
+    // Matched as Express matched them for the legacy server: case-insensitive, with or without a trailing slash.
+    const routeKey = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+    const route = routesByKey.get(`${method} ${routeKey}`.toLowerCase());
     if (route) {
       route(request, response).catch((error: unknown) => fail(error, request, response));
       return true;

@@ -58,6 +58,12 @@ export class SnapshotService {
         ambulance_image_histories_id: historyId,
       };
       await this.lane.run(async () => {
+        // The fleet document first, the image record last: a failure leaves no record pointing at removed files.
+        await this.models.collections.ambulances.updateOne(
+          { _id: ambulanceId },
+          { $set: { last_snapshot_at: createdAt }, $setOnInsert: { createdAt } },
+          { upsert: true },
+        );
         await this.models.collections.imageHistories.insertOne({
           _id: historyId,
           ambulance_id: ambulanceId,
@@ -65,11 +71,6 @@ export class SnapshotService {
           createdAt,
         });
         await this.models.collections.imageRecords.insertOne(record);
-        await this.models.collections.ambulances.updateOne(
-          { _id: ambulanceId },
-          { $set: { last_snapshot_at: createdAt }, $setOnInsert: { createdAt } },
-          { upsert: true },
-        );
       });
       const event = snapshotEventOf(record);
       this.publisher.publish(Topics.SnapshotUploaded, ambulanceId, event);

@@ -32,7 +32,10 @@ export class CrashResolver {
     description: 'Every stored crash notification of one ambulance, or of the whole fleet without ambulanceId.',
     subscribe: ({ args, context }) => {
       const { services } = context as GraphQLContext;
-      const ambulanceId = args.ambulanceId ? validAmbulanceId(args.ambulanceId as string) : null;
+      const ambulanceId =
+        args.ambulanceId === undefined || args.ambulanceId === null
+          ? null
+          : validAmbulanceId(args.ambulanceId as string);
       return subscribeToTopic(services.bus, Topics.CrashReported, ambulanceId, services.subscriptionQueueLimit);
     },
   })

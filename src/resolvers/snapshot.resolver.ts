@@ -59,7 +59,10 @@ export class SnapshotResolver {
     description: 'Every stored snapshot of one ambulance, or of the whole fleet without ambulanceId.',
     subscribe: ({ args, context }) => {
       const { services } = context as GraphQLContext;
-      const ambulanceId = args.ambulanceId ? validAmbulanceId(args.ambulanceId as string) : null;
+      const ambulanceId =
+        args.ambulanceId === undefined || args.ambulanceId === null
+          ? null
+          : validAmbulanceId(args.ambulanceId as string);
       return subscribeToTopic(services.bus, Topics.SnapshotUploaded, ambulanceId, services.subscriptionQueueLimit);
     },
   })
