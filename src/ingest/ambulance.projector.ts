@@ -27,8 +27,11 @@ type Operation =
 const RETRY_DELAY_MS = 500;
 /** Projection may take at most this share of the write lane: a round that took T waits T × (1/share − 1). */
 const MAX_LANE_SHARE = 0.25;
-/** Writes per turn in the write lane: a point insert waits at most for this many updates (a few ms each). */
-const CHUNK = 2;
+/**
+ * Time one background turn in the write lane may take before it yields: a device's insert waits at most
+ * about this long behind projection (plus one update). About 20 updates on MongoDB, one or two on FerretDB.
+ */
+const TURN_BUDGET_MS = 5;
 
 /**
  * Keeps the derived documents (each ambulance's latest position, speeding-episode summaries) up to date
@@ -116,14 +119,15 @@ export class AmbulanceProjector {
     ];
     this.ambulances = new Map();
     this.episodes = new Map();
-    for (let start = 0; start < operations.length; start += CHUNK) {
-      const chunk = operations.slice(start, start + CHUNK);
+    let done = 0;
+    while (done < operations.length) {
+      const from = done;
       try {
-        await this.lane.run(() => this.write(chunk), 'background');
+        done = await this.lane.run(() => this.writeTurn(operations, from), 'background');
       } catch (error) {
         this.failedRounds += 1;
         this.logger.warn({ err: (error as Error).message }, 'ambulance positions not updated; will retry');
-        this.requeue(operations.slice(start));
+        this.requeue(operations.slice(from));
         this.nextRoundAt = Date.now() + RETRY_DELAY_MS;
         return;
       }
@@ -145,9 +149,16 @@ export class AmbulanceProjector {
     }
   }
 
-  private async write(chunk: readonly Operation[]): Promise<void> {
+  /**
+   * Writes operations from `from` on until the turn's time budget is spent (at least one); returns the
+   * index of the first one not written. Operations before a failure are written; the failed one is retried.
+   */
+  private async writeTurn(operations: readonly Operation[], from: number): Promise<number> {
+    const started = performance.now();
     const now = new Date();
-    for (const operation of chunk) {
+    let index = from;
+    while (index < operations.length && (index === from || performance.now() - started < TURN_BUDGET_MS)) {
+      const operation = operations[index] as Operation;
       if (operation.kind === 'ambulance') {
         const { lastPosition, currentEpisodeId } = operation.change;
         await this.models.collections.ambulances.updateOne(
@@ -161,7 +172,9 @@ export class AmbulanceProjector {
       } else {
         await this.writeEpisode(operation.change);
       }
+      index += 1;
     }
+    return index;
   }
 
   private async writeEpisode(change: EpisodeChange): Promise<void> {

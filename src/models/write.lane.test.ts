@@ -28,7 +28,7 @@ describe('WriteLane', () => {
     assert.equal(await lane.run(async () => 'still works'), 'still works');
   });
 
-  it('gives urgent work the next turn, and a waiting background task every other turn', async () => {
+  it('gives waiting urgent work the next turns before waiting background work', async () => {
     const lane = new WriteLane();
     const order: string[] = [];
     const record = (name: string) => async () => {
@@ -43,7 +43,7 @@ describe('WriteLane', () => {
       lane.run(record('urgent-3')),
     ];
     await Promise.all([first, ...queued]);
-    assert.deepEqual(order, ['background-0', 'urgent-1', 'background-1', 'urgent-2', 'urgent-3']);
+    assert.deepEqual(order, ['background-0', 'urgent-1', 'urgent-2', 'urgent-3', 'background-1']);
   });
 
   it('does not starve background work under a steady stream of urgent work', async () => {
@@ -60,15 +60,16 @@ describe('WriteLane', () => {
         urgentRuns += 1;
         if (urgentRuns < 50) void chain();
         else finish();
-        await tick();
+        await new Promise((resolve) => setTimeout(resolve, 5));
       });
     void chain();
     const background = lane.run(async () => {
       urgentRunsBeforeBackground = urgentRuns;
     }, 'background');
     await Promise.all([background, allUrgentDone]);
+    // It waits its bounded turn (BACKGROUND_MAX_WAIT_MS), not for the urgent stream to end.
     assert.ok(
-      urgentRunsBeforeBackground >= 1 && urgentRunsBeforeBackground <= 2,
+      urgentRunsBeforeBackground >= 1 && urgentRunsBeforeBackground < 50,
       `background ran after ${urgentRunsBeforeBackground} urgent tasks`,
     );
   });
