@@ -562,3 +562,45 @@ describe('legacy route matching', () => {
     );
   });
 });
+
+describe('fleet document position', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp({ events: 'local' });
+  });
+  after(async () => {
+    await app.close();
+  });
+
+  it('never moves an ambulance back to an older position than the one it holds', async () => {
+    const ambulances = app.app.models.collections.ambulances;
+    assert.equal((await postFields(`${app.url}${ENDPOINTS.tracking}`, trackingFields('MONO', 40))).status, 200);
+    await app.app.trackingWriter.drained();
+    const current = await ambulances.findOne({ _id: 'MONO' });
+    assert.ok(current?.last_position);
+    // Another instance has already projected a newer point than the next one this instance will project.
+    const future = new Date(Date.now() + 3_600_000);
+    await ambulances.updateOne({ _id: 'MONO' }, { $set: { 'last_position.count_datetime': future } });
+
+    assert.equal((await postFields(`${app.url}${ENDPOINTS.tracking}`, trackingFields('MONO', 77))).status, 200);
+    await app.app.trackingWriter.drained();
+    const after = await ambulances.findOne({ _id: 'MONO' });
+    assert.equal(after?.last_position?.count_datetime.getTime(), future.getTime());
+    assert.equal(after?.last_position?.speed, 40);
+
+    await ambulances.updateOne({ _id: 'MONO' }, { $set: { 'last_position.count_datetime': new Date(0) } });
+    assert.equal((await postFields(`${app.url}${ENDPOINTS.tracking}`, trackingFields('MONO', 88))).status, 200);
+    await app.app.trackingWriter.drained();
+    assert.equal((await ambulances.findOne({ _id: 'MONO' }))?.last_position?.speed, 88, 'a newer point still moves it');
+    assert.equal(await ambulances.countDocuments({ _id: 'MONO' }), 1);
+  });
+
+  it('serves stored images with nosniff, so a browser never runs one as another type', async () => {
+    assert.equal((await postImages(app.url, 'NOSNIFF', [{ field: 'f', data: TINY_PNG }])).status, 200);
+    const record = await app.app.models.collections.imageRecords.findOne({ ambulance_id: 'NOSNIFF' });
+    const path = String(record?.images.image0).replace(/^uploads\//, '');
+    const response = await fetch(`${app.url}/uploads/${path}`);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+  });
+});

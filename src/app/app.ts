@@ -144,6 +144,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const wsCleanup = useServer<Record<string, unknown>, Record<string, unknown>>(
     {
       schema,
+      // Never put internal error messages into WebSocket close reasons, whatever NODE_ENV says.
+      isProd: true,
       context: () => createContext(),
       subscribe: subscriptions.subscribe,
       onNext: (_ctx, _id, _payload, _args, result) =>
@@ -178,7 +180,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   await apollo.start();
 
-  app.use('/uploads', express.static(config.UPLOAD_DIR, { dotfiles: 'deny', index: false, fallthrough: true }));
+  app.use(
+    '/uploads',
+    express.static(config.UPLOAD_DIR, {
+      dotfiles: 'deny',
+      index: false,
+      fallthrough: true,
+      setHeaders: (response) => response.setHeader('X-Content-Type-Options', 'nosniff'),
+    }),
+  );
   app.use(
     GRAPHQL_PATH,
     requirePreflightForMultipart,

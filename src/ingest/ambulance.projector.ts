@@ -160,21 +160,43 @@ export class AmbulanceProjector {
     while (index < operations.length && (index === from || performance.now() - started < TURN_BUDGET_MS)) {
       const operation = operations[index] as Operation;
       if (operation.kind === 'ambulance') {
-        const { lastPosition, currentEpisodeId } = operation.change;
-        await this.models.collections.ambulances.updateOne(
-          { _id: operation.id },
-          {
-            $set: { last_position: lastPosition, current_speeding_episode_id: currentEpisodeId, updatedAt: now },
-            $setOnInsert: { createdAt: now },
-          },
-          { upsert: true },
-        );
+        await this.writeAmbulance(operation.id, operation.change, now);
       } else {
         await this.writeEpisode(operation.change);
       }
       index += 1;
     }
     return index;
+  }
+
+  /**
+   * Moves an ambulance's latest position forward, never back: with several instances an older point can be
+   * projected after a newer one. When the document holds a newer position the conditional upsert collides
+   * with the existing _id, which means there is nothing to do.
+   */
+  private async writeAmbulance(id: string, change: AmbulanceChange, now: Date): Promise<void> {
+    try {
+      await this.models.collections.ambulances.updateOne(
+        {
+          _id: id,
+          $or: [
+            { last_position: { $exists: false } },
+            { 'last_position.count_datetime': { $lte: change.lastPosition.count_datetime } },
+          ],
+        },
+        {
+          $set: {
+            last_position: change.lastPosition,
+            current_speeding_episode_id: change.currentEpisodeId,
+            updatedAt: now,
+          },
+          $setOnInsert: { createdAt: now },
+        },
+        { upsert: true },
+      );
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
   }
 
   private async writeEpisode(change: EpisodeChange): Promise<void> {
