@@ -604,3 +604,78 @@ describe('fleet document position', () => {
     assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
   });
 });
+
+describe('speeding episodes across a restart', () => {
+  it('takes the current episode from the stored points, not from fleet documents that lag behind them', async () => {
+    const first = await startTestApp({ events: 'local' });
+    const database = first.database;
+    const post = async (app: TestApp, speed: number) => {
+      const response = await postFields(`${app.url}${ENDPOINTS.tracking}`, trackingFields('RS1', speed));
+      assert.equal(response.status, 200, response.text);
+    };
+    let second: TestApp | undefined;
+    try {
+      await post(first, 95);
+      await post(first, 40);
+      await first.app.trackingWriter.drained();
+      const [orange] = await first.app.models.collections.trackings
+        .find({ ambulance_id: 'RS1', state: 'ORANGE' })
+        .toArray();
+      const oldEpisode = orange?.speeding_episode_id;
+      assert.ok(oldEpisode);
+      // The process stopped before projecting the GREEN point: the fleet document still names the episode.
+      await first.app.models.collections.ambulances.updateOne(
+        { _id: 'RS1' },
+        { $set: { current_speeding_episode_id: oldEpisode } },
+      );
+      await first.close();
+
+      second = await startTestApp({ events: 'local', database });
+      await post(second, 100);
+      await post(second, 130);
+      await second.app.trackingWriter.drained();
+      const points = await second.app.models.collections.trackings
+        .find({ ambulance_id: 'RS1' }, { sort: { count_datetime: 1, _id: 1 } })
+        .toArray();
+      const [, , third, fourth] = points;
+      assert.ok(third?.speeding_episode_id && fourth?.speeding_episode_id);
+      assert.notEqual(third.speeding_episode_id.toHexString(), oldEpisode.toHexString(), 'a GREEN point ended it');
+      assert.equal(fourth.speeding_episode_id.toHexString(), third.speeding_episode_id.toHexString());
+      const episode = await second.app.models.collections.speedingEpisodes.findOne({ _id: third.speeding_episode_id });
+      assert.equal(episode?.point_count, 2);
+      assert.equal(episode?.max_state, 'RED');
+    } finally {
+      await second?.close();
+    }
+  });
+
+  it('continues an episode the stored points show as open, even when its summary was never written', async () => {
+    const first = await startTestApp({ events: 'local' });
+    const database = first.database;
+    let second: TestApp | undefined;
+    try {
+      assert.equal((await postFields(`${first.url}${ENDPOINTS.tracking}`, trackingFields('RS2', 90))).status, 200);
+      await first.app.trackingWriter.drained();
+      const [point] = await first.app.models.collections.trackings.find({ ambulance_id: 'RS2' }).toArray();
+      const episodeId = point?.speeding_episode_id;
+      assert.ok(episodeId);
+      // The process stopped before the episode summary was written.
+      await first.app.models.collections.speedingEpisodes.deleteOne({ _id: episodeId });
+      await first.close();
+
+      second = await startTestApp({ events: 'local', database });
+      assert.equal((await postFields(`${second.url}${ENDPOINTS.tracking}`, trackingFields('RS2', 125))).status, 200);
+      await second.app.trackingWriter.drained();
+      const [, next] = await second.app.models.collections.trackings
+        .find({ ambulance_id: 'RS2' }, { sort: { count_datetime: 1, _id: 1 } })
+        .toArray();
+      assert.equal(next?.speeding_episode_id?.toHexString(), episodeId.toHexString());
+      const episode = await second.app.models.collections.speedingEpisodes.findOne({ _id: episodeId });
+      assert.equal(episode?.point_count, 2);
+      assert.equal(episode?.max_speed, 125);
+      assert.equal(episode?.max_state, 'RED');
+    } finally {
+      await second?.close();
+    }
+  });
+});

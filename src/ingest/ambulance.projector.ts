@@ -212,6 +212,12 @@ export class AmbulanceProjector {
         change.isNew = false;
       }
     }
-    await this.models.collections.speedingEpisodes.updateOne({ _id }, { $set: fields });
+    const { matchedCount } = await this.models.collections.speedingEpisodes.updateOne({ _id }, { $set: fields });
+    // The document was never written (its insert was pending when a process stopped): write it now.
+    if (matchedCount === 0) {
+      await this.models.collections.speedingEpisodes.insertOne(change.episode).catch((error: unknown) => {
+        if (!isDuplicateKeyError(error)) throw error;
+      });
+    }
   }
 }

@@ -6,7 +6,6 @@ import { trackingEventOf } from '../events/event.mappers.js';
 import type { TrackingEvent } from '../events/event.payloads.js';
 import type { EventPublisher } from '../events/event.publisher.js';
 import { Topics } from '../events/topics.js';
-import type { AmbulanceDoc } from '../models/ambulance.model.js';
 import type { Models } from '../models/models.js';
 import type { TrackingDoc } from '../models/tracking.model.js';
 import type { WriteLane } from '../models/write.lane.js';
@@ -89,23 +88,47 @@ export class TrackingWriter {
     }
   }
 
+  /**
+   * On first sight of an ambulance, finds the episode it is in from its newest stored point: the points are
+   * the truth, while the fleet and episode documents are projected later and may lag (or be lost with a
+   * crashed process). The summary comes from the episode document, or from the episode's points when that
+   * document was not written yet.
+   */
   private async loadEpisodes(ambulanceIds: readonly string[]): Promise<void> {
     const unknown = ambulanceIds.filter((id) => !this.currentEpisode.has(id));
     if (unknown.length === 0) return;
-    const ambulances = await this.models.collections.ambulances
-      .find<Pick<AmbulanceDoc, '_id' | 'current_speeding_episode_id'>>(
-        { _id: { $in: unknown } },
-        { projection: { current_speeding_episode_id: 1 } },
-      )
-      .toArray();
-    const episodeIds = ambulances.flatMap((doc) =>
-      doc.current_speeding_episode_id ? [doc.current_speeding_episode_id] : [],
+    const { trackings, speedingEpisodes } = this.models.collections;
+    await Promise.all(
+      unknown.map(async (id) => {
+        const newest = await trackings.findOne(
+          { ambulance_id: id },
+          { sort: { count_datetime: -1, _id: -1 }, projection: { speeding_episode_id: 1 } },
+        );
+        const episodeId = newest?.speeding_episode_id;
+        if (!episodeId) {
+          this.currentEpisode.set(id, null);
+          return;
+        }
+        const stored = await speedingEpisodes.findOne({ _id: episodeId });
+        this.currentEpisode.set(id, stored ?? (await this.summariseEpisode(id, episodeId)));
+      }),
     );
-    const episodes = episodeIds.length
-      ? await this.models.collections.speedingEpisodes.find({ _id: { $in: episodeIds } }).toArray()
-      : [];
-    const byAmbulance = new Map(episodes.map((episode) => [String(episode.ambulance_id), episode]));
-    for (const id of unknown) this.currentEpisode.set(id, byAmbulance.get(id) ?? null);
+  }
+
+  private async summariseEpisode(ambulanceId: string, episodeId: Types.ObjectId): Promise<EpisodeSnapshot> {
+    const points = await this.models.collections.trackings
+      .find({ speeding_episode_id: episodeId }, { projection: { speed: 1, state: 1, count_datetime: 1 } })
+      .toArray();
+    const times = points.map((point) => point.count_datetime.getTime());
+    return {
+      _id: episodeId,
+      ambulance_id: ambulanceId,
+      started_at: new Date(Math.min(...times)),
+      ended_at: new Date(Math.max(...times)),
+      max_speed: Math.max(...points.map((point) => Number(point.speed ?? 0))),
+      max_state: points.some((point) => point.state === 'RED') ? 'RED' : 'ORANGE',
+      point_count: points.length,
+    };
   }
 
   private async store(batch: readonly PendingPoint[]): Promise<TrackingEvent[]> {
