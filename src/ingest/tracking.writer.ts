@@ -74,6 +74,8 @@ export class TrackingWriter {
       const batch = this.queue.splice(0, this.maxBatch);
       let events: TrackingEvent[];
       try {
+        // Reads need no turn in the write lane.
+        await this.loadEpisodes([...new Set(batch.map((point) => point.report.ambulanceId))]);
         events = await this.lane.run(() => this.store(batch));
       } catch (error) {
         this.logger.warn({ err: (error as Error).message, points: batch.length }, 'tracking batch not stored');
@@ -89,7 +91,7 @@ export class TrackingWriter {
   }
 
   /**
-   * On first sight of an ambulance, finds the episode it is in from its newest stored point: the points are
+   * On first sight of a known ambulance, finds the episode it is in from its newest stored point: the points are
    * the truth, while the fleet and episode documents are projected later and may lag (or be lost with a
    * crashed process). The summary comes from the episode document, or from the episode's points when that
    * document was not written yet.
@@ -97,9 +99,13 @@ export class TrackingWriter {
   private async loadEpisodes(ambulanceIds: readonly string[]): Promise<void> {
     const unknown = ambulanceIds.filter((id) => !this.currentEpisode.has(id));
     if (unknown.length === 0) return;
-    const { trackings, speedingEpisodes } = this.models.collections;
+    const { ambulances, trackings, speedingEpisodes } = this.models.collections;
+    // One query tells which ambulances are new (no fleet document): they are in no episode.
+    const known = await ambulances.find({ _id: { $in: unknown } }, { projection: { _id: 1 } }).toArray();
+    const knownIds = new Set(known.map((doc) => String(doc._id)));
+    for (const id of unknown) if (!knownIds.has(id)) this.currentEpisode.set(id, null);
     await Promise.all(
-      unknown.map(async (id) => {
+      [...knownIds].map(async (id) => {
         const newest = await trackings.findOne(
           { ambulance_id: id },
           { sort: { count_datetime: -1, _id: -1 }, projection: { speeding_episode_id: 1 } },
@@ -132,7 +138,6 @@ export class TrackingWriter {
   }
 
   private async store(batch: readonly PendingPoint[]): Promise<TrackingEvent[]> {
-    await this.loadEpisodes([...new Set(batch.map((point) => point.report.ambulanceId))]);
     const episodeOf = new Map<string, EpisodeSnapshot | null>();
     const touchedEpisodes = new Map<string, { episode: EpisodeSnapshot; isNew: boolean }>();
     const latest = new Map<string, AmbulanceChange>();
