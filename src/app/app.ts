@@ -96,9 +96,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   }
 
   const publisher = new EventPublisher(bus, config.PUBLISH_OUTBOX_LIMIT, logger);
+  // Point inserts have a lane of their own; everything that upserts shares the other, because FerretDB's
+  // SQLite backend can deadlock on overlapping upserts (inserts beside upserts were measured to be fine).
+  const pointLane = new WriteLane();
   const lane = new WriteLane();
   const projector = new AmbulanceProjector(models, lane, config.PROJECTION_INTERVAL_MS, logger);
-  const trackingWriter = new TrackingWriter(models, publisher, projector, lane, config.INGEST_BATCH_MAX, logger);
+  const trackingWriter = new TrackingWriter(models, publisher, projector, pointLane, config.INGEST_BATCH_MAX, logger);
   const crashService = new CrashService(models, publisher, lane, {
     duplicateWindowSeconds: config.CRASH_DUPLICATE_WINDOW_SECONDS,
     googleMapKey: config.GOOGLE_MAP_KEY,
