@@ -8,8 +8,9 @@ export const BACKGROUND_MAX_WAIT_MS = 50;
 
 /**
  * Runs database writes one at a time. FerretDB's SQLite backend (the embedded store and the test store)
- * can deadlock when write transactions that read first (upserts) overlap, so every write of an instance
- * goes through one lane; writes are batched, so this costs little throughput on MongoDB.
+ * can deadlock when write transactions that read first (upserts) overlap, so all upserts of an instance
+ * share one lane (point inserts, which only write, have their own); writes are batched, so this costs
+ * little throughput on MongoDB.
  * Urgent work (storing what a device is waiting for) goes first. Background work (projection, in short
  * tasks) runs when no urgent work waits, or once it has waited BACKGROUND_MAX_WAIT_MS, so it progresses
  * under any load while devices rarely wait behind it.
