@@ -1,7 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { crashEventOf } from '../events/event.mappers.js';
 import type { CrashEvent } from '../events/event.payloads.js';
-import { subscribeToTopic } from '../events/event.stream.js';
 import { Topics } from '../events/topics.js';
 import type { CrashDoc } from '../models/crash.model.js';
 import { Ambulance } from './ambulance.type.js';
@@ -10,7 +9,8 @@ import { Crash, CrashConnection } from './crash.type.js';
 import type { GraphQLContext } from './graphql.context.js';
 import { loadAmbulance } from './graphql.loaders.js';
 import { CrashesArgs } from './history.args.js';
-import { rangeFilter, readPage, validAmbulanceId } from './page.query.js';
+import { rangeFilter, readPage } from './page.query.js';
+import { subscribeByAmbulance } from './topic.subscribe.js';
 
 @Resolver(() => Crash)
 export class CrashResolver {
@@ -30,14 +30,7 @@ export class CrashResolver {
 
   @Subscription(() => Crash, {
     description: 'Every stored crash notification of one ambulance, or of the whole fleet without ambulanceId.',
-    subscribe: ({ args, context }) => {
-      const { services } = context as GraphQLContext;
-      const ambulanceId =
-        args.ambulanceId === undefined || args.ambulanceId === null
-          ? null
-          : validAmbulanceId(args.ambulanceId as string);
-      return subscribeToTopic(services.bus, Topics.CrashReported, ambulanceId, services.subscriptionQueueLimit);
-    },
+    subscribe: subscribeByAmbulance(Topics.CrashReported),
   })
   crashReported(
     @Root() event: CrashEvent,

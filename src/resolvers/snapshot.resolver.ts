@@ -2,7 +2,6 @@ import { GraphQLError } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { snapshotEventOf } from '../events/event.mappers.js';
 import type { SnapshotEvent } from '../events/event.payloads.js';
-import { subscribeToTopic } from '../events/event.stream.js';
 import { Topics } from '../events/topics.js';
 import { ErrorCode } from '../graphql/graphql.errors.js';
 import { IngestError } from '../ingest/ingest.errors.js';
@@ -13,6 +12,7 @@ import { loadAmbulance } from './graphql.loaders.js';
 import { SnapshotsArgs, UploadSnapshotArgs } from './history.args.js';
 import { rangeFilter, readPage, validAmbulanceId } from './page.query.js';
 import { Snapshot, SnapshotConnection } from './snapshot.type.js';
+import { subscribeByAmbulance } from './topic.subscribe.js';
 import { readUpload } from './upload.read.js';
 
 @Resolver(() => Snapshot)
@@ -57,14 +57,7 @@ export class SnapshotResolver {
 
   @Subscription(() => Snapshot, {
     description: 'Every stored snapshot of one ambulance, or of the whole fleet without ambulanceId.',
-    subscribe: ({ args, context }) => {
-      const { services } = context as GraphQLContext;
-      const ambulanceId =
-        args.ambulanceId === undefined || args.ambulanceId === null
-          ? null
-          : validAmbulanceId(args.ambulanceId as string);
-      return subscribeToTopic(services.bus, Topics.SnapshotUploaded, ambulanceId, services.subscriptionQueueLimit);
-    },
+    subscribe: subscribeByAmbulance(Topics.SnapshotUploaded),
   })
   snapshotUploaded(
     @Root() event: SnapshotEvent,

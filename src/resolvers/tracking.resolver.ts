@@ -1,7 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { trackingEventOf } from '../events/event.mappers.js';
 import type { TrackingEvent } from '../events/event.payloads.js';
-import { subscribeToTopic } from '../events/event.stream.js';
 import { Topics } from '../events/topics.js';
 import type { TrackingDoc } from '../models/tracking.model.js';
 import { Ambulance } from './ambulance.type.js';
@@ -9,7 +8,8 @@ import { Ambulance } from './ambulance.type.js';
 import type { GraphQLContext } from './graphql.context.js';
 import { loadAmbulance } from './graphql.loaders.js';
 import { TrackingHistoryArgs } from './history.args.js';
-import { rangeFilter, readPage, validAmbulanceId } from './page.query.js';
+import { rangeFilter, readPage } from './page.query.js';
+import { subscribeByAmbulance } from './topic.subscribe.js';
 import { TrackingPoint, TrackingPointConnection } from './tracking-point.type.js';
 
 @Resolver(() => TrackingPoint)
@@ -30,14 +30,7 @@ export class TrackingResolver {
 
   @Subscription(() => TrackingPoint, {
     description: 'Every stored position of one ambulance, or of the whole fleet without ambulanceId.',
-    subscribe: ({ args, context }) => {
-      const { services } = context as GraphQLContext;
-      const ambulanceId =
-        args.ambulanceId === undefined || args.ambulanceId === null
-          ? null
-          : validAmbulanceId(args.ambulanceId as string);
-      return subscribeToTopic(services.bus, Topics.TrackingUpdated, ambulanceId, services.subscriptionQueueLimit);
-    },
+    subscribe: subscribeByAmbulance(Topics.TrackingUpdated),
   })
   trackingUpdated(
     @Root() event: TrackingEvent,
