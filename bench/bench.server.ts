@@ -10,6 +10,8 @@ export interface BenchServer {
   readonly mongoUri: string;
   readonly child: ChildProcess;
   rssMiB(): Promise<number>;
+  /** CPU seconds (user + system) used so far by the server and by the FerretDB started here (0 when external). */
+  cpuSeconds(): Promise<{ server: number; database: number }>;
   stop(): Promise<void>;
 }
 
@@ -67,6 +69,13 @@ export async function startBenchServer(extraEnv: Record<string, string> = {}): P
       const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
       return kib / 1024;
     },
+    async cpuSeconds() {
+      const databasePid = ferretdb?.process.pid;
+      return {
+        server: await processCpuSeconds(pid),
+        database: databasePid ? await processCpuSeconds(databasePid) : 0,
+      };
+    },
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
@@ -75,6 +84,15 @@ export async function startBenchServer(extraEnv: Record<string, string> = {}): P
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** utime + stime from /proc/<pid>/stat (fields 14 and 15, counted after the parenthesised command name). */
+async function processCpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
 export function percentile(sorted: readonly number[], p: number): number {

@@ -42,9 +42,11 @@ async function worker(): Promise<void> {
 }
 
 say(`ingest: ${TOTAL} points from ${AMBULANCES} ambulances over ${CONNECTIONS} connections to ${server.url}`);
+const cpuBefore = await server.cpuSeconds();
 const started = performance.now();
 await Promise.all(Array.from({ length: CONNECTIONS * 2 }, () => worker()));
 const seconds = (performance.now() - started) / 1000;
+const cpuAfter = await server.cpuSeconds();
 await pool.close();
 
 const accepted = statuses.get(200) ?? 0;
@@ -57,5 +59,11 @@ latencies.sort((a, b) => a - b);
 say(`  answered 200:     ${accepted} (${[...statuses].map(([status, count]) => `${status}×${count}`).join(', ')})`);
 say(`  throughput:       ${fmt(accepted / seconds, 0)} points/s sustained over ${fmt(seconds)} s`);
 say(`  request latency:  p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms`);
+// CPU time per point is steadier than points/s when other work shares the machine.
+const perThousand = (used: number) => fmt((used / accepted) * 1_000_000, 0);
+say(
+  `  cpu per 1000 pts: server ${perThousand(cpuAfter.server - cpuBefore.server)} ms, ` +
+    `database ${perThousand(cpuAfter.database - cpuBefore.database)} ms`,
+);
 say(`  stored in history: ${stored} (${stored === accepted ? 'every accepted point found' : 'MISMATCH'})`);
 process.exit(stored === accepted ? 0 : 1);
