@@ -77,6 +77,11 @@ export class AppMetrics implements PublishObserver {
       registers,
     });
     const topics = Object.keys(RECORD_KIND) as Topic[];
+    // Every kind is exported from the start, at zero, so rates and alerts see it before the first record.
+    for (const topic of topics) {
+      stored.labels(RECORD_KIND[topic]).inc(0);
+      latency.zero({ kind: RECORD_KIND[topic] });
+    }
     this.storedByTopic = Object.fromEntries(
       topics.map((topic) => [topic, stored.labels(RECORD_KIND[topic])]),
     ) as Record<Topic, CounterChild>;
