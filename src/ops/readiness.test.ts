@@ -64,11 +64,13 @@ describe('Readiness', () => {
 
   it('reports shutting down from the moment it is marked, without probing', async () => {
     let calls = 0;
-    const readiness = new Readiness(
-      [{ name: 'mongodb', check: async () => void (calls += 1) }],
-      100,
-      recordingLogger().logger,
-    );
+    const counted: ReadinessProbe = {
+      name: 'mongodb',
+      check: async () => {
+        calls += 1;
+      },
+    };
+    const readiness = new Readiness([counted], 100, recordingLogger().logger);
     readiness.markShuttingDown();
     assert.equal((await readiness.report()).status, 'shutting down');
     assert.equal(calls, 0);
