@@ -39,6 +39,7 @@ class Resources {
   bus: EventBus | null = null;
   app: RunningApp | null = null;
   private stopping = false;
+  private exitCode = 0;
 
   constructor(
     private readonly logger: Logger,
@@ -47,6 +48,8 @@ class Resources {
 
   /** Stops everything within the grace period, then exits with `exitCode` (1 if the period runs out or a step fails). */
   async shutdown(reason: string, exitCode = 0): Promise<void> {
+    // An uncaught exception during a shutdown still makes the exit code non-zero.
+    this.exitCode = Math.max(this.exitCode, exitCode);
     if (this.stopping) return;
     this.stopping = true;
     this.logger.info({ reason, graceMs: this.graceMs }, 'shutting down');
@@ -58,8 +61,8 @@ class Resources {
       await this.app?.close();
       await this.bus?.close();
       await this.ferretdb?.stop();
-      this.logger.info({ exitCode }, 'stopped');
-      process.exit(exitCode);
+      this.logger.info({ exitCode: this.exitCode }, 'stopped');
+      process.exit(this.exitCode);
     } catch (error) {
       this.logger.error({ err: error }, 'shutdown failed');
       process.exit(1);
