@@ -31,6 +31,13 @@ export function loggerOptions(level: AppConfig['LOG_LEVEL']): LoggerOptions {
   };
 }
 
-export function createLogger(level: AppConfig['LOG_LEVEL'], destination?: pino.DestinationStream): Logger {
-  return destination ? pino(loggerOptions(level), destination) : pino(loggerOptions(level));
+/**
+ * Writes to stdout synchronously: lines stay in order and nothing is lost when the process exits right after
+ * logging (a fatal error, the end of a shutdown). The server logs events, not every request, so the cost is small.
+ */
+export function createLogger(
+  level: AppConfig['LOG_LEVEL'],
+  destination: pino.DestinationStream = pino.destination({ dest: 1, sync: true }),
+): Logger {
+  return pino(loggerOptions(level), destination);
 }
