@@ -139,22 +139,21 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
-  const handleIngest = ops.instrumentIngest(
-    createIngestHandler({
-      trackingWriter,
-      crashService,
-      snapshotService,
-      limits: {
-        maxBodyBytes: config.INGEST_MAX_BODY_BYTES,
-        maxFileBytes: config.UPLOAD_MAX_FILE_BYTES,
-        maxFiles: config.UPLOAD_MAX_FILES,
-      },
-      logger,
-    }),
-  );
+  const handleIngest = createIngestHandler({
+    trackingWriter,
+    crashService,
+    snapshotService,
+    limits: {
+      maxBodyBytes: config.INGEST_MAX_BODY_BYTES,
+      maxFileBytes: config.UPLOAD_MAX_FILE_BYTES,
+      maxFiles: config.UPLOAD_MAX_FILES,
+    },
+    logger,
+  });
+  const countedIngest = ops.instrumentIngest(handleIngest);
   const httpServer = http.createServer(
     ops.serve((request, response) => {
-      if (!handleIngest(request, response)) app(request, response);
+      if (!countedIngest(request, response)) app(request, response);
     }),
   );
 
