@@ -1,14 +1,15 @@
 import path from 'node:path';
-import { type Logger, pino } from 'pino';
+import type { Logger } from 'pino';
 import { type RunningApp, startApp } from './app/app.js';
 import { type AppConfig, ConfigError, loadConfig } from './config/env.config.js';
 import type { EventBus } from './events/event-bus.js';
 import { LocalEventBus } from './events/local.event-bus.js';
 import { RedisEventBus } from './events/redis.event-bus.js';
 import { ensureFerretdbBinary, type FerretdbHandle, startFerretdb } from './infra/ferretdb.process.js';
+import { createLogger } from './ops/logger.js';
+import { installProcessErrorHandlers } from './ops/process.errors.js';
 
 const EMBEDDED_DATABASE = 'aoc_v2';
-const SHUTDOWN_GRACE_MS = 15_000;
 
 /** host[:port]/db of a connection string, without credentials. */
 function describeUri(uri: string): string {
@@ -38,23 +39,30 @@ class Resources {
   bus: EventBus | null = null;
   app: RunningApp | null = null;
   private stopping = false;
+  private exitCode = 0;
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly graceMs: number,
+  ) {}
 
-  async shutdown(signal: string): Promise<void> {
+  /** Stops everything within the grace period, then exits with `exitCode` (1 if the period runs out or a step fails). */
+  async shutdown(reason: string, exitCode = 0): Promise<void> {
+    // An uncaught exception during a shutdown still makes the exit code non-zero.
+    this.exitCode = Math.max(this.exitCode, exitCode);
     if (this.stopping) return;
     this.stopping = true;
-    this.logger.info({ signal }, 'shutting down');
+    this.logger.info({ reason, graceMs: this.graceMs }, 'shutting down');
     setTimeout(() => {
-      this.logger.error('shutdown grace period exceeded; exiting');
+      this.logger.error({ graceMs: this.graceMs }, 'shutdown grace period exceeded; exiting');
       process.exit(1);
-    }, SHUTDOWN_GRACE_MS).unref();
+    }, this.graceMs).unref();
     try {
       await this.app?.close();
       await this.bus?.close();
       await this.ferretdb?.stop();
-      this.logger.info('stopped');
-      process.exit(0);
+      this.logger.info({ exitCode: this.exitCode }, 'stopped');
+      process.exit(this.exitCode);
     } catch (error) {
       this.logger.error({ err: error }, 'shutdown failed');
       process.exit(1);
@@ -64,9 +72,12 @@ class Resources {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const logger = pino({ level: config.LOG_LEVEL });
-  const resources = new Resources(logger);
-  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+  const logger = createLogger(config.LOG_LEVEL);
+  const resources = new Resources(logger, config.SHUTDOWN_GRACE_SECONDS * 1000);
+  installProcessErrorHandlers({
+    logger,
+    onUncaughtException: () => void resources.shutdown('uncaughtException', 1),
+  });
   process.on('SIGTERM', () => void resources.shutdown('SIGTERM'));
   process.on('SIGINT', () => void resources.shutdown('SIGINT'));
 

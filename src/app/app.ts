@@ -25,6 +25,9 @@ import { SnapshotService } from '../ingest/snapshot.service.js';
 import { TrackingWriter } from '../ingest/tracking.writer.js';
 import { createModels, type Models } from '../models/models.js';
 import { WriteLane } from '../models/write.lane.js';
+import { Operations } from '../ops/operations.js';
+import { requestIdOf } from '../ops/request-id.js';
+import { shutdownBudget } from '../ops/shutdown.budget.js';
 import type { GraphQLContext, GraphQLServices } from '../resolvers/graphql.context.js';
 import { Loaders } from '../resolvers/graphql.loaders.js';
 
@@ -44,6 +47,8 @@ export interface RunningApp {
   readonly publisher: EventPublisher;
   readonly trackingWriter: TrackingWriter;
   readonly subscriptions: SharedSubscriptions;
+  /** Health, readiness, metrics and request ids. */
+  readonly ops: Operations;
   /** Stops accepting, finishes in-flight work, closes sockets and the database connection. The bus is the caller's. */
   close(): Promise<void>;
 }
@@ -85,6 +90,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const { config, bus, logger } = options;
   const connection = await connectMongo(options.mongoUri, config);
   const models = createModels(connection);
+  const ops = new Operations({ config, connection, bus, logger });
+  const budget = shutdownBudget(config.SHUTDOWN_GRACE_SECONDS);
   try {
     await Promise.all(
       [models.tracking, models.crash, models.imageRecord, models.imageHistory, models.speedingEpisode].map((model) =>
@@ -95,7 +102,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     logger.warn({ err: (error as Error).message }, 'could not create indexes; queries will be slower');
   }
 
-  const publisher = new EventPublisher(bus, config.PUBLISH_OUTBOX_LIMIT, logger);
+  const publisher = new EventPublisher(bus, config.PUBLISH_OUTBOX_LIMIT, logger, ops.metrics);
   // Point inserts have a lane of their own; everything that upserts shares the other, because FerretDB's
   // SQLite backend can deadlock on overlapping upserts (inserts beside upserts were measured to be fine).
   const pointLane = new WriteLane();
@@ -120,7 +127,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     pageSize: { default: config.HISTORY_DEFAULT_PAGE_SIZE, max: config.HISTORY_MAX_PAGE_SIZE },
     subscriptionQueueLimit: config.SUBSCRIPTION_QUEUE_LIMIT,
   };
-  const createContext = (): GraphQLContext => ({ services, loaders: new Loaders(models), subscriptionScope: '' });
+  const createContext = (requestId: string): GraphQLContext => ({
+    services,
+    loaders: new Loaders(models),
+    subscriptionScope: '',
+    requestId,
+  });
 
   const schema = await buildAppSchema(eventBusPubSub(bus, config.SUBSCRIPTION_QUEUE_LIMIT));
   const app = express();
@@ -138,9 +150,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     },
     logger,
   });
-  const httpServer = http.createServer((request, response) => {
-    if (!handleIngest(request, response)) app(request, response);
-  });
+  const countedIngest = ops.instrumentIngest(handleIngest);
+  const httpServer = http.createServer(
+    ops.serve((request, response) => {
+      if (!countedIngest(request, response)) app(request, response);
+    }),
+  );
 
   const subscriptions = new SharedSubscriptions(config.SUBSCRIPTION_QUEUE_LIMIT);
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: 64 * 1024 });
@@ -149,15 +164,21 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       schema,
       // Never put internal error messages into WebSocket close reasons, whatever NODE_ENV says.
       isProd: true,
-      context: () => createContext(),
+      context: (ctx) => createContext(requestIdOf(ctx.extra.request)),
       subscribe: subscriptions.subscribe,
-      onNext: (_ctx, _id, _payload, _args, result) =>
+      onNext: (ctx, _id, _payload, _args, result) =>
         result.errors
-          ? { ...result, errors: result.errors.map((error) => maskError(error.toJSON(), error, logger)) }
+          ? {
+              ...result,
+              errors: result.errors.map((error) =>
+                maskError(error.toJSON(), error, ops.loggerForRequest(ctx.extra.request)),
+              ),
+            }
           : undefined,
     },
     wsServer,
   );
+  ops.observe({ publisher, subscriptions, webSockets: wsServer });
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
@@ -167,13 +188,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT and shuts the whole app down in order.
     stopOnTerminationSignals: false,
-    formatError: (formatted, error) => maskError(formatted, error, logger),
+    formatError: (formatted, error) => maskError(formatted, error, ops.graphql.loggerFor(error)),
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: budget.httpDrainMs }),
+      ops.graphql.plugin(),
       {
         async serverWillStart() {
           return {
             async drainServer() {
+              ops.closeWebSockets();
               await wsCleanup.dispose();
             },
           };
@@ -202,7 +225,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       maxFieldSize: 64 * 1024,
     }),
     express.json({ limit: GRAPHQL_JSON_LIMIT }),
-    expressMiddleware(apollo, { context: async () => createContext() }),
+    expressMiddleware(apollo, { context: async ({ req }) => createContext(requestIdOf(req)) }),
   );
   app.use((error: unknown, _request: Request, response: Response, next: NextFunction) => {
     if (response.headersSent) return next(error);
@@ -238,13 +261,16 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     publisher,
     trackingWriter,
     subscriptions,
+    ops,
     close() {
       closing ??= (async () => {
+        // Not ready first, so traffic moves elsewhere; then stop accepting and drain.
+        ops.readiness.markShuttingDown();
         await apollo.stop();
         logger.debug('shutdown: http and websocket servers drained');
         await trackingWriter.drained();
         projector.stop();
-        await publisher.flush(2000);
+        await publisher.flush(budget.outboxFlushMs);
         publisher.stop();
         logger.debug('shutdown: pending writes and events flushed');
         await subscriptions.close();

@@ -59,7 +59,13 @@ const envSchema = z.object({
   INGEST_BATCH_MAX: positiveInt(1000),
   PROJECTION_INTERVAL_MS: wholeNumber(1000, 0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTDOWN_GRACE_SECONDS: wholeNumber(20, 1, 3600),
+  READINESS_TIMEOUT_MS: wholeNumber(1000, 50, 30_000),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
 });
+
+/** Every environment variable the app reads (the deployment files are checked against this list). */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as ReadonlyArray<keyof z.infer<typeof envSchema>>;
 
 export type AppConfig = z.infer<typeof envSchema>;
 

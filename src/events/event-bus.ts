@@ -16,5 +16,7 @@ export interface EventBus {
   /** Fires when the transport becomes usable again after an outage. */
   onReady(listener: () => void): void;
   isReady(): boolean;
+  /** Rejects unless the transport answers now (readiness probe). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -55,6 +55,8 @@ class RecordingBus implements EventBus {
     return !this.rejecting;
   }
 
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {}
 
   speeds(): Array<number | null> {

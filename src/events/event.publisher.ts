@@ -10,6 +10,16 @@ interface PendingEvent {
 
 const RETRY_DELAY_MS = 250;
 
+/** Told about every notification (metrics); called on the hot path, so it must be cheap and must not throw. */
+export interface PublishObserver {
+  /** A stored record's notification entered the outbox. */
+  accepted(topic: Topic): void;
+  /** The bus took the notification. */
+  published(topic: Topic, payload: TopicPayloads[Topic]): void;
+}
+
+const NO_OBSERVER: PublishObserver = { accepted() {}, published() {} };
+
 /**
  * Publishes notifications of stored data without ever blocking or failing the write that caused them.
  * Events wait in a bounded outbox, in order, while the bus is unavailable and go out when it returns.
@@ -24,11 +34,14 @@ export class EventPublisher {
   published = 0;
   dropped = 0;
   failedAttempts = 0;
+  /** Times the outbox was retried after a failed attempt. */
+  retries = 0;
 
   constructor(
     private readonly bus: EventBus,
     private readonly limit: number,
     private readonly logger: Logger,
+    private readonly observer: PublishObserver = NO_OBSERVER,
   ) {
     bus.onReady(() => this.scheduleDrain(0));
   }
@@ -49,6 +62,7 @@ export class EventPublisher {
       }
     }
     this.outbox.push({ topic, ambulanceId, payload });
+    this.observer.accepted(topic);
     if (!this.retryTimer) this.scheduleDrain(0);
   }
 
@@ -93,6 +107,10 @@ export class EventPublisher {
         const firstFailure = results.findIndex((result) => result.status === 'rejected');
         const failed = firstFailure === -1 ? [] : batch.slice(firstFailure);
         this.published += batch.length - failed.length;
+        for (let index = 0; index < batch.length - failed.length; index += 1) {
+          const event = batch[index] as PendingEvent;
+          this.observer.published(event.topic, event.payload);
+        }
         if (failed.length > 0) {
           this.failedAttempts += results.filter((result) => result.status === 'rejected').length;
           this.outbox.unshift(...failed);
@@ -104,6 +122,7 @@ export class EventPublisher {
             'event publish failed; will retry',
           );
           this.draining = false;
+          this.retries += 1;
           this.scheduleDrain(RETRY_DELAY_MS);
           return;
         }

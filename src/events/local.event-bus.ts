@@ -35,6 +35,8 @@ export class LocalEventBus implements EventBus {
     return true;
   }
 
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {
     this.emitter.removeAllListeners();
   }

@@ -108,6 +108,11 @@ export class RedisEventBus implements EventBus {
     return this.publisher.status === 'ready' && this.subscriberConfirmed;
   }
 
+  async ping(): Promise<void> {
+    if (!this.isReady()) throw new Error(`redis is not ready (publisher ${this.publisher.status})`);
+    await this.publisher.ping();
+  }
+
   private notifyIfReady(logger: Logger): void {
     if (!this.wasDown || !this.isReady()) return;
     this.wasDown = false;

@@ -1,4 +1,11 @@
-import { type ExecutionArgs, type ExecutionResult, GraphQLError, subscribe as graphqlSubscribe, print } from 'graphql';
+import {
+  type ExecutionArgs,
+  type ExecutionResult,
+  GraphQLError,
+  subscribe as graphqlSubscribe,
+  Kind,
+  print,
+} from 'graphql';
 import { BoundedQueue } from '../events/event.stream.js';
 
 export interface SharedSubscriptionKeySource {
@@ -7,12 +14,24 @@ export interface SharedSubscriptionKeySource {
 }
 
 interface SharedOperation {
+  /** The subscription's root field (`trackingUpdated`, …), for metrics. */
+  readonly field: string;
   readonly consumers: Set<BoundedQueue<ExecutionResult>>;
   source: AsyncIterator<ExecutionResult> | null;
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<ExecutionResult> {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+function rootFieldOf(args: ExecutionArgs): string {
+  for (const definition of args.document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    if (args.operationName && definition.name?.value !== args.operationName) continue;
+    const [selection] = definition.selectionSet.selections;
+    return selection?.kind === Kind.FIELD ? selection.name.value : 'unknown';
+  }
+  return 'unknown';
 }
 
 function errorResult(error: unknown): ExecutionResult {
@@ -46,6 +65,15 @@ export class SharedSubscriptions {
     return count;
   }
 
+  /** Live subscribers per root field, e.g. `{ trackingUpdated: 12, crashReported: 3 }`. */
+  subscribersByField(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const operation of this.operations.values()) {
+      counts.set(operation.field, (counts.get(operation.field) ?? 0) + operation.consumers.size);
+    }
+    return counts;
+  }
+
   readonly subscribe = async (
     args: ExecutionArgs,
   ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
@@ -61,7 +89,7 @@ export class SharedSubscriptions {
         await result[Symbol.asyncIterator]().return?.();
         operation = raced;
       } else {
-        operation = { consumers: new Set(), source: result[Symbol.asyncIterator]() };
+        operation = { field: rootFieldOf(args), consumers: new Set(), source: result[Symbol.asyncIterator]() };
         this.operations.set(key, operation);
         void this.pump(key, operation);
       }

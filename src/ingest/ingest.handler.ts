@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { isStorageUnavailable } from '../models/storage.errors.js';
+import { requestIdOf } from '../ops/request-id.js';
 import type { CrashService } from './crash.service.js';
 import { type BodyLimits, type LegacyBody, legacyBodyParser } from './ingest.body.js';
 import { IngestError } from './ingest.errors.js';
@@ -89,10 +90,13 @@ export function createIngestHandler(deps: IngestDependencies) {
       response.destroy();
       return;
     }
+    // Refusals and failures are logged (successes are not: thousands a second); never the body's values.
+    const context = { reqId: requestIdOf(request), path: request.url };
     if (error instanceof IngestError) {
+      deps.logger.warn({ ...context, status: error.status, code: error.code, field: error.field }, 'ingest refused');
       reply(response, error.status, JSON.stringify(error.toBody()));
     } else if (isStorageUnavailable(error)) {
-      deps.logger.warn({ path: request.url, err: (error as Error).message }, 'storage unavailable; refused with 503');
+      deps.logger.warn({ ...context, err: (error as Error).message }, 'storage unavailable; refused with 503');
       reply(
         response,
         503,
@@ -104,7 +108,7 @@ export function createIngestHandler(deps: IngestDependencies) {
         { 'retry-after': String(STORAGE_RETRY_AFTER_SECONDS) },
       );
     } else {
-      deps.logger.error({ path: request.url, err: error }, 'ingest request failed');
+      deps.logger.error({ ...context, err: error }, 'ingest request failed');
       reply(response, 500, JSON.stringify({ success: false, code: 'INTERNAL', error: 'Error on server.' }));
     }
   };

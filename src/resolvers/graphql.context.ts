@@ -17,4 +17,6 @@ export interface GraphQLContext {
   readonly loaders: Loaders;
   /** Part of the shared-subscription key: everything that changes what this caller may see. */
   readonly subscriptionScope: string;
+  /** The HTTP request's id (or the WebSocket upgrade request's), for logs. */
+  readonly requestId: string;
 }

@@ -17,13 +17,16 @@ export interface ServerProcess {
 
 export const MAIN_JS = path.resolve(import.meta.dirname, '..', '..', 'src', 'main.js');
 
-/** Runs the real server entry point (`node dist/src/main.js`) as a child process with the given environment. */
-export function runServer(env: Record<string, string | undefined>): ServerProcess {
+/**
+ * Runs the real server entry point (`node dist/src/main.js`), or another script, as a child process with
+ * the given environment, collecting its JSON log lines.
+ */
+export function runServer(env: Record<string, string | undefined>, script = MAIN_JS): ServerProcess {
   const cleanEnv: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...process.env, ...env })) {
     if (value !== undefined) cleanEnv[key] = value;
   }
-  const child = spawn(process.execPath, [MAIN_JS], { env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script], { env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: LogLine[] = [];
   const listeners: Array<() => void> = [];
   let stderr = '';

@@ -1,0 +1,352 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { CONFIG_VARIABLES, loadConfig } from '../src/config/env.config.js';
+import { findFreePort } from '../src/infra/free-port.js';
+import {
+  findDirectives,
+  type NginxDirective,
+  parseDockerfile,
+  parseEnvExample,
+  parseNginx,
+  REPO_ROOT,
+  readRepoFile,
+} from './helpers/deployment.files.js';
+import { ENDPOINTS, postFields, trackingFields } from './helpers/http.client.js';
+import { scrape } from './helpers/metrics.helpers.js';
+import { startTestApp, type TestApp } from './helpers/test-app.js';
+
+const run = promisify(execFile);
+
+// biome-ignore lint/suspicious/noExplicitAny: docker-compose.yml is free-form YAML, checked field by field below.
+type Yaml = any;
+
+const compose: Yaml = parseYaml(readRepoFile('docker-compose.yml'));
+const services: Record<string, Yaml> = compose.services;
+const envExample = parseEnvExample(readRepoFile('.env.example'));
+const readme = readRepoFile('README.md');
+const dockerfile = parseDockerfile(readRepoFile('Dockerfile'));
+const defaults = loadConfig({});
+const NGINX_MOUNT = { containerDir: '/etc/nginx/aoc', hostDir: path.join(REPO_ROOT, 'deploy', 'nginx') };
+const nginx = parseNginx(path.join(REPO_ROOT, 'deploy', 'nginx', 'nginx.conf'), NGINX_MOUNT);
+const prometheus: Yaml = parseYaml(readRepoFile('deploy/prometheus/prometheus.yml'));
+const LEGACY_DEVICE_PORT = 5000;
+
+/** `source:target[:mode]` volume entries of a service, as objects. */
+function volumesOf(service: string): Array<{ source: string; target: string; readOnly: boolean }> {
+  return ((services[service]?.volumes ?? []) as string[]).map((entry) => {
+    const [source, target, mode] = entry.split(':');
+    return { source: source as string, target: target as string, readOnly: mode === 'ro' };
+  });
+}
+
+/** `${NAME}`, `${NAME:-default}`, `${NAME:?message}` references in the compose file. */
+function composeVariables(): Set<string> {
+  return new Set([...readRepoFile('docker-compose.yml').matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((m) => m[1] as string));
+}
+
+function locationBlock(prefix: string): readonly NginxDirective[] {
+  const servers = findDirectives(nginx, 'server').filter((found) => found.directive.block);
+  const [first] = servers;
+  assert.ok(first, 'nginx has a server block');
+  const location = first.directive.block?.find(
+    (directive) => directive.name === 'location' && directive.args.at(-1) === prefix,
+  );
+  assert.ok(location?.block, `nginx has location ${prefix}`);
+  return location.block;
+}
+
+const argsOf = (block: readonly NginxDirective[], name: string) =>
+  block.filter((directive) => directive.name === name).map((directive) => directive.args);
+
+describe('deployment files match the code', () => {
+  let app: TestApp;
+  before(async () => {
+    // With Redis, as deployed, so every metric the alert rules use is exported.
+    app = await startTestApp();
+  });
+  after(async () => {
+    await app.close();
+  });
+
+  describe('environment', () => {
+    it('every variable the app reads is listed in .env.example and documented in the README', () => {
+      assert.ok(CONFIG_VARIABLES.length >= 20, 'the variable list comes from the config schema');
+      for (const name of CONFIG_VARIABLES) {
+        assert.ok(envExample.has(name), `${name} is missing from .env.example`);
+        assert.ok(readme.includes(`\`${name}\``), `${name} is not documented in README "Configuration"`);
+      }
+    });
+
+    it('every variable docker-compose.yml interpolates is in .env.example, and the app gets only variables it reads', () => {
+      for (const name of composeVariables()) assert.ok(envExample.has(name), `${name} is missing from .env.example`);
+      const appEnvironment = Object.keys(services.app.environment);
+      for (const name of appEnvironment) {
+        assert.ok(
+          (CONFIG_VARIABLES as readonly string[]).includes(name),
+          `app environment ${name} is not read by the app`,
+        );
+      }
+      assert.deepEqual(
+        ['MONGODB_URI', 'REDIS_URL', 'UPLOAD_DIR', 'PORT', 'NODE_ENV'].filter((name) => !appEnvironment.includes(name)),
+        [],
+        'the compose file sets the service addresses, the upload directory, the port and production mode',
+      );
+      assert.equal(services.app.environment.NODE_ENV, 'production');
+      assert.equal(services.app.env_file, '.env');
+    });
+
+    it('.env.example commits no secret, and .env is ignored by git and docker', () => {
+      for (const [name, { value, commented }] of envExample) {
+        if (/PASSWORD|TOKEN|SECRET|_KEY$/.test(name) && !commented) assert.equal(value, '', `${name} must be empty`);
+      }
+      for (const name of ['MONGO_ROOT_PASSWORD', 'MONGO_APP_PASSWORD', 'REDIS_PASSWORD']) {
+        assert.match(readRepoFile('docker-compose.yml'), new RegExp(`\\$\\{${name}:\\?`), `${name} is required`);
+      }
+      assert.match(readRepoFile('.gitignore'), /^\.env$/m);
+      assert.match(readRepoFile('.dockerignore'), /^\.env$/m);
+    });
+  });
+
+  describe('ports', () => {
+    it('the app, the image, the proxy and Prometheus agree on the app port, and the proxy serves the legacy device port', () => {
+      const port = defaults.PORT;
+      assert.equal(port, LEGACY_DEVICE_PORT, 'the default port is the legacy device port');
+      assert.equal(Number(services.app.environment.PORT), port);
+      assert.deepEqual(services.app.expose, [String(port)]);
+      assert.equal(services.app.ports, undefined, 'replicas publish no host port (scaling)');
+      assert.equal(services.app.container_name, undefined, 'no fixed container name (scaling)');
+      assert.ok(dockerfile.some((i) => i.keyword === 'EXPOSE' && i.value === String(port)));
+      assert.ok(dockerfile.some((i) => i.keyword === 'ENV' && new RegExp(`\\bPORT=${port}\\b`).test(i.value)));
+
+      const upstream = findDirectives(nginx, 'upstream')[0]?.directive.block ?? [];
+      assert.deepEqual(argsOf(upstream, 'server')[0], [`app:${port}`, 'resolve']);
+      const listens = findDirectives(nginx, 'listen').map((found) => found.directive.args[0]);
+      assert.ok(listens.includes('80') && listens.includes(String(LEGACY_DEVICE_PORT)), `nginx listens on ${listens}`);
+      const published = (services.proxy.ports as string[]).map((entry) => entry.split(':').at(-1));
+      assert.ok(
+        published.includes('80') && published.includes(String(LEGACY_DEVICE_PORT)) && published.includes('443'),
+      );
+      assert.match(
+        (services.proxy.ports as string[]).find((entry) => entry.endsWith(`:${LEGACY_DEVICE_PORT}`)) ?? '',
+        new RegExp(`:-${LEGACY_DEVICE_PORT}\\}`),
+        'devices reach host port 5000 by default',
+      );
+
+      const job = prometheus.scrape_configs.find((config: Yaml) => config.job_name === 'ambulance-tracking');
+      assert.deepEqual(job.dns_sd_configs[0].names, ['app']);
+      assert.equal(job.dns_sd_configs[0].port, port);
+      assert.equal(job.metrics_path, '/metrics');
+    });
+  });
+
+  describe('health checks', () => {
+    it('the image health check runs Node against /healthz, which answers 200, and fails when nothing listens', async () => {
+      const healthcheck = dockerfile.find((i) => i.keyword === 'HEALTHCHECK');
+      assert.ok(healthcheck);
+      const command = JSON.parse(healthcheck.value.slice(healthcheck.value.indexOf('CMD') + 3).trim()) as string[];
+      assert.equal(command[0], 'node', 'no curl in slim images');
+      assert.match(command.join(' '), /\/healthz/);
+      assert.equal((await fetch(`${app.url}/healthz`)).status, 200);
+      const [executable, ...args] = command;
+      const healthy = await run(executable === 'node' ? process.execPath : (executable as string), args, {
+        env: { ...process.env, PORT: String(app.app.port) },
+      });
+      assert.equal(healthy.stderr, '');
+      const closedPort = await findFreePort();
+      await assert.rejects(
+        run(process.execPath, args, { env: { ...process.env, PORT: String(closedPort) } }),
+        (error: { code?: number }) => error.code === 1,
+      );
+    });
+
+    it('MongoDB, Redis, the proxy and Prometheus have health checks that ping them', () => {
+      assert.match(services.mongo.healthcheck.test.join(' '), /mongosh .*ping/);
+      assert.match(services.redis.healthcheck.test.join(' '), /redis-cli ping/);
+      const proxyPath = /http:\/\/127\.0\.0\.1(\/[\w-]+)/.exec(services.proxy.healthcheck.test.join(' '))?.[1];
+      assert.ok(proxyPath);
+      assert.deepEqual(argsOf(locationBlock(proxyPath), 'return')[0]?.[0], '200');
+      assert.match(services.prometheus.healthcheck.test.join(' '), /\/-\/healthy/);
+      assert.equal(services.app.healthcheck, undefined, "the app uses the image's health check");
+    });
+
+    it('the app starts after MongoDB and Redis are healthy, the proxy after the app', () => {
+      assert.deepEqual(services.app.depends_on, {
+        mongo: { condition: 'service_healthy' },
+        redis: { condition: 'service_healthy' },
+      });
+      assert.deepEqual(services.proxy.depends_on, { app: { condition: 'service_healthy' } });
+    });
+  });
+
+  describe('services', () => {
+    it('every service has a pinned image, a restart policy, resource limits and bounded logs', () => {
+      for (const [name, service] of Object.entries(services)) {
+        if (name !== 'app') assert.match(service.image, /^[\w./-]+:v?\d+(\.\d+)*(-[\w.]+)?$/, `${name} image pinned`);
+        assert.ok(['unless-stopped', 'always'].includes(service.restart), `${name} restart policy`);
+        assert.ok(service.deploy?.resources?.limits?.cpus, `${name} cpu limit`);
+        assert.ok(service.deploy?.resources?.limits?.memory, `${name} memory limit`);
+        assert.equal(service.logging?.options?.['max-size'], '20m', `${name} log rotation`);
+      }
+      assert.equal(services.app.build, '.');
+      assert.deepEqual(services.prometheus.profiles, ['monitoring']);
+    });
+
+    it('Docker waits longer than the shutdown grace period before killing a replica', () => {
+      const stopSeconds = Number(/^(\d+)s$/.exec(services.app.stop_grace_period)?.[1]);
+      const configured = Number(envExample.get('SHUTDOWN_GRACE_SECONDS')?.value ?? defaults.SHUTDOWN_GRACE_SECONDS);
+      assert.ok(stopSeconds > defaults.SHUTDOWN_GRACE_SECONDS, `${stopSeconds}s`);
+      assert.ok(stopSeconds > configured);
+    });
+
+    it('named volumes keep MongoDB, Redis and the uploads; the app writes uploads where UPLOAD_DIR says, the proxy reads them', () => {
+      const declared = Object.keys(compose.volumes);
+      assert.ok(volumesOf('mongo').some((v) => v.target === '/data/db' && declared.includes(v.source)));
+      assert.ok(volumesOf('redis').some((v) => v.target === '/data' && declared.includes(v.source)));
+      assert.match(services.redis.command.join(' '), /--appendonly yes/);
+      const uploadDir = services.app.environment.UPLOAD_DIR;
+      const appUploads = volumesOf('app').find((v) => v.target === uploadDir);
+      assert.ok(appUploads && declared.includes(appUploads.source) && !appUploads.readOnly);
+      assert.ok(dockerfile.some((i) => i.keyword === 'RUN' && i.value.includes(`chown node:node ${uploadDir}`)));
+      const proxyUploads = volumesOf('proxy').find((v) => v.source === appUploads.source);
+      assert.ok(proxyUploads?.readOnly, 'the proxy mounts the uploads read-only');
+      assert.deepEqual(argsOf(locationBlock('/uploads/'), 'alias'), [[`${proxyUploads.target}/`]]);
+      for (const script of ['scripts/backup.sh', 'scripts/restore.sh']) {
+        assert.match(readRepoFile(script), new RegExp(`UPLOAD_DIR=${uploadDir}\\n`), `${script} archives ${uploadDir}`);
+      }
+    });
+  });
+
+  describe('proxy', () => {
+    it('balances the replicas through Docker DNS and carries request ids and client addresses', () => {
+      const resolver = findDirectives(nginx, 'resolver')[0]?.directive.args ?? [];
+      assert.equal(resolver[0], '127.0.0.11');
+      assert.ok(resolver.some((arg) => /^valid=\d+s$/.test(arg)));
+      const headers = findDirectives(nginx, 'proxy_set_header').map((found) => found.directive.args[0]);
+      for (const header of ['X-Request-Id', 'X-Forwarded-For', 'Host']) assert.ok(headers.includes(header), header);
+    });
+
+    it('upgrades WebSockets on /graphql with long timeouts', () => {
+      const graphql = locationBlock('/graphql');
+      assert.deepEqual(argsOf(graphql, 'proxy_pass'), [['http://app_servers']]);
+      const set = new Map(argsOf(graphql, 'proxy_set_header').map(([name, value]) => [name, value]));
+      assert.equal(set.get('Upgrade'), '$http_upgrade');
+      assert.equal(set.get('Connection'), '$connection_upgrade');
+      assert.ok(Number.parseInt(argsOf(graphql, 'proxy_read_timeout')[0]?.[0] ?? '0', 10) >= 300);
+    });
+
+    it('never exposes /metrics, and accepts uploads as large as the app does', () => {
+      const metrics = locationBlock('/metrics');
+      assert.deepEqual(argsOf(metrics, 'return'), [['404']]);
+      assert.deepEqual(argsOf(metrics, 'proxy_pass'), []);
+      const bodySize = findDirectives(nginx, 'client_max_body_size')[0]?.directive.args[0] ?? '0';
+      const bytes = Number.parseInt(bodySize, 10) * (bodySize.endsWith('m') ? 1024 * 1024 : 1);
+      assert.ok(bytes >= defaults.UPLOAD_MAX_FILES * defaults.UPLOAD_MAX_FILE_BYTES, `${bodySize} is too small`);
+    });
+  });
+
+  describe('Prometheus', () => {
+    it('alert rules use metrics the app really exports', async () => {
+      // Request counters have series once a device has called.
+      assert.equal((await postFields(`${app.url}${ENDPOINTS.tracking}`, trackingFields('DEP1'))).status, 200);
+      const exported = new Set(
+        (await scrape(app.url)).map((sample) => sample.name.replace(/_(bucket|sum|count)$/, '')),
+      );
+      const rules: Yaml = parseYaml(readRepoFile('deploy/prometheus/alerts.yml'));
+      const expressions: string[] = rules.groups.flatMap((group: Yaml) => group.rules.map((rule: Yaml) => rule.expr));
+      const used = new Set(
+        expressions.flatMap((expr) =>
+          [...expr.matchAll(/\b((?:aoc|process|nodejs)_[a-z_]+)/g)].map((m) => m[1] as string),
+        ),
+      );
+      assert.ok(used.size >= 5);
+      for (const name of used)
+        assert.ok(exported.has(name.replace(/_(bucket|sum|count)$/, '')), `${name} is not exported`);
+      assert.deepEqual(prometheus.rule_files, ['/etc/prometheus/alerts.yml']);
+      assert.ok(
+        volumesOf('prometheus').some((v) => v.target === '/etc/prometheus' && v.source === './deploy/prometheus'),
+      );
+    });
+  });
+
+  describe('Dockerfile', () => {
+    it('builds in stages and runs the compiled server as a non-root user, in exec form, with production dependencies only', () => {
+      const stages = dockerfile.filter((i) => i.keyword === 'FROM');
+      assert.ok(stages.length >= 2, 'multi-stage');
+      const final = stages.length - 1;
+      const inFinal = dockerfile.filter((i) => i.stage === final);
+      const buildArgs = new Map(
+        dockerfile
+          .filter((i) => i.keyword === 'ARG' && i.value.includes('='))
+          .map((i) => i.value.split('=') as [string, string]),
+      );
+      const baseImage = (stages[final]?.value.split(/\s+/)[0] ?? '').replace(
+        /^\$\{(\w+)\}$/,
+        (_, name: string) => buildArgs.get(name) ?? '',
+      );
+      assert.match(baseImage, /^node:\d+[\w.-]*-slim$/);
+      const user = inFinal.find((i) => i.keyword === 'USER')?.value;
+      assert.ok(user && user !== 'root' && user !== '0', 'runs as a non-root user');
+      assert.ok(inFinal.some((i) => i.keyword === 'HEALTHCHECK'));
+      assert.equal(inFinal.find((i) => i.keyword === 'STOPSIGNAL')?.value, 'SIGTERM');
+      const command = JSON.parse(inFinal.find((i) => i.keyword === 'CMD')?.value ?? 'null') as string[];
+      assert.deepEqual(command, ['node', 'dist/src/main.js'], 'exec form: signals reach Node');
+      assert.ok(
+        existsSync(path.join(REPO_ROOT, ...(command[1] as string).split('/'))),
+        'the command runs the built server',
+      );
+      assert.ok(
+        !inFinal.some((i) => i.keyword === 'RUN' && /npm (install|ci)/.test(i.value)),
+        'nothing installed at run time',
+      );
+      const modules = inFinal.find((i) => i.keyword === 'COPY' && i.value.includes('node_modules'));
+      const from = /--from=(\S+)/.exec(modules?.value ?? '')?.[1];
+      const depsStage = dockerfile.find((i) => i.keyword === 'FROM' && i.value.endsWith(` AS ${from}`))?.stage;
+      assert.ok(
+        dockerfile.some((i) => i.stage === depsStage && i.keyword === 'RUN' && i.value.includes('--omit=dev')),
+        'runtime node_modules come from a production-only install',
+      );
+    });
+
+    it('the build context has what tsconfig compiles for the image and leaves out local state', () => {
+      const copied = dockerfile.filter((i) => i.keyword === 'COPY' && !i.value.includes('--from')).map((i) => i.value);
+      for (const needed of ['package.json', 'package-lock.json', 'tsconfig.json', 'src', 'scripts']) {
+        assert.ok(
+          copied.some((value) => value.split(/\s+/).includes(needed)),
+          `COPY ${needed}`,
+        );
+      }
+      const ignored = readRepoFile('.dockerignore').split('\n');
+      for (const entry of ['node_modules', 'dist', '.git', 'data', 'uploads', 'backups'])
+        assert.ok(ignored.includes(entry), entry);
+    });
+  });
+
+  describe('README', () => {
+    it('has a deployment and operations section with the commands an operator needs', () => {
+      const start = readme.indexOf('## Deployment and operations');
+      assert.ok(start >= 0);
+      const section = readme.slice(start);
+      for (const text of [
+        'cp .env.example .env',
+        'docker compose up -d',
+        '--scale app=',
+        '--profile monitoring',
+        'scripts/backup.sh',
+        'scripts/restore.sh',
+        'history:export',
+        'history:import',
+        '/healthz',
+        '/readyz',
+        '/metrics',
+        'APP_IMAGE',
+      ]) {
+        assert.ok(section.includes(text), `README deployment section mentions ${text}`);
+      }
+    });
+  });
+});
