@@ -1,22 +1,6 @@
 import { z } from 'zod';
-
-const optionalString = z
-  .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .optional();
-
-/** A whole number written in decimal digits (no "0x50", "1e3" or blanks), within [min, max]. */
-const wholeNumber = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().min(min).max(max))
-    .default(fallback);
-
-const positiveInt = (fallback: number) => wholeNumber(fallback, 1);
+import { optionalString, positiveInt, wholeNumber } from './env.fields.js';
+import { checkSecurityConfig, securityEnv } from './security.env.js';
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -59,6 +43,7 @@ const envSchema = z.object({
   INGEST_BATCH_MAX: positiveInt(1000),
   PROJECTION_INTERVAL_MS: wholeNumber(1000, 0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...securityEnv,
 });
 
 export type AppConfig = z.infer<typeof envSchema>;
@@ -83,5 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (result.data.HISTORY_DEFAULT_PAGE_SIZE > result.data.HISTORY_MAX_PAGE_SIZE) {
     throw new ConfigError('Invalid configuration: HISTORY_DEFAULT_PAGE_SIZE must not exceed HISTORY_MAX_PAGE_SIZE');
   }
+  const securityProblem = checkSecurityConfig(result.data);
+  if (securityProblem) throw new ConfigError(`Invalid configuration: ${securityProblem}`);
   return result.data;
 }

@@ -1,0 +1,24 @@
+import { GraphQLError } from 'graphql';
+
+export const AuthErrorCode = {
+  Unauthenticated: 'UNAUTHENTICATED',
+  Forbidden: 'FORBIDDEN',
+} as const;
+
+/** No usable token: missing, malformed, badly signed, expired, or with claims this server does not accept. */
+export class AuthenticationFailure extends Error {
+  override readonly name = 'AuthenticationFailure';
+}
+
+export const unauthenticatedError = (message: string) =>
+  new GraphQLError(message, {
+    extensions: {
+      code: AuthErrorCode.Unauthenticated,
+      http: { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) },
+    },
+  });
+
+export const forbiddenError = (message: string, argumentName?: string) =>
+  new GraphQLError(message, {
+    extensions: { code: AuthErrorCode.Forbidden, ...(argumentName ? { argumentName } : {}) },
+  });
