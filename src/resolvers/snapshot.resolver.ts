@@ -57,6 +57,11 @@ export class SnapshotResolver {
     @Ctx() context: GraphQLContext,
   ): Promise<Snapshot> {
     assertAmbulanceInScope(context.principal, validAmbulanceId(ambulanceId), 'ambulanceId');
+    if (new Set(files).size !== files.length) {
+      throw new GraphQLError('each file may be mapped to one entry of files only', {
+        extensions: { code: ErrorCode.UploadRejected, reason: 'FILE_MAPPED_TWICE', argumentName: 'files' },
+      });
+    }
     try {
       const images = [];
       for (const [index, file] of files.entries()) images.push(await readUpload(file, index));
