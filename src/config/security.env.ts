@@ -15,10 +15,15 @@ const isAddressList = (entries: readonly string[]) => {
   }
 };
 
+/** Comma-separated addresses and ranges; `none` for an empty list. */
 const addressList = (fallback: string) =>
-  commaList(z.string(), fallback).refine(
+  z
+    .string()
+    .default(fallback)
+    .transform((value) => (value.trim() === 'none' ? [] : splitCommas(value)))
+    .refine(
     isAddressList,
-    'must be comma-separated IP addresses or CIDR ranges (such as 10.0.0.0/8), or loopback, linklocal, uniquelocal',
+    'must be none, or comma-separated IP addresses or CIDR ranges (such as 10.0.0.0/8), loopback, linklocal, uniquelocal',
   );
 
 /** `none`, `all`, or a comma-separated list of tracking, crash, snapshot. */
