@@ -22,9 +22,9 @@ const addressList = (fallback: string) =>
     .default(fallback)
     .transform((value) => (value.trim() === 'none' ? [] : splitCommas(value)))
     .refine(
-    isAddressList,
-    'must be none, or comma-separated IP addresses or CIDR ranges (such as 10.0.0.0/8), loopback, linklocal, uniquelocal',
-  );
+      isAddressList,
+      'must be none, or comma-separated IP addresses or CIDR ranges (such as 10.0.0.0/8), loopback, linklocal, uniquelocal',
+    );
 
 /** `none`, `all`, or a comma-separated list of tracking, crash, snapshot. */
 const endpointList = (fallback: 'none' | 'all') =>
@@ -61,7 +61,7 @@ export const securityEnv = {
   CORS_ORIGINS: commaList(origin),
   TRUST_PROXY: addressList('loopback'),
   GRAPHQL_MAX_DEPTH: positiveInt(8),
-  GRAPHQL_MAX_COST: positiveInt(5000),
+  GRAPHQL_MAX_COST: positiveInt(100_000),
   GRAPHQL_MAX_ALIASES: wholeNumber(15, 0),
   GRAPHQL_MAX_DIRECTIVES: wholeNumber(20, 0),
   GRAPHQL_MAX_TOKENS: positiveInt(1000),
