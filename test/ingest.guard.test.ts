@@ -110,7 +110,10 @@ describe('per-device keys', () => {
     assert.equal((await post(app, 'tracking', trackingFields('332'), { 'x-device-key': KEY })).status, 200);
     assert.equal((await post(app, 'tracking', trackingFields('332', 50, { device_key: KEY }))).status, 200);
     const form = new URLSearchParams(
-      Object.entries({ ...trackingFields('332'), device_key: KEY }).map(([name, value]) => [name, String(value)]),
+      Object.entries({ ...trackingFields('332'), device_key: KEY }).map(([name, value]): [string, string] => [
+        name,
+        String(value),
+      ]),
     );
     assert.equal((await fetch(`${app.url}${ENDPOINTS.tracking}`, { method: 'POST', body: form })).status, 200);
     const upload = multipartForm([
