@@ -229,7 +229,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       // busboy reports the limit once a file reaches it: +1 lets a file of exactly the maximum through, as multer does.
       maxFileSize: config.UPLOAD_MAX_FILE_BYTES + 1,
       maxFiles: config.UPLOAD_MAX_FILES,
-      maxFieldSize: 64 * 1024,
+      // Same for fields: `operations` and `map` of exactly 64 KiB are accepted.
+      maxFieldSize: 64 * 1024 + 1,
     }),
     express.json({ limit: GRAPHQL_JSON_LIMIT }),
     expressMiddleware(apollo, { context: async ({ res }) => createContext(principalOf(res)) }),
