@@ -167,7 +167,8 @@ describe('GraphQL over HTTP with authentication on', () => {
       headers,
     );
     assert.equal(own.status, 200, own.text);
-    assert.equal((own.body?.data?.uploadSnapshot as { ambulanceId: string }).ambulanceId, inScope);
+    const snapshot = own.body?.data?.uploadSnapshot as { ambulanceId: string } | undefined;
+    assert.equal(snapshot?.ambulanceId, inScope);
 
     const before = await storedState(app);
     const other = await graphqlMultipart(

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { type GraphQLSchema, parse, validate } from 'graphql';
 import { LocalEventBus } from '../src/events/local.event-bus.js';

@@ -64,11 +64,11 @@ function badJson(field: PositionField): fc.Arbitrary<unknown> {
 const ALL_FIELDS = Object.keys(POSITION_FIELDS) as PositionField[];
 
 /** The legacy fields with one of `among` missing or made invalid, plus random extra fields. */
-function brokenFields(valueOf: (field: PositionField) => fc.Arbitrary<unknown>, among = ALL_FIELDS) {
+function brokenFields(badValue: (field: PositionField) => fc.Arbitrary<unknown>, among = ALL_FIELDS) {
   return fc.constantFrom(...among).chain((field) =>
     fc
       .record({
-        value: fc.option(valueOf(field), { nil: undefined }),
+        value: fc.option(badValue(field), { nil: undefined }),
         extra: fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 3 }),
       })
       .map(({ value, extra }) => {
