@@ -1,31 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ENDPOINTS, type HttpResult, postFields, TINY_PNG, trackingFields } from './helpers/http.client.js';
+import { ENDPOINTS, type HttpResult, postFields, postRaw, TINY_PNG, trackingFields } from './helpers/http.client.js';
 import { assertRefused, multipartForm, storedState } from './helpers/ingest.helpers.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { uniqueName } from './helpers/test-env.js';
 
 type Endpoint = keyof typeof ENDPOINTS;
 
-async function post(
+function post(
   app: TestApp,
   endpoint: Endpoint,
   fields: Record<string, unknown>,
   headers: Record<string, string> = {},
 ): Promise<HttpResult> {
-  const response = await fetch(`${app.url}${ENDPOINTS[endpoint]}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(fields),
+  return postRaw(`${app.url}${ENDPOINTS[endpoint]}`, JSON.stringify(fields), {
+    'content-type': 'application/json',
+    ...headers,
   });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON
-  }
-  return { status: response.status, headers: response.headers, body, text };
 }
 
 const fromAddress = (address: string) => ({ 'x-forwarded-for': address });

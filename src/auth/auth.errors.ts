@@ -10,14 +10,6 @@ export class AuthenticationFailure extends Error {
   override readonly name = 'AuthenticationFailure';
 }
 
-export const unauthenticatedError = (message: string) =>
-  new GraphQLError(message, {
-    extensions: {
-      code: AuthErrorCode.Unauthenticated,
-      http: { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) },
-    },
-  });
-
 export const forbiddenError = (message: string, argumentName?: string) =>
   new GraphQLError(message, {
     extensions: { code: AuthErrorCode.Forbidden, ...(argumentName ? { argumentName } : {}) },

@@ -78,7 +78,10 @@ export class Authenticator {
     };
   }
 
-  readonly clockToleranceMs = () => Number(this.options.clockTolerance ?? 0) * 1000;
+  /** The clock skew allowed on `exp`, in milliseconds. */
+  clockToleranceMs(): number {
+    return Number(this.options.clockTolerance ?? 0) * 1000;
+  }
 
   /** The caller of an `Authorization` value (`Bearer <jwt>`); throws AuthenticationFailure when unusable. */
   async authenticate(authorization: unknown): Promise<Principal> {

@@ -2,6 +2,7 @@ import { GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
+import { AuthErrorCode } from '../auth/auth.errors.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Principal } from '../auth/principal.js';
 import { type GraphQLLimits, prepareDocument } from '../limits/graphql.limits.js';
@@ -77,7 +78,9 @@ export function graphqlWsOptions(
     },
     onSubscribe: (ctx, _id, payload) => {
       const principal = ctx.extra.principal;
-      if (!principal) return [new GraphQLError('Unauthenticated', { extensions: { code: 'UNAUTHENTICATED' } })];
+      if (!principal) {
+        return [new GraphQLError('Unauthenticated', { extensions: { code: AuthErrorCode.Unauthenticated } })];
+      }
       // graphql-ws has already reserved this operation's id in ctx.subscriptions.
       if (Object.keys(ctx.subscriptions).length > deps.maxSubscriptions) {
         return [
