@@ -1,14 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { issueToken } from '../src/auth/token.issuer.js';
 import { ensureFerretdbBinary, type FerretdbHandle, startFerretdb } from '../src/infra/ferretdb.process.js';
 
 export interface BenchServer {
   readonly url: string;
   readonly mongoUri: string;
   readonly child: ChildProcess;
+  /** A dispatcher token for GraphQL (the server runs in production mode, so it requires one). */
+  readonly dispatcherToken: string;
   rssMiB(): Promise<number>;
   /** CPU seconds (user + system) used so far by the server and by the FerretDB started here (0 when external). */
   cpuSeconds(): Promise<{ server: number; database: number }>;
@@ -31,6 +35,7 @@ export async function startBenchServer(extraEnv: Record<string, string> = {}): P
     mongoBase = `${ferretdb.uri}bench_${Date.now()}`;
   }
   const mongoUri = mongoBase;
+  const jwtSecret = randomBytes(32).toString('hex');
   const nodeFlags = process.env.BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...nodeFlags, path.resolve(import.meta.dirname, '..', 'src', 'main.js')], {
     env: {
@@ -43,6 +48,10 @@ export async function startBenchServer(extraEnv: Record<string, string> = {}): P
       HOST: '127.0.0.1',
       PORT: '0',
       LOG_LEVEL: 'info',
+      JWT_SECRET: jwtSecret,
+      // The load generator is one address posting for every ambulance, far above a real device's rate.
+      INGEST_RATE_LIMIT_PER_DEVICE: '0',
+      INGEST_RATE_LIMIT_PER_ADDRESS: '0',
       ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -64,6 +73,7 @@ export async function startBenchServer(extraEnv: Record<string, string> = {}): P
     url,
     mongoUri,
     child,
+    dispatcherToken: await issueToken(jwtSecret, { role: 'dispatcher', expiresIn: '1d' }),
     async rssMiB() {
       const status = await readFile(`/proc/${pid}/status`, 'utf8');
       const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);

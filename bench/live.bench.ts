@@ -25,7 +25,12 @@ let errors = 0;
 const clients: Array<ReturnType<typeof createClient>> = [];
 
 function watch(ambulanceId: string | null): Promise<void> {
-  const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+  const client = createClient({
+    url: wsUrl,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: { authorization: `Bearer ${server.dispatcherToken}` },
+  });
   clients.push(client);
   return new Promise((resolve) => {
     client.on('connected', () => resolve());

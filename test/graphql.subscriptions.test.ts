@@ -443,6 +443,8 @@ describe('crash duplicate window', () => {
       assert.equal(repeat.status, 200);
       assert.deepEqual(repeat.body, { success: true, duplicate: true });
       await subA.waitFor(1);
+      // The fleet connection gets the first crash on its own schedule; the fence counts from after it.
+      await fleet.waitFor(1);
       await fence(fleet, (id) => postFields(crashUrl(app), trackingFields(id, 1)));
       const stored = await history<CrashEvent>(app, CRASH_HISTORY, 'crashes', a);
       assert.equal(stored.length, 1);

@@ -9,20 +9,27 @@ import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import { useServer } from 'graphql-ws/use/ws';
 import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { WebSocketServer } from 'ws';
+import { authenticatorFor } from '../auth/authenticator.js';
+import { authenticateGraphQLRequest, principalOf } from '../auth/http.auth.js';
+import { type Principal, scopeKeyOf } from '../auth/principal.js';
 import type { AppConfig } from '../config/env.config.js';
 import { EventPublisher } from '../events/event.publisher.js';
 import type { EventBus } from '../events/event-bus.js';
 import { eventBusPubSub } from '../events/type-graphql.pubsub.js';
 import { maskError } from '../graphql/error.mask.js';
+import { graphqlWsOptions } from '../graphql/graphql-ws.options.js';
 import { buildAppSchema } from '../graphql/schema.build.js';
 import { SharedSubscriptions } from '../graphql/shared-subscriptions.js';
 import { AmbulanceProjector } from '../ingest/ambulance.projector.js';
 import { CrashService } from '../ingest/crash.service.js';
 import { ImageStorage } from '../ingest/image.storage.js';
+import { ingestGuardFor } from '../ingest/ingest.guard.js';
 import { createIngestHandler } from '../ingest/ingest.handler.js';
 import { SnapshotService } from '../ingest/snapshot.service.js';
 import { TrackingWriter } from '../ingest/tracking.writer.js';
+import { graphqlLimitsOf, limitRules, parseOptionsFor } from '../limits/graphql.limits.js';
+import { OriginPolicy } from '../limits/origin.policy.js';
+import { createLimitedWebSocketServer } from '../limits/ws.limits.js';
 import { createModels, type Models } from '../models/models.js';
 import { WriteLane } from '../models/write.lane.js';
 import { Operations } from '../ops/operations.js';
@@ -127,18 +134,23 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     pageSize: { default: config.HISTORY_DEFAULT_PAGE_SIZE, max: config.HISTORY_MAX_PAGE_SIZE },
     subscriptionQueueLimit: config.SUBSCRIPTION_QUEUE_LIMIT,
   };
-  const createContext = (requestId: string): GraphQLContext => ({
+  const createContext = (principal: Principal, requestId: string): GraphQLContext => ({
     services,
     loaders: new Loaders(models),
-    subscriptionScope: '',
+    principal,
+    subscriptionScope: scopeKeyOf(principal),
     requestId,
   });
+  const authenticator = authenticatorFor(config, logger);
+  const origins = new OriginPolicy(config.CORS_ORIGINS);
+  const graphqlLimits = graphqlLimitsOf(config);
+  const validationRules = limitRules(graphqlLimits);
 
   const schema = await buildAppSchema(eventBusPubSub(bus, config.SUBSCRIPTION_QUEUE_LIMIT));
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.TRUST_PROXY);
   const handleIngest = createIngestHandler({
     trackingWriter,
     crashService,
@@ -148,6 +160,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       maxFileBytes: config.UPLOAD_MAX_FILE_BYTES,
       maxFiles: config.UPLOAD_MAX_FILES,
     },
+    deviceTimeBounds: {
+      maxAgeMs: config.INGEST_DEVICE_TIME_MAX_AGE_HOURS * 3_600_000,
+      maxAheadMs: config.INGEST_DEVICE_TIME_MAX_AHEAD_SECONDS * 1000,
+    },
+    guard: await ingestGuardFor(config),
     logger,
   });
   const countedIngest = ops.instrumentIngest(handleIngest);
@@ -158,24 +175,24 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   );
 
   const subscriptions = new SharedSubscriptions(config.SUBSCRIPTION_QUEUE_LIMIT);
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: 64 * 1024 });
-  const wsCleanup = useServer<Record<string, unknown>, Record<string, unknown>>(
-    {
+  const wsServer = createLimitedWebSocketServer(
+    httpServer,
+    GRAPHQL_PATH,
+    { maxPayloadBytes: config.WS_MAX_PAYLOAD_BYTES, maxMessagesPerMinute: config.WS_MAX_MESSAGES_PER_MINUTE },
+    origins,
+  );
+  const wsCleanup = useServer(
+    graphqlWsOptions({
       schema,
-      // Never put internal error messages into WebSocket close reasons, whatever NODE_ENV says.
-      isProd: true,
-      context: (ctx) => createContext(requestIdOf(ctx.extra.request)),
-      subscribe: subscriptions.subscribe,
-      onNext: (ctx, _id, _payload, _args, result) =>
-        result.errors
-          ? {
-              ...result,
-              errors: result.errors.map((error) =>
-                maskError(error.toJSON(), error, ops.loggerForRequest(ctx.extra.request)),
-              ),
-            }
-          : undefined,
-    },
+      subscriptions,
+      authenticator,
+      createContext: (principal, request) => createContext(principal, requestIdOf(request)),
+      limits: graphqlLimits,
+      rules: validationRules,
+      maxSubscriptions: config.WS_MAX_SUBSCRIPTIONS,
+      connectionInitTimeoutMs: config.WS_CONNECTION_INIT_TIMEOUT_MS,
+      loggerFor: (request) => ops.loggerForRequest(request),
+    }),
     wsServer,
   );
   ops.observe({ publisher, subscriptions, webSockets: wsServer });
@@ -185,6 +202,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     introspection: true,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    validationRules,
+    parseOptions: parseOptionsFor(graphqlLimits),
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT and shuts the whole app down in order.
     stopOnTerminationSignals: false,
@@ -217,15 +236,20 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   );
   app.use(
     GRAPHQL_PATH,
+    origins.corsMiddleware(),
+    authenticateGraphQLRequest(authenticator),
     requirePreflightForMultipart,
     graphqlUploadExpress({
       // busboy reports the limit once a file reaches it: +1 lets a file of exactly the maximum through, as multer does.
       maxFileSize: config.UPLOAD_MAX_FILE_BYTES + 1,
       maxFiles: config.UPLOAD_MAX_FILES,
-      maxFieldSize: 64 * 1024,
+      // Same for fields: `operations` and `map` of exactly 64 KiB are accepted.
+      maxFieldSize: 64 * 1024 + 1,
     }),
     express.json({ limit: GRAPHQL_JSON_LIMIT }),
-    expressMiddleware(apollo, { context: async ({ req }) => createContext(requestIdOf(req)) }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => createContext(principalOf(res), requestIdOf(req)),
+    }),
   );
   app.use((error: unknown, _request: Request, response: Response, next: NextFunction) => {
     if (response.headersSent) return next(error);

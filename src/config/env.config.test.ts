@@ -60,6 +60,7 @@ describe('loadConfig', () => {
   it('accepts valid URLs and values', () => {
     const config = loadConfig({
       NODE_ENV: 'production',
+      JWT_SECRET: 'a-production-secret-of-32-characters-or-more',
       MONGODB_URI: 'mongodb://db:27017/aoc',
       REDIS_URL: 'rediss://cache:6380',
       EVENT_CHANNEL_PREFIX: 'prod_1-x:',

@@ -1,22 +1,6 @@
 import { z } from 'zod';
-
-const optionalString = z
-  .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .optional();
-
-/** A whole number written in decimal digits (no "0x50", "1e3" or blanks), within [min, max]. */
-const wholeNumber = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().min(min).max(max))
-    .default(fallback);
-
-const positiveInt = (fallback: number) => wholeNumber(fallback, 1);
+import { optionalString, positiveInt, wholeNumber } from './env.fields.js';
+import { checkSecurityConfig, securityEnv } from './security.env.js';
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -62,6 +46,7 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_SECONDS: wholeNumber(20, 1, 3600),
   READINESS_TIMEOUT_MS: wholeNumber(1000, 50, 30_000),
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  ...securityEnv,
 });
 
 /** Every environment variable the app reads (the deployment files are checked against this list). */
@@ -89,5 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (result.data.HISTORY_DEFAULT_PAGE_SIZE > result.data.HISTORY_MAX_PAGE_SIZE) {
     throw new ConfigError('Invalid configuration: HISTORY_DEFAULT_PAGE_SIZE must not exceed HISTORY_MAX_PAGE_SIZE');
   }
+  const securityProblem = checkSecurityConfig(result.data);
+  if (securityProblem) throw new ConfigError(`Invalid configuration: ${securityProblem}`);
   return result.data;
 }

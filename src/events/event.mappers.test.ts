@@ -37,7 +37,10 @@ describe('trackingEventOf', () => {
       state: 'ORANGE',
       recordedAt: '2024-03-05T10:20:30.456Z',
       speedingEpisodeId: EPISODE.toHexString(),
+      deviceTime: null,
     });
+    const stamped = trackingEventOf(trackingDoc({ device_timestamp: new Date('2024-03-05T10:20:29.001Z') }));
+    assert.equal(stamped.deviceTime, '2024-03-05T10:20:29.001Z');
   });
 
   it('maps a legacy document: ObjectId ambulance id, string heading, no speed, no state', () => {

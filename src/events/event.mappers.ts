@@ -31,6 +31,7 @@ export function trackingEventOf(doc: TrackingDoc): TrackingEvent {
     state: stateOf(doc.state, speed),
     recordedAt: doc.count_datetime.toISOString(),
     speedingEpisodeId: idOrNull(doc.speeding_episode_id ?? doc.speed_above_80),
+    deviceTime: doc.device_timestamp ? doc.device_timestamp.toISOString() : null,
   };
 }
 

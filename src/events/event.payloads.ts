@@ -14,6 +14,8 @@ export interface TrackingEvent {
   readonly state: SpeedStateName;
   readonly recordedAt: string;
   readonly speedingEpisodeId: string | null;
+  /** When the device took the reading, if it said so. */
+  readonly deviceTime: string | null;
 }
 
 export interface CrashEvent {

@@ -77,6 +77,7 @@ function event(speed: number): TrackingEvent {
     state: 'GREEN',
     recordedAt: '2024-01-01T00:00:00.000Z',
     speedingEpisodeId: null,
+    deviceTime: null,
   };
 }
 

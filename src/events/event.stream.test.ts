@@ -44,6 +44,7 @@ function trackingEvent(ambulanceId: string, speed: number): TrackingEvent {
     state: 'GREEN',
     recordedAt: '2024-03-05T10:20:30.456Z',
     speedingEpisodeId: null,
+    deviceTime: null,
   };
 }
 

@@ -105,15 +105,21 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
   }
 }
 
-/** Subscribes to a topic (one ambulance, or the fleet with null) as a bounded async iterator. */
+/**
+ * Subscribes to a topic (one ambulance, or the fleet with null) as a bounded async iterator. `accept`, when
+ * given, drops events before they are queued (a scoped caller's fleet subscription sees only its ambulances).
+ */
 export async function subscribeToTopic<T extends Topic>(
   bus: EventBus,
   topic: T,
   ambulanceId: string | null,
   limit: number,
+  accept?: (payload: TopicPayloads[T]) => boolean,
 ): Promise<AsyncIterableIterator<TopicPayloads[T]>> {
   const queue = new BoundedQueue<TopicPayloads[T]>(limit);
-  const unsubscribe: Unsubscribe = await bus.subscribe(topic, ambulanceId, (payload) => queue.push(payload));
+  const unsubscribe: Unsubscribe = await bus.subscribe(topic, ambulanceId, (payload) => {
+    if (!accept || accept(payload)) queue.push(payload);
+  });
   queue.whenFinished(unsubscribe);
   return queue;
 }

@@ -14,6 +14,9 @@ const CLIENT_CODES_KEPT = new Set([
   ErrorCode.InvalidCursor,
   ErrorCode.UploadRejected,
   'SUBSCRIPTION_OVERFLOW',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'TOO_MANY_SUBSCRIPTIONS',
 ]);
 
 /**

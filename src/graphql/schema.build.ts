@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema, type PubSub } from 'type-graphql';
+import { roleAuthChecker } from '../auth/role.auth-checker.js';
 import { AmbulanceResolver } from '../resolvers/ambulance.resolver.js';
 import { CrashResolver } from '../resolvers/crash.resolver.js';
 import { SnapshotResolver } from '../resolvers/snapshot.resolver.js';
@@ -14,5 +15,7 @@ export function buildAppSchema(pubSub: PubSub): Promise<GraphQLSchema> {
     resolvers: [AmbulanceResolver, TrackingResolver, CrashResolver, SnapshotResolver, SpeedingEpisodeResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
+    // Every root field carries @Authorized(roles); schema.auth.test.ts fails when one does not.
+    authChecker: roleAuthChecker,
   });
 }

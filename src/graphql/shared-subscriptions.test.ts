@@ -90,6 +90,7 @@ function event(ambulanceId: string, speed: number): TrackingEvent {
     state: 'GREEN',
     recordedAt: '2024-01-01T00:00:00.000Z',
     speedingEpisodeId: null,
+    deviceTime: null,
   };
 }
 

@@ -6,6 +6,8 @@ export class IngestError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** Extra response headers, such as Retry-After. */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }

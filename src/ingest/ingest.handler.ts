@@ -1,10 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { isStorageUnavailable } from '../models/storage.errors.js';
+import type { IngestEndpoint } from '../config/security.env.js';
 import { requestIdOf } from '../ops/request-id.js';
 import type { CrashService } from './crash.service.js';
-import { type BodyLimits, type LegacyBody, legacyBodyParser } from './ingest.body.js';
+import { type DeviceTimeBounds, readDeviceTime } from './device-time.parse.js';
+import { type BodyLimits, legacyBodyParser } from './ingest.body.js';
 import { IngestError } from './ingest.errors.js';
+import type { IngestGuard } from './ingest.guard.js';
 import { parsePositionReport, readAmbulanceId } from './position.parse.js';
 import type { SnapshotService } from './snapshot.service.js';
 import type { TrackingWriter } from './tracking.writer.js';
@@ -14,6 +17,9 @@ export interface IngestDependencies {
   readonly crashService: CrashService;
   readonly snapshotService: SnapshotService;
   readonly limits: BodyLimits;
+  readonly deviceTimeBounds: DeviceTimeBounds;
+  /** Network, key and rate checks; none when absent. */
+  readonly guard?: IngestGuard;
   readonly logger: Logger;
 }
 
@@ -46,6 +52,16 @@ type Route = (request: IncomingMessage, response: ServerResponse) => Promise<voi
 export function createIngestHandler(deps: IngestDependencies) {
   const positionBody = legacyBodyParser(deps.limits, false);
   const snapshotBody = legacyBodyParser(deps.limits, true);
+  const parser = { tracking: positionBody, crash: positionBody, snapshot: snapshotBody };
+
+  /** The body of a device request that passed the guards, with the ambulance id it names. */
+  const admitted = async (request: IncomingMessage, response: ServerResponse, endpoint: IngestEndpoint) => {
+    await deps.guard?.admitRequest(request, endpoint);
+    const body = await parser[endpoint](request, response);
+    const ambulanceId = readAmbulanceId(body.fields);
+    await deps.guard?.admitDevice(request, endpoint, ambulanceId, body.fields);
+    return { ...body, ambulanceId };
+  };
 
   const routes = new Map<string, Route>([
     [
@@ -60,24 +76,26 @@ export function createIngestHandler(deps: IngestDependencies) {
     [
       'POST /api/tracking/postAmbulanceTracking',
       async (request, response) => {
-        const body: LegacyBody = await positionBody(request, response);
-        await deps.trackingWriter.write(parsePositionReport(body.fields));
-        reply(response, 200, SUCCESS);
+        const { fields } = await admitted(request, response, 'tracking');
+        const report = parsePositionReport(fields);
+        const deviceTime = readDeviceTime(fields, new Date(), deps.deviceTimeBounds);
+        const outcome = await deps.trackingWriter.write({ ...report, deviceTime });
+        reply(response, 200, outcome.duplicate ? DUPLICATE : SUCCESS);
       },
     ],
     [
       'POST /api/crash/postAmbulanceCrashNotify',
       async (request, response) => {
-        const body = await positionBody(request, response);
-        const outcome = await deps.crashService.report(parsePositionReport(body.fields));
+        const { fields } = await admitted(request, response, 'crash');
+        const outcome = await deps.crashService.report(parsePositionReport(fields));
         reply(response, 200, outcome.duplicate ? DUPLICATE : SUCCESS);
       },
     ],
     [
       'POST /api/snapshot/postAmbulanceImageUpload',
       async (request, response) => {
-        const body = await snapshotBody(request, response);
-        await deps.snapshotService.store(readAmbulanceId(body.fields), body.files);
+        const { ambulanceId, files } = await admitted(request, response, 'snapshot');
+        await deps.snapshotService.store(ambulanceId, files);
         reply(response, 200, SUCCESS);
       },
     ],
@@ -93,8 +111,10 @@ export function createIngestHandler(deps: IngestDependencies) {
     // Refusals and failures are logged (successes are not: thousands a second); never the body's values.
     const context = { reqId: requestIdOf(request), path: request.url };
     if (error instanceof IngestError) {
-      deps.logger.warn({ ...context, status: error.status, code: error.code, field: error.field }, 'ingest refused');
-      reply(response, error.status, JSON.stringify(error.toBody()));
+      // A throttled device retries often: its refusals would flood the log at warn.
+      const level = error.status === 429 ? 'debug' : 'warn';
+      deps.logger[level]({ ...context, status: error.status, code: error.code, field: error.field }, 'ingest refused');
+      reply(response, error.status, JSON.stringify(error.toBody()), { ...error.headers });
     } else if (isStorageUnavailable(error)) {
       deps.logger.warn({ ...context, err: (error as Error).message }, 'storage unavailable; refused with 503');
       reply(

@@ -8,6 +8,8 @@ export interface PositionReport {
   readonly longitude: number;
   readonly speed: number;
   readonly heading: number;
+  /** The time the device took the reading, when it sent one (tracking only; see device-time.parse.ts). */
+  readonly deviceTime?: Date | null;
 }
 
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;

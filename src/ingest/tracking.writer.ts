@@ -7,16 +7,34 @@ import type { TrackingEvent } from '../events/event.payloads.js';
 import type { EventPublisher } from '../events/event.publisher.js';
 import { Topics } from '../events/topics.js';
 import type { Models } from '../models/models.js';
+import { isDuplicateKeyError } from '../models/storage.errors.js';
 import type { TrackingDoc } from '../models/tracking.model.js';
+import { devicePointId } from '../models/tracking-point.id.js';
 import type { WriteLane } from '../models/write.lane.js';
 import type { AmbulanceChange, AmbulanceProjector, EpisodeSnapshot } from './ambulance.projector.js';
 import type { PositionReport } from './position.parse.js';
 
+/** A stored point, or a point with the ambulance and device time of one already stored (not stored again). */
+export type TrackingOutcome =
+  | { readonly duplicate: true }
+  | { readonly duplicate: false; readonly event: TrackingEvent };
+
+const DUPLICATE: TrackingOutcome = Object.freeze({ duplicate: true });
+
 interface PendingPoint {
   readonly report: PositionReport;
   readonly receivedAt: Date;
-  readonly resolve: (event: TrackingEvent) => void;
+  /** Set for points with a device time: the same for a repeat of the same point. */
+  readonly id: Types.ObjectId | null;
+  readonly resolve: (outcome: TrackingOutcome) => void;
   readonly reject: (error: unknown) => void;
+}
+
+/** The per-document failures of an unordered bulk insert, or null when the failure was not per document. */
+function writeErrorsOf(error: unknown): Array<{ index: number; code?: unknown }> | null {
+  const writeErrors = (error as { writeErrors?: unknown } | null)?.writeErrors;
+  if (!Array.isArray(writeErrors) || writeErrors.length === 0) return null;
+  return writeErrors as Array<{ index: number; code?: unknown }>;
 }
 
 /**
@@ -43,9 +61,10 @@ export class TrackingWriter {
     private readonly logger: Logger,
   ) {}
 
-  write(report: PositionReport): Promise<TrackingEvent> {
+  write(report: PositionReport): Promise<TrackingOutcome> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ report, receivedAt: new Date(), resolve, reject });
+      const id = report.deviceTime ? devicePointId(report.ambulanceId, report.deviceTime) : null;
+      this.queue.push({ report, receivedAt: new Date(), id, resolve, reject });
       this.kick();
     });
   }
@@ -71,23 +90,65 @@ export class TrackingWriter {
 
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      let events: TrackingEvent[];
+      const received = this.queue.splice(0, this.maxBatch);
+      const repeats = new Map<PendingPoint, PendingPoint[]>();
+      let outcomes: TrackingOutcome[];
+      let batch: PendingPoint[] = received;
       try {
         // Reads need no turn in the write lane.
+        batch = await this.withoutRepeats(received, repeats);
         await this.loadEpisodes([...new Set(batch.map((point) => point.report.ambulanceId))]);
-        events = await this.lane.run(() => this.store(batch));
+        outcomes = await this.lane.run(() => this.store(batch));
       } catch (error) {
-        this.logger.warn({ err: (error as Error).message, points: batch.length }, 'tracking batch not stored');
-        for (const point of batch) point.reject(error);
+        this.logger.warn({ err: (error as Error).message, points: received.length }, 'tracking batch not stored');
+        for (const point of batch) {
+          point.reject(error);
+          for (const repeat of repeats.get(point) ?? []) repeat.reject(error);
+        }
         continue;
       }
       batch.forEach((point, index) => {
-        const event = events[index] as TrackingEvent;
-        point.resolve(event);
-        this.publisher.publish(Topics.TrackingUpdated, event.ambulanceId, event);
+        const outcome = outcomes[index] as TrackingOutcome;
+        point.resolve(outcome);
+        for (const repeat of repeats.get(point) ?? []) repeat.resolve(DUPLICATE);
+        if (!outcome.duplicate)
+          this.publisher.publish(Topics.TrackingUpdated, outcome.event.ambulanceId, outcome.event);
       });
     }
+  }
+
+  /**
+   * Answers points already stored (same ambulance and device time) as duplicates at once, and holds back
+   * repeats within the batch until the first of them is stored (they share its fate: never "duplicate" for a
+   * point that then failed to store). Returns the points to store.
+   */
+  private async withoutRepeats(
+    received: readonly PendingPoint[],
+    repeats: Map<PendingPoint, PendingPoint[]>,
+  ): Promise<PendingPoint[]> {
+    const firstById = new Map<string, PendingPoint>();
+    const unique: PendingPoint[] = [];
+    for (const point of received) {
+      const key = point.id?.toHexString();
+      const first = key === undefined ? undefined : firstById.get(key);
+      if (first) {
+        repeats.set(first, [...(repeats.get(first) ?? []), point]);
+        continue;
+      }
+      if (key !== undefined) firstById.set(key, point);
+      unique.push(point);
+    }
+    if (firstById.size === 0) return unique;
+    const stored = await this.models.collections.trackings
+      .find({ _id: { $in: unique.flatMap((point) => (point.id ? [point.id] : [])) } }, { projection: { _id: 1 } })
+      .toArray();
+    const storedIds = new Set(stored.map((doc) => doc._id.toHexString()));
+    return unique.filter((point) => {
+      if (!point.id || !storedIds.has(point.id.toHexString())) return true;
+      point.resolve(DUPLICATE);
+      for (const repeat of repeats.get(point) ?? []) repeat.resolve(DUPLICATE);
+      return false;
+    });
   }
 
   /**
@@ -137,11 +198,11 @@ export class TrackingWriter {
     };
   }
 
-  private async store(batch: readonly PendingPoint[]): Promise<TrackingEvent[]> {
+  private async store(batch: readonly PendingPoint[]): Promise<TrackingOutcome[]> {
     const episodeOf = new Map<string, EpisodeSnapshot | null>();
     const touchedEpisodes = new Map<string, { episode: EpisodeSnapshot; isNew: boolean }>();
     const latest = new Map<string, AmbulanceChange>();
-    const docs = batch.map(({ report, receivedAt }): TrackingDoc => {
+    const docs = batch.map(({ report, receivedAt, id }): TrackingDoc => {
       const state = speedStateOf(report.speed);
       const previous = episodeOf.has(report.ambulanceId)
         ? (episodeOf.get(report.ambulanceId) ?? null)
@@ -173,7 +234,7 @@ export class TrackingWriter {
       }
       episodeOf.set(report.ambulanceId, episode);
       const doc: TrackingDoc = {
-        _id: new Types.ObjectId(),
+        _id: id ?? new Types.ObjectId(),
         ambulance_id: report.ambulanceId,
         location: { lat: report.latitude, lon: report.longitude },
         speed: report.speed,
@@ -182,6 +243,7 @@ export class TrackingWriter {
         state,
         ...(episodeId ? { speeding_episode_id: episodeId, speed_above_80: episodeId } : {}),
         ...(episodeId && state === 'RED' ? { speed_above_120: episodeId } : {}),
+        ...(report.deviceTime ? { device_timestamp: report.deviceTime } : {}),
       };
       latest.set(report.ambulanceId, {
         lastPosition: {
@@ -198,10 +260,18 @@ export class TrackingWriter {
       return doc;
     });
 
-    await this.models.collections.trackings.insertMany(docs, { ordered: true });
+    // Unordered, so a point another instance stored a moment ago (duplicate `_id`) fails alone.
+    const raced = new Set<number>();
+    try {
+      await this.models.collections.trackings.insertMany(docs, { ordered: false });
+    } catch (error) {
+      const writeErrors = writeErrorsOf(error);
+      if (!writeErrors?.every(isDuplicateKeyError)) throw error;
+      for (const writeError of writeErrors) raced.add(writeError.index);
+    }
     // Only now that the points are stored does the remembered episode state move on.
     for (const [id, episode] of episodeOf) this.currentEpisode.set(id, episode);
     this.projector.record(latest, touchedEpisodes);
-    return docs.map(trackingEventOf);
+    return docs.map((doc, index) => (raced.has(index) ? DUPLICATE : { duplicate: false, event: trackingEventOf(doc) }));
   }
 }

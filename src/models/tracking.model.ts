@@ -18,6 +18,8 @@ export interface TrackingDoc {
   speed_above_80?: Types.ObjectId;
   speed_above_120?: Types.ObjectId;
   speeding_episode_id?: Types.ObjectId;
+  /** The time the device took the reading, when it sent one; `count_datetime` is when the server received it. */
+  device_timestamp?: Date;
 }
 
 const trackingSchema = new Schema<TrackingDoc>(
@@ -36,6 +38,7 @@ const trackingSchema = new Schema<TrackingDoc>(
     speed_above_80: Schema.Types.ObjectId,
     speed_above_120: Schema.Types.ObjectId,
     speeding_episode_id: Schema.Types.ObjectId,
+    device_timestamp: Date,
   },
   { collection: 'ambulance_trackings', versionKey: false, strict: false },
 );

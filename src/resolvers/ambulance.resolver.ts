@@ -1,4 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { assertAmbulanceInScope, scopeFilter } from '../auth/ambulance.scope.js';
+import { READERS } from '../auth/role.auth-checker.js';
 import type { AmbulanceDoc } from '../models/ambulance.model.js';
 import { Ambulance } from './ambulance.type.js';
 import type { GraphQLContext } from './graphql.context.js';
@@ -7,15 +9,23 @@ import { TrackingPoint } from './tracking-point.type.js';
 
 @Resolver(() => Ambulance)
 export class AmbulanceResolver {
-  @Query(() => [Ambulance], { description: 'Every ambulance that has posted, ordered by id.' })
+  @Authorized(...READERS)
+  @Query(() => [Ambulance], {
+    description: 'Every ambulance that has posted, ordered by id (only those your token lists, when it lists some).',
+  })
   async ambulances(@Ctx() context: GraphQLContext): Promise<Ambulance[]> {
-    const docs = await context.services.models.collections.ambulances.find<AmbulanceDoc>({}).toArray();
+    const scoped = scopeFilter(context.principal);
+    const docs = await context.services.models.collections.ambulances
+      .find<AmbulanceDoc>(scoped ? { _id: scoped } : {})
+      .toArray();
     return docs.map((doc) => Ambulance.fromDoc(doc)).sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
   }
 
+  @Authorized(...READERS)
   @Query(() => Ambulance, { nullable: true })
   async ambulance(@Arg('id', () => ID) id: string, @Ctx() context: GraphQLContext): Promise<Ambulance | null> {
-    const doc = await context.loaders.ambulanceById.load(validAmbulanceId(id, 'id'));
+    assertAmbulanceInScope(context.principal, validAmbulanceId(id, 'id'), 'id');
+    const doc = await context.loaders.ambulanceById.load(id);
     return doc ? Ambulance.fromDoc(doc) : null;
   }
 

@@ -1,26 +1,28 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { crashEventOf } from '../events/event.mappers.js';
 import type { CrashEvent } from '../events/event.payloads.js';
 import { Topics } from '../events/topics.js';
 import type { CrashDoc } from '../models/crash.model.js';
+import { READERS } from '../auth/role.auth-checker.js';
 import { Ambulance } from './ambulance.type.js';
 
 import { Crash, CrashConnection } from './crash.type.js';
 import type { GraphQLContext } from './graphql.context.js';
 import { loadAmbulance } from './graphql.loaders.js';
 import { CrashesArgs } from './history.args.js';
-import { rangeFilter, readPage } from './page.query.js';
+import { readPage, scopedRangeFilter } from './page.query.js';
 import { subscribeByAmbulance } from './topic.subscribe.js';
 
 @Resolver(() => Crash)
 export class CrashResolver {
+  @Authorized(...READERS)
   @Query(() => CrashConnection, { description: 'Stored crash notifications, oldest first.' })
   async crashes(@Args(() => CrashesArgs) args: CrashesArgs, @Ctx() context: GraphQLContext) {
     const { models, pageSize } = context.services;
     return readPage<CrashDoc, Crash>({
       collection: models.collections.crashes,
       timeField: 'count_datetime',
-      filter: rangeFilter('count_datetime', args),
+      filter: scopedRangeFilter(context.principal, 'count_datetime', args),
       args,
       pageSize,
       timeOf: (doc) => doc.count_datetime,
@@ -28,6 +30,7 @@ export class CrashResolver {
     });
   }
 
+  @Authorized(...READERS)
   @Subscription(() => Crash, {
     description: 'Every stored crash notification of one ambulance, or of the whole fleet without ambulanceId.',
     subscribe: subscribeByAmbulance(Topics.CrashReported),

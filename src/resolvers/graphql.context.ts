@@ -1,3 +1,4 @@
+import type { Principal } from '../auth/principal.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { SnapshotService } from '../ingest/snapshot.service.js';
 import type { Models } from '../models/models.js';
@@ -15,6 +16,8 @@ export interface GraphQLServices {
 export interface GraphQLContext {
   readonly services: GraphQLServices;
   readonly loaders: Loaders;
+  /** The authenticated caller (in open mode, a dispatcher). */
+  readonly principal: Principal;
   /** Part of the shared-subscription key: everything that changes what this caller may see. */
   readonly subscriptionScope: string;
   /** The HTTP request's id (or the WebSocket upgrade request's), for logs. */

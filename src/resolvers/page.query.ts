@@ -1,5 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { Types } from 'mongoose';
+import { assertAmbulanceInScope, scopeFilter } from '../auth/ambulance.scope.js';
+import type { Principal } from '../auth/principal.js';
 import { isValidAmbulanceId } from '../domain/ambulance-id.js';
 import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { badInput, ErrorCode } from '../graphql/graphql.errors.js';
@@ -42,6 +44,24 @@ export function rangeFilter(
     filter[timeField] = { ...(args.from ? { $gte: args.from } : {}), ...(args.to ? { $lte: args.to } : {}) };
   }
   return filter;
+}
+
+/**
+ * rangeFilter within the caller's scope: a requested ambulance outside it is FORBIDDEN, and a fleet-wide
+ * read covers only the ambulances the token lists.
+ */
+export function scopedRangeFilter(
+  principal: Principal,
+  timeField: string,
+  args: TimeRangeArgsShape & { ambulanceId?: string | null },
+): Record<string, unknown> {
+  const filter = rangeFilter(timeField, args);
+  if (args.ambulanceId !== undefined && args.ambulanceId !== null) {
+    assertAmbulanceInScope(principal, args.ambulanceId, 'ambulanceId');
+    return filter;
+  }
+  const scoped = scopeFilter(principal);
+  return scoped ? { ...filter, ambulance_id: scoped } : filter;
 }
 
 /**

@@ -1,5 +1,19 @@
 import { GraphQLError } from 'graphql';
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
+import { assertAmbulanceInScope } from '../auth/ambulance.scope.js';
+import { READERS, UPLOADERS } from '../auth/role.auth-checker.js';
 import { snapshotEventOf } from '../events/event.mappers.js';
 import type { SnapshotEvent } from '../events/event.payloads.js';
 import { Topics } from '../events/topics.js';
@@ -10,20 +24,21 @@ import { Ambulance } from './ambulance.type.js';
 import type { GraphQLContext } from './graphql.context.js';
 import { loadAmbulance } from './graphql.loaders.js';
 import { SnapshotsArgs, UploadSnapshotArgs } from './history.args.js';
-import { rangeFilter, readPage, validAmbulanceId } from './page.query.js';
+import { readPage, scopedRangeFilter, validAmbulanceId } from './page.query.js';
 import { Snapshot, SnapshotConnection } from './snapshot.type.js';
 import { subscribeByAmbulance } from './topic.subscribe.js';
 import { readUpload } from './upload.read.js';
 
 @Resolver(() => Snapshot)
 export class SnapshotResolver {
+  @Authorized(...READERS)
   @Query(() => SnapshotConnection, { description: 'Uploaded camera images of one ambulance, oldest first.' })
   async snapshots(@Args(() => SnapshotsArgs) args: SnapshotsArgs, @Ctx() context: GraphQLContext) {
     const { models, pageSize } = context.services;
     return readPage<ImageRecordDoc, Snapshot>({
       collection: models.collections.imageRecords,
       timeField: 'createdAt',
-      filter: rangeFilter('createdAt', { ambulanceId: args.ambulanceId }),
+      filter: scopedRangeFilter(context.principal, 'createdAt', { ambulanceId: args.ambulanceId }),
       args,
       pageSize,
       timeOf: (doc) => doc.createdAt,
@@ -31,6 +46,7 @@ export class SnapshotResolver {
     });
   }
 
+  @Authorized(...UPLOADERS)
   @Mutation(() => Snapshot, {
     description:
       'Stores camera images as the legacy REST upload does. Send as a GraphQL multipart request ' +
@@ -40,7 +56,12 @@ export class SnapshotResolver {
     @Args(() => UploadSnapshotArgs) { ambulanceId, files }: UploadSnapshotArgs,
     @Ctx() context: GraphQLContext,
   ): Promise<Snapshot> {
-    validAmbulanceId(ambulanceId);
+    assertAmbulanceInScope(context.principal, validAmbulanceId(ambulanceId), 'ambulanceId');
+    if (new Set(files).size !== files.length) {
+      throw new GraphQLError('each file may be mapped to one entry of files only', {
+        extensions: { code: ErrorCode.UploadRejected, reason: 'FILE_MAPPED_TWICE', argumentName: 'files' },
+      });
+    }
     try {
       const images = [];
       for (const [index, file] of files.entries()) images.push(await readUpload(file, index));
@@ -55,6 +76,7 @@ export class SnapshotResolver {
     }
   }
 
+  @Authorized(...READERS)
   @Subscription(() => Snapshot, {
     description: 'Every stored snapshot of one ambulance, or of the whole fleet without ambulanceId.',
     subscribe: subscribeByAmbulance(Topics.SnapshotUploaded),

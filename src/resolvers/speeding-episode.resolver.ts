@@ -1,12 +1,14 @@
-import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { READERS } from '../auth/role.auth-checker.js';
 import type { SpeedingEpisodeDoc } from '../models/speeding-episode.model.js';
 import type { GraphQLContext } from './graphql.context.js';
 import { SpeedingEpisodesArgs } from './history.args.js';
-import { rangeFilter, readPage } from './page.query.js';
+import { readPage, scopedRangeFilter } from './page.query.js';
 import { SpeedingEpisode, SpeedingEpisodeConnection } from './speeding-episode.type.js';
 
 @Resolver(() => SpeedingEpisode)
 export class SpeedingEpisodeResolver {
+  @Authorized(...READERS)
   @Query(() => SpeedingEpisodeConnection, {
     description: 'Speeding episodes (runs of ORANGE/RED points) by start time, oldest first.',
   })
@@ -15,7 +17,7 @@ export class SpeedingEpisodeResolver {
     @Ctx() context: GraphQLContext,
   ): Promise<SpeedingEpisodeConnection> {
     const { models, pageSize } = context.services;
-    const filter = rangeFilter('started_at', args);
+    const filter = scopedRangeFilter(context.principal, 'started_at', args);
     const [page, totalCount] = await Promise.all([
       readPage<SpeedingEpisodeDoc, SpeedingEpisode>({
         collection: models.collections.speedingEpisodes,

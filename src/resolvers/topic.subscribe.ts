@@ -1,4 +1,6 @@
 import type { ResolverData } from 'type-graphql';
+import { assertAmbulanceInScope } from '../auth/ambulance.scope.js';
+import { mayAccessAmbulance } from '../auth/principal.js';
 import { subscribeToTopic } from '../events/event.stream.js';
 import type { Topic } from '../events/topics.js';
 import type { GraphQLContext } from './graphql.context.js';
@@ -7,12 +9,19 @@ import { validAmbulanceId } from './page.query.js';
 /**
  * The `subscribe` of every per-ambulance subscription: one ambulance's channel, or the whole fleet when
  * `ambulanceId` is omitted or null (an empty or malformed id is BAD_USER_INPUT, as in the history queries).
+ * An ambulance outside the caller's token scope is FORBIDDEN; a scoped caller's fleet subscription gets only
+ * the events of its ambulances, filtered by id in memory (shared by every subscriber with the same scope).
  */
 export function subscribeByAmbulance(topic: Topic) {
   return ({ args, context }: Pick<ResolverData, 'args' | 'context'>) => {
-    const { services } = context as GraphQLContext;
+    const { services, principal } = context as GraphQLContext;
     const requested = args.ambulanceId as string | null | undefined;
     const ambulanceId = requested === undefined || requested === null ? null : validAmbulanceId(requested);
-    return subscribeToTopic(services.bus, topic, ambulanceId, services.subscriptionQueueLimit);
+    if (ambulanceId !== null) assertAmbulanceInScope(principal, ambulanceId, 'ambulanceId');
+    const accept =
+      ambulanceId === null && principal.ambulances !== null
+        ? (payload: { ambulanceId: string }) => mayAccessAmbulance(principal, payload.ambulanceId)
+        : undefined;
+    return subscribeToTopic(services.bus, topic, ambulanceId, services.subscriptionQueueLimit, accept);
   };
 }

@@ -26,8 +26,16 @@ export class TrackingPoint {
   @Field(() => SpeedState)
   state!: SpeedState;
 
-  @Field(() => Date, { description: 'When the server received the point.' })
+  @Field(() => Date, { description: 'When the server received the point (history is ordered by this time).' })
   recordedAt!: Date;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When the device took the reading, when it sent its own time (`tracking_timestamp` or `timestamp`). ' +
+      'A point with the same ambulance and device time is stored once.',
+  })
+  deviceTime!: Date | null;
 
   @Field(() => ID, {
     nullable: true,
@@ -40,6 +48,7 @@ export class TrackingPoint {
       ...event,
       state: SpeedState[event.state],
       recordedAt: new Date(event.recordedAt),
+      deviceTime: event.deviceTime ? new Date(event.deviceTime) : null,
     });
   }
 }

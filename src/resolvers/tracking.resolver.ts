@@ -1,26 +1,28 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { trackingEventOf } from '../events/event.mappers.js';
 import type { TrackingEvent } from '../events/event.payloads.js';
 import { Topics } from '../events/topics.js';
 import type { TrackingDoc } from '../models/tracking.model.js';
+import { READERS } from '../auth/role.auth-checker.js';
 import { Ambulance } from './ambulance.type.js';
 
 import type { GraphQLContext } from './graphql.context.js';
 import { loadAmbulance } from './graphql.loaders.js';
 import { TrackingHistoryArgs } from './history.args.js';
-import { rangeFilter, readPage } from './page.query.js';
+import { readPage, scopedRangeFilter } from './page.query.js';
 import { subscribeByAmbulance } from './topic.subscribe.js';
 import { TrackingPoint, TrackingPointConnection } from './tracking-point.type.js';
 
 @Resolver(() => TrackingPoint)
 export class TrackingResolver {
+  @Authorized(...READERS)
   @Query(() => TrackingPointConnection, { description: 'Stored positions of one ambulance, oldest first.' })
   async trackingHistory(@Args(() => TrackingHistoryArgs) args: TrackingHistoryArgs, @Ctx() context: GraphQLContext) {
     const { models, pageSize } = context.services;
     return readPage<TrackingDoc, TrackingPoint>({
       collection: models.collections.trackings,
       timeField: 'count_datetime',
-      filter: rangeFilter('count_datetime', args),
+      filter: scopedRangeFilter(context.principal, 'count_datetime', args),
       args,
       pageSize,
       timeOf: (doc) => doc.count_datetime,
@@ -28,6 +30,7 @@ export class TrackingResolver {
     });
   }
 
+  @Authorized(...READERS)
   @Subscription(() => TrackingPoint, {
     description: 'Every stored position of one ambulance, or of the whole fleet without ambulanceId.',
     subscribe: subscribeByAmbulance(Topics.TrackingUpdated),

@@ -31,12 +31,16 @@ export interface Subscription<Item> {
   dispose(): void;
 }
 
-export function wsClient(wsUrl: string, options: { retryAttempts?: number } = {}): Client {
+export function wsClient(
+  wsUrl: string,
+  options: { retryAttempts?: number; connectionParams?: Record<string, unknown> } = {},
+): Client {
   return createClient({
     url: wsUrl,
     webSocketImpl: WebSocket,
     retryAttempts: options.retryAttempts ?? 0,
     lazy: true,
+    ...(options.connectionParams ? { connectionParams: options.connectionParams } : {}),
   });
 }
 

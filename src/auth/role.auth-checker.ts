@@ -1,0 +1,19 @@
+import type { AuthChecker } from 'type-graphql';
+import type { GraphQLContext } from '../resolvers/graphql.context.js';
+import { forbiddenError } from './auth.errors.js';
+import { Role } from './principal.js';
+
+/** `@Authorized(...READERS)`: history queries and subscriptions. */
+export const READERS = [Role.Dispatcher, Role.Partner] as const;
+/** `@Authorized(...UPLOADERS)`: the snapshot upload. */
+export const UPLOADERS = [Role.Dispatcher, Role.Device] as const;
+
+/**
+ * type-graphql's check behind `@Authorized(roles)`: the caller's role must be listed. Refuses with
+ * FORBIDDEN (the caller is known; an unknown caller never reaches a resolver).
+ */
+export const roleAuthChecker: AuthChecker<GraphQLContext, Role> = ({ context, info }, roles) => {
+  const { role } = context.principal;
+  if (roles.includes(role)) return true;
+  throw forbiddenError(`the ${role} role may not use ${info.parentType.name}.${info.fieldName}`);
+};

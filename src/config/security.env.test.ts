@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from './env.config.js';
+
+const SECRET = 'a-secret-that-is-at-least-32-characters';
+
+function refused(env: NodeJS.ProcessEnv, pattern: RegExp): void {
+  assert.throws(
+    () => loadConfig(env),
+    (error: unknown) => error instanceof ConfigError && pattern.test(error.message),
+    JSON.stringify(env),
+  );
+}
+
+describe('security configuration', () => {
+  it('has safe defaults: open only outside production, no CORS, devices without credentials', () => {
+    const config = loadConfig({});
+    assert.equal(config.JWT_SECRET, undefined);
+    assert.deepEqual(config.CORS_ORIGINS, []);
+    assert.deepEqual(config.TRUST_PROXY, ['loopback']);
+    assert.deepEqual(config.INGEST_ALLOWED_NETWORKS, []);
+    assert.deepEqual(config.INGEST_RESTRICT_NETWORKS, ['tracking', 'crash', 'snapshot']);
+    assert.deepEqual(config.INGEST_REQUIRE_DEVICE_KEY, []);
+    assert.equal(config.INGEST_RATE_LIMIT_PER_DEVICE, 600);
+    assert.equal(config.GRAPHQL_MAX_DEPTH, 8);
+    assert.equal(config.WS_MAX_PAYLOAD_BYTES, 65536);
+  });
+
+  it('refuses production without JWT_SECRET or JWT_JWKS_URL and says how to fix it', () => {
+    refused({ NODE_ENV: 'production' }, /neither JWT_SECRET nor JWT_JWKS_URL is set.*openssl rand/s);
+    assert.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET }).JWT_SECRET, SECRET);
+    const jwks = loadConfig({ NODE_ENV: 'production', JWT_JWKS_URL: 'https://id.example/.well-known/jwks.json' });
+    assert.equal(jwks.JWT_JWKS_URL, 'https://id.example/.well-known/jwks.json');
+  });
+
+  it('refuses a short secret (31 characters) and accepts 32', () => {
+    refused({ JWT_SECRET: 'x'.repeat(31) }, /JWT_SECRET: must be at least 32 characters/);
+    assert.equal(loadConfig({ JWT_SECRET: 'x'.repeat(32) }).JWT_SECRET, 'x'.repeat(32));
+  });
+
+  it('reads lists of origins, networks and endpoints, and refuses bad entries naming the variable', () => {
+    const config = loadConfig({
+      CORS_ORIGINS: 'https://dispatch.example.org, http://localhost:5173',
+      TRUST_PROXY: '10.0.0.0/8,loopback',
+      INGEST_ALLOWED_NETWORKS: '192.168.1.0/24, 2001:db8::/32',
+      INGEST_RESTRICT_NETWORKS: 'tracking,crash',
+      INGEST_DEVICE_KEYS: '332:0123456789abcdef',
+      INGEST_REQUIRE_DEVICE_KEY: 'all',
+    });
+    assert.deepEqual(config.CORS_ORIGINS, ['https://dispatch.example.org', 'http://localhost:5173']);
+    assert.deepEqual(config.INGEST_ALLOWED_NETWORKS, ['192.168.1.0/24', '2001:db8::/32']);
+    assert.deepEqual(config.INGEST_RESTRICT_NETWORKS, ['tracking', 'crash']);
+    assert.deepEqual(config.INGEST_REQUIRE_DEVICE_KEY, ['tracking', 'crash', 'snapshot']);
+    refused({ CORS_ORIGINS: '*' }, /CORS_ORIGINS/);
+    refused({ CORS_ORIGINS: 'https://x.example/' }, /CORS_ORIGINS/);
+    refused({ INGEST_ALLOWED_NETWORKS: '10.0.0.0/33' }, /INGEST_ALLOWED_NETWORKS/);
+    refused({ TRUST_PROXY: 'everyone' }, /TRUST_PROXY/);
+    refused(
+      { INGEST_REQUIRE_DEVICE_KEY: 'tracking,upload', INGEST_DEVICE_KEYS: '332:0123456789abcdef' },
+      /INGEST_REQUIRE_DEVICE_KEY/,
+    );
+    refused({ INGEST_DEVICE_KEYS: '332:short' }, /INGEST_DEVICE_KEYS/);
+    refused({ JWT_JWKS_URL: 'ftp://id.example/jwks' }, /JWT_JWKS_URL/);
+  });
+
+  it('refuses requiring device keys when none are configured', () => {
+    refused({ INGEST_REQUIRE_DEVICE_KEY: 'tracking' }, /no device keys are configured/);
+    const config = loadConfig({ INGEST_REQUIRE_DEVICE_KEY: 'tracking', INGEST_DEVICE_KEYS_FILE: '/etc/aoc/keys' });
+    assert.deepEqual(config.INGEST_REQUIRE_DEVICE_KEY, ['tracking']);
+  });
+});

@@ -1,0 +1,114 @@
+import type { IncomingMessage } from 'node:http';
+import { GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql';
+import type { ServerOptions } from 'graphql-ws';
+import type { Extra } from 'graphql-ws/use/ws';
+import type { Logger } from 'pino';
+import { AuthErrorCode } from '../auth/auth.errors.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { Principal } from '../auth/principal.js';
+import { type GraphQLLimits, prepareDocument } from '../limits/graphql.limits.js';
+import type { GraphQLContext } from '../resolvers/graphql.context.js';
+import { maskError } from './error.mask.js';
+import type { SharedSubscriptions } from './shared-subscriptions.js';
+
+/** graphql-ws's "Forbidden" close code: a missing, invalid or expired token. */
+export const CLOSE_FORBIDDEN = 4403;
+export const TOO_MANY_SUBSCRIPTIONS = 'TOO_MANY_SUBSCRIPTIONS';
+/** setTimeout's largest delay; longer waits are re-armed. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+export interface ConnectionState {
+  principal?: Principal;
+}
+
+export interface GraphQLWsDependencies {
+  readonly schema: GraphQLSchema;
+  readonly subscriptions: SharedSubscriptions;
+  readonly authenticator: Authenticator;
+  readonly createContext: (principal: Principal, request: IncomingMessage) => GraphQLContext;
+  readonly limits: GraphQLLimits;
+  readonly rules: readonly ValidationRule[];
+  readonly maxSubscriptions: number;
+  readonly connectionInitTimeoutMs: number;
+  /** The logger for one connection's lines (carries its request id). */
+  readonly loggerFor: (request: IncomingMessage) => Logger;
+}
+
+type Ctx = Parameters<NonNullable<ServerOptions<Record<string, unknown>, Extra & ConnectionState>['onConnect']>>[0];
+
+/** Closes the socket with 4403 when the token expires (plus the clock tolerance its verification allowed). */
+function closeAtExpiry(socket: Extra['socket'], closeAt: number): void {
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    const wait = closeAt - Date.now();
+    if (wait <= 0) {
+      socket.close(CLOSE_FORBIDDEN, 'Forbidden: token expired');
+      return;
+    }
+    timer = setTimeout(arm, Math.min(wait, MAX_TIMER_MS));
+  };
+  arm();
+  socket.once('close', () => clearTimeout(timer));
+}
+
+/**
+ * graphql-ws server options with the same rules as GraphQL over HTTP: the token from
+ * `connectionParams.authorization` (refused with 4403), the document limits (graphql-ws does not run Apollo's
+ * validation), a bound on operations per connection, masked errors, and shared subscription execution.
+ */
+export function graphqlWsOptions(
+  deps: GraphQLWsDependencies,
+): ServerOptions<Record<string, unknown>, Extra & ConnectionState> & { isProd: boolean } {
+  const { authenticator } = deps;
+  return {
+    schema: deps.schema,
+    // Never put internal error messages into WebSocket close reasons, whatever NODE_ENV says.
+    isProd: true,
+    connectionInitWaitTimeout: deps.connectionInitTimeoutMs,
+    onConnect: async (ctx: Ctx) => {
+      const params = ctx.connectionParams ?? {};
+      try {
+        const principal = await authenticator.authenticate(params.authorization ?? params.Authorization);
+        ctx.extra.principal = principal;
+        if (principal.expiresAt !== null) {
+          closeAtExpiry(ctx.extra.socket, principal.expiresAt + authenticator.clockToleranceMs());
+        }
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    onSubscribe: (ctx, _id, payload) => {
+      const principal = ctx.extra.principal;
+      if (!principal) {
+        return [new GraphQLError('Unauthenticated', { extensions: { code: AuthErrorCode.Unauthenticated } })];
+      }
+      // graphql-ws has already reserved this operation's id in ctx.subscriptions.
+      if (Object.keys(ctx.subscriptions).length > deps.maxSubscriptions) {
+        return [
+          new GraphQLError(
+            `at most ${deps.maxSubscriptions} operations at once per connection; complete one first or open another connection`,
+            { extensions: { code: TOO_MANY_SUBSCRIPTIONS } },
+          ),
+        ];
+      }
+      const document = prepareDocument(deps.schema, payload, deps.limits, deps.rules);
+      if (Array.isArray(document)) return document;
+      return {
+        schema: deps.schema,
+        document,
+        operationName: payload.operationName ?? null,
+        variableValues: payload.variables ?? null,
+        contextValue: deps.createContext(principal, ctx.extra.request),
+      };
+    },
+    subscribe: deps.subscriptions.subscribe,
+    onNext: (ctx, _id, _payload, _args, result) =>
+      result.errors
+        ? {
+            ...result,
+            errors: result.errors.map((error) => maskError(error.toJSON(), error, deps.loggerFor(ctx.extra.request))),
+          }
+        : undefined,
+  };
+}

@@ -1,0 +1,58 @@
+import { invalidField } from './ingest.errors.js';
+
+/** Where a device may put the time it took a reading, in order of preference. */
+export const DEVICE_TIME_FIELDS = ['tracking_timestamp', 'timestamp'] as const;
+
+export interface DeviceTimeBounds {
+  /** How far in the past a reading may be (a device replaying what it buffered while offline). */
+  readonly maxAgeMs: number;
+  /** How far ahead of the server's clock a device's clock may run. */
+  readonly maxAheadMs: number;
+}
+
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+const EPOCH = /^\d{1,16}(\.\d{1,6})?$/;
+/** Below this an epoch number is in seconds (1e11 s is the year 5138), from it in milliseconds. */
+const MILLISECONDS_FROM = 1e11;
+const FORMATS = 'an ISO-8601 time with a zone (2024-05-01T10:15:30Z) or epoch seconds or milliseconds';
+
+function parseIso(field: string, text: string): number {
+  const match = ISO_8601.exec(text);
+  if (!match) throw invalidField(field, `must be ${FORMATS}, got "${text.slice(0, 40)}"`);
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const time = Date.parse(text);
+  const calendarDay = new Date(Date.UTC(year, month - 1, day));
+  if (!Number.isFinite(time) || calendarDay.getUTCMonth() !== month - 1 || calendarDay.getUTCDate() !== day) {
+    throw invalidField(field, `is not a real date and time: "${text.slice(0, 40)}"`);
+  }
+  return time;
+}
+
+function parseEpoch(value: number): number {
+  return Math.round(value < MILLISECONDS_FROM ? value * 1000 : value);
+}
+
+/**
+ * The time the device says it took the reading, when it sent one (`tracking_timestamp`, else `timestamp`),
+ * or null. Refused with INVALID_FIELD when unreadable or outside the bounds around `now`.
+ */
+export function readDeviceTime(fields: Record<string, unknown>, now: Date, bounds: DeviceTimeBounds): Date | null {
+  const field = DEVICE_TIME_FIELDS.find((name) => ![undefined, null, ''].includes(fields[name] as never));
+  if (!field) return null;
+  const raw = fields[field];
+  let time: number;
+  if (typeof raw === 'number' && Number.isFinite(raw) && raw >= 0) time = parseEpoch(raw);
+  else if (typeof raw === 'string' && EPOCH.test(raw.trim())) time = parseEpoch(Number(raw.trim()));
+  else if (typeof raw === 'string') time = parseIso(field, raw.trim());
+  else throw invalidField(field, `must be ${FORMATS}`);
+  if (time > now.getTime() + bounds.maxAheadMs) {
+    throw invalidField(
+      field,
+      `is ${Math.round((time - now.getTime()) / 1000)} s ahead of the server's clock; check the device clock`,
+    );
+  }
+  if (time < now.getTime() - bounds.maxAgeMs) {
+    throw invalidField(field, `is older than ${Math.round(bounds.maxAgeMs / 3_600_000)} hours; it is not accepted`);
+  }
+  return new Date(time);
+}

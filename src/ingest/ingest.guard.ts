@@ -1,0 +1,129 @@
+import type { IncomingMessage } from 'node:http';
+import proxyaddr from 'proxy-addr';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { AppConfig } from '../config/env.config.js';
+import type { IngestEndpoint } from '../config/security.env.js';
+import { DeviceKeys } from './device-keys.js';
+import { IngestError } from './ingest.errors.js';
+
+export interface IngestGuardSettings {
+  /** Proxies whose X-Forwarded-For is believed (addresses, CIDRs, or loopback/linklocal/uniquelocal). */
+  readonly trustProxy: readonly string[];
+  /** Networks allowed to post; empty allows every address. */
+  readonly allowedNetworks: readonly string[];
+  /** Endpoints the network allowlist applies to. */
+  readonly restrictNetworksFor: readonly IngestEndpoint[];
+  readonly deviceKeys: DeviceKeys;
+  /** Endpoints that require a valid per-device key. */
+  readonly requireKeyFor: readonly IngestEndpoint[];
+  /** Requests per minute, per endpoint, per ambulance id and per source address; 0 switches a limit off. */
+  readonly perDevicePerMinute: number;
+  readonly perAddressPerMinute: number;
+}
+
+/** Where a device may send its key. */
+export const DEVICE_KEY_HEADER = 'x-device-key';
+export const DEVICE_KEY_FIELD = 'device_key';
+
+const WINDOW_SECONDS = 60;
+
+type Limiters = Record<IngestEndpoint, RateLimiterMemory | null>;
+
+function limitersOf(perMinute: number, prefix: string): Limiters {
+  const make = (endpoint: IngestEndpoint) =>
+    perMinute > 0
+      ? new RateLimiterMemory({ points: perMinute, duration: WINDOW_SECONDS, keyPrefix: `${prefix}:${endpoint}` })
+      : null;
+  return { tracking: make('tracking'), crash: make('crash'), snapshot: make('snapshot') };
+}
+
+/**
+ * Guards in front of the device endpoints, each switched on per endpoint from configuration: a network
+ * allowlist and a rate limit per source address (checked before the body is read), then a per-device key and
+ * a rate limit per ambulance id (checked once the body names the device). Each endpoint has its own budget,
+ * so tracking points can never use up the budget of crash notifications. Limits are per server instance.
+ */
+export class IngestGuard {
+  private readonly trust: (address: string, hop: number) => boolean;
+  private readonly allowed: ((address: string, hop: number) => boolean) | null;
+  private readonly restricted: ReadonlySet<IngestEndpoint>;
+  private readonly keyRequired: ReadonlySet<IngestEndpoint>;
+  private readonly perAddress: Limiters;
+  private readonly perDevice: Limiters;
+
+  constructor(private readonly settings: IngestGuardSettings) {
+    this.trust = proxyaddr.compile([...settings.trustProxy]);
+    this.allowed = settings.allowedNetworks.length > 0 ? proxyaddr.compile([...settings.allowedNetworks]) : null;
+    this.restricted = new Set(settings.restrictNetworksFor);
+    this.keyRequired = new Set(settings.requireKeyFor);
+    this.perAddress = limitersOf(settings.perAddressPerMinute, 'address');
+    this.perDevice = limitersOf(settings.perDevicePerMinute, 'device');
+  }
+
+  /** The client's address: the socket's, or X-Forwarded-For's as far back as the proxies are trusted. */
+  clientAddress(request: IncomingMessage): string {
+    return proxyaddr(request, this.trust);
+  }
+
+  /** Before the body is read: the network allowlist, then the per-address rate limit. */
+  async admitRequest(request: IncomingMessage, endpoint: IngestEndpoint): Promise<void> {
+    const address = this.clientAddress(request);
+    if (this.allowed && this.restricted.has(endpoint) && !this.allowed(address, 0)) {
+      throw new IngestError(403, 'NETWORK_NOT_ALLOWED', `address ${address} may not post to this endpoint`);
+    }
+    await consume(this.perAddress[endpoint], address, 'from this address');
+  }
+
+  /** Once the body names the device: its key when the endpoint requires one, then the per-device rate limit. */
+  async admitDevice(
+    request: IncomingMessage,
+    endpoint: IngestEndpoint,
+    ambulanceId: string,
+    fields: Record<string, unknown>,
+  ): Promise<void> {
+    if (this.keyRequired.has(endpoint)) {
+      const presented = request.headers[DEVICE_KEY_HEADER] ?? fields[DEVICE_KEY_FIELD];
+      if (presented === undefined || presented === '') {
+        throw new IngestError(
+          401,
+          'DEVICE_KEY_REQUIRED',
+          `this endpoint requires the device key: send it in the ${DEVICE_KEY_HEADER} header or the ${DEVICE_KEY_FIELD} field`,
+        );
+      }
+      if (typeof presented !== 'string' || !this.settings.deviceKeys.matches(ambulanceId, presented)) {
+        throw new IngestError(403, 'DEVICE_KEY_INVALID', `the device key is not valid for ambulance ${ambulanceId}`);
+      }
+    }
+    await consume(this.perDevice[endpoint], ambulanceId, 'for this ambulance');
+  }
+}
+
+async function consume(limiter: RateLimiterMemory | null, key: string, scope: string): Promise<void> {
+  if (!limiter) return;
+  try {
+    await limiter.consume(key);
+  } catch (refusal) {
+    if (!(refusal instanceof RateLimiterRes)) throw refusal;
+    const seconds = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
+    throw new IngestError(
+      429,
+      'RATE_LIMITED',
+      `at most ${limiter.points} requests per minute ${scope} on this endpoint; retry in ${seconds} s`,
+      undefined,
+      { 'retry-after': String(seconds) },
+    );
+  }
+}
+
+/** The guard the configuration asks for (reads INGEST_DEVICE_KEYS_FILE). */
+export async function ingestGuardFor(config: AppConfig): Promise<IngestGuard> {
+  return new IngestGuard({
+    trustProxy: config.TRUST_PROXY,
+    allowedNetworks: config.INGEST_ALLOWED_NETWORKS,
+    restrictNetworksFor: config.INGEST_RESTRICT_NETWORKS,
+    deviceKeys: await DeviceKeys.load(config.INGEST_DEVICE_KEYS, config.INGEST_DEVICE_KEYS_FILE),
+    requireKeyFor: config.INGEST_REQUIRE_DEVICE_KEY,
+    perDevicePerMinute: config.INGEST_RATE_LIMIT_PER_DEVICE,
+    perAddressPerMinute: config.INGEST_RATE_LIMIT_PER_ADDRESS,
+  });
+}

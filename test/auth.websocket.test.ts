@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { Client } from 'graphql-ws';
+import { bearer, mintToken, startSecuredTestApp, TEST_JWT_SECRET } from './helpers/auth.helpers.js';
+import { type Subscription, subscribe, wsClient } from './helpers/graphql.client.js';
+import { ENDPOINTS, postFields, trackingFields } from './helpers/http.client.js';
+import { closeAll } from './helpers/process.helpers.js';
+import { type TestApp, waitForSubscribers } from './helpers/test-app.js';
+import { uniqueName, waitUntil } from './helpers/test-env.js';
+
+const TRACKING = 'subscription($id: ID) { trackingUpdated(ambulanceId: $id) { ambulanceId speed } }';
+type Point = { ambulanceId: string; speed: number };
+
+/** The close code when the connection was refused or ended (graphql-ws hands the close event to the sink). */
+function closeCodeOf(subscription: Subscription<unknown>): number | undefined {
+  const event = subscription.errors.find((error) => typeof (error as { code?: unknown }).code === 'number');
+  return (event as { code?: number } | undefined)?.code;
+}
+
+function closeReasonOf(subscription: Subscription<unknown>): string {
+  const event = subscription.errors.find((error) => typeof (error as { code?: unknown }).code === 'number');
+  return String((event as { reason?: string } | undefined)?.reason ?? '');
+}
+
+/** GraphQL errors the server sent for an operation (graphql-ws hands them to the sink as an array). */
+function graphqlErrorsOf(
+  subscription: Subscription<unknown>,
+): Array<{ message: string; extensions?: Record<string, unknown> }> {
+  return subscription.errors.flatMap((error) => (Array.isArray(error) ? error : [error])) as Array<{
+    message: string;
+    extensions?: Record<string, unknown>;
+  }>;
+}
+
+describe('GraphQL over WebSocket with authentication on', () => {
+  let app: TestApp;
+  const clients: Client[] = [];
+  const a = uniqueName('A');
+  const b = uniqueName('B');
+
+  before(async () => {
+    app = await startSecuredTestApp({ env: { JWT_CLOCK_TOLERANCE_SECONDS: '0' } });
+  });
+  afterEach(async () => {
+    await closeAll(...clients.splice(0).map((client) => () => client.dispose()));
+    await waitUntil(() => app.app.subscriptions.activeSubscribers === 0, { message: 'subscribers to leave' });
+  });
+  after(() => app.close());
+
+  const connect = (authorization?: string) => {
+    const client = wsClient(app.wsUrl, authorization === undefined ? {} : { connectionParams: { authorization } });
+    clients.push(client);
+    return client;
+  };
+  const post = (id: string, speed: number) => postFields(`${app.url}${ENDPOINTS.tracking}`, trackingFields(id, speed));
+
+  it('closes a connection without a token, or with an invalid or expired one, with 4403', async () => {
+    const wrong = await mintToken('dispatcher', { secret: `${TEST_JWT_SECRET}-not` });
+    const expired = await mintToken('dispatcher', { expiresIn: -1 });
+    for (const authorization of [undefined, 'Bearer nonsense', `Bearer ${wrong}`, `Bearer ${expired}`, wrong]) {
+      const subscription = subscribe(connect(authorization), TRACKING);
+      await subscription.completed;
+      assert.equal(closeCodeOf(subscription), 4403, `${authorization}: ${JSON.stringify(subscription.errors)}`);
+      assert.equal(subscription.items.length, 0);
+    }
+  });
+
+  it('delivers events to a connection with a valid token', async () => {
+    const subscription = subscribe<Point>(connect(bearer(await mintToken('partner')).authorization), TRACKING, {
+      id: a,
+    });
+    await waitForSubscribers(app, 1);
+    await post(a, 42);
+    assert.deepEqual(await subscription.waitFor(1), [{ ambulanceId: a, speed: 42 }]);
+  });
+
+  it('refuses a per-ambulance subscription outside the token scope, and a device role, with FORBIDDEN', async () => {
+    const scoped = bearer(await mintToken('partner', { ambulances: [a] })).authorization;
+    const outside = subscribe(connect(scoped), TRACKING, { id: b });
+    await outside.completed;
+    const [error] = graphqlErrorsOf(outside);
+    assert.equal(error?.extensions?.code, 'FORBIDDEN', JSON.stringify(outside.errors));
+    assert.match(error?.message ?? '', /outside the ambulances your token allows/);
+
+    const device = subscribe(connect(bearer(await mintToken('device')).authorization), TRACKING, { id: a });
+    await device.completed;
+    assert.equal(graphqlErrorsOf(device)[0]?.extensions?.code, 'FORBIDDEN', JSON.stringify(device.errors));
+    assert.equal(app.app.subscriptions.activeSubscribers, 0);
+  });
+
+  it('gives a scoped partner only its ambulances on a fleet-wide subscription, in one shared execution per scope', async () => {
+    const scopedToken = bearer(await mintToken('partner', { ambulances: [a] })).authorization;
+    const sameScope = bearer(await mintToken('partner', { ambulances: [a], subject: 'other-partner' })).authorization;
+    const fleet = subscribe<Point>(connect(bearer(await mintToken('dispatcher')).authorization), TRACKING);
+    const scoped = subscribe<Point>(connect(scopedToken), TRACKING);
+    const scopedToo = subscribe<Point>(connect(sameScope), TRACKING);
+    await waitForSubscribers(app, 3);
+    // Unscoped and scoped callers do not share; two callers with the same scope do.
+    assert.equal(app.app.subscriptions.activeOperations, 2);
+
+    for (const [id, speed] of [
+      [b, 1],
+      [a, 2],
+      [b, 3],
+      [a, 4],
+    ] as const)
+      assert.equal((await post(id, speed)).status, 200);
+    await fleet.waitFor(4);
+    await scoped.waitFor(2);
+    await scopedToo.waitFor(2);
+    assert.deepEqual(
+      fleet.items.map((point) => point.speed),
+      [1, 2, 3, 4],
+    );
+    // The last event for `a` came after the last one for `b`: had b's been let through, it would be here.
+    assert.deepEqual(scoped.items, [
+      { ambulanceId: a, speed: 2 },
+      { ambulanceId: a, speed: 4 },
+    ]);
+    assert.deepEqual(scopedToo.items, scoped.items);
+  });
+
+  it('ends the connection with 4403 when the token expires', async () => {
+    const shortLived = bearer(await mintToken('partner', { expiresIn: 2 })).authorization;
+    const subscription = subscribe<Point>(connect(shortLived), TRACKING, { id: a });
+    await waitForSubscribers(app, 1);
+    await post(a, 7);
+    assert.deepEqual(await subscription.waitFor(1), [{ ambulanceId: a, speed: 7 }]);
+    await subscription.completed;
+    assert.equal(closeCodeOf(subscription), 4403);
+    assert.match(closeReasonOf(subscription), /token expired/);
+  });
+});

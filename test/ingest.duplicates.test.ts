@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { graphqlRequest } from './helpers/graphql.client.js';
+import { ENDPOINTS, postFields, trackingFields } from './helpers/http.client.js';
+import { assertRefused, storedState } from './helpers/ingest.helpers.js';
+import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { uniqueName } from './helpers/test-env.js';
+
+const SUCCESS = { success: true };
+const DUPLICATE = { success: true, duplicate: true };
+
+/** A device time a few minutes ago, to the millisecond, as ISO-8601 and as epoch milliseconds. */
+function recentTime(minutesAgo: number): { iso: string; ms: number } {
+  const ms = Date.now() - minutesAgo * 60_000;
+  return { iso: new Date(ms).toISOString(), ms };
+}
+
+describe('duplicate tracking points (same ambulance, same device time)', () => {
+  let app: TestApp;
+  let second: TestApp;
+  before(async () => {
+    app = await startTestApp({ events: 'local' });
+    second = await startTestApp({ events: 'local', database: app.database });
+  });
+  after(async () => {
+    await app.close();
+    await second.close();
+  });
+
+  const track = (target: TestApp, id: string, extra: Record<string, unknown>, kind: 'json' | 'form' = 'json') =>
+    postFields(`${target.url}${ENDPOINTS.tracking}`, trackingFields(id, 50, extra), kind);
+  const countOf = (id: string) => app.app.models.collections.trackings.countDocuments({ ambulance_id: id });
+
+  it('stores a repeated point once and answers the repeat {"success":true,"duplicate":true}, in any time format', async () => {
+    const id = uniqueName('dup');
+    const time = recentTime(3);
+    assert.deepEqual((await track(app, id, { tracking_timestamp: time.iso })).body, SUCCESS);
+    assert.deepEqual((await track(app, id, { tracking_timestamp: time.iso })).body, DUPLICATE);
+    assert.deepEqual((await track(app, id, { timestamp: time.ms }, 'form')).body, DUPLICATE);
+    assert.deepEqual((await track(app, id, { timestamp: time.ms / 1000 })).body, DUPLICATE);
+    assert.equal(await countOf(id), 1);
+
+    // One millisecond later, another ambulance at the same time, and points without a time: all stored.
+    assert.deepEqual((await track(app, id, { tracking_timestamp: time.ms + 1 })).body, SUCCESS);
+    assert.deepEqual((await track(app, uniqueName('other'), { tracking_timestamp: time.iso })).body, SUCCESS);
+    assert.deepEqual((await track(app, id, {})).body, SUCCESS);
+    assert.deepEqual((await track(app, id, {})).body, SUCCESS);
+    assert.equal(await countOf(id), 4);
+  });
+
+  it('keeps recordedAt as the time the server received the point and shows the device time beside it', async () => {
+    const id = uniqueName('time');
+    const time = recentTime(30);
+    await track(app, id, { tracking_timestamp: time.iso });
+    const response = await graphqlRequest<{
+      trackingHistory: { edges: Array<{ node: { recordedAt: string; deviceTime: string | null } }> };
+    }>(
+      app.graphqlUrl,
+      'query($id: ID!) { trackingHistory(ambulanceId: $id) { edges { node { recordedAt deviceTime } } } }',
+      {
+        id,
+      },
+    );
+    const [point] = response.data?.trackingHistory.edges ?? [];
+    assert.equal(point?.node.deviceTime, time.iso);
+    assert.ok(Date.parse(point?.node.recordedAt ?? '') > time.ms + 29 * 60_000, JSON.stringify(point));
+  });
+
+  it('stores a point sent many times at once exactly once', async () => {
+    const id = uniqueName('burst');
+    const time = recentTime(1);
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () => track(app, id, { tracking_timestamp: time.iso })),
+    );
+    assert.ok(answers.every((answer) => answer.status === 200));
+    assert.equal(answers.filter((answer) => (answer.body as { duplicate?: boolean }).duplicate !== true).length, 1);
+    assert.equal(await countOf(id), 1);
+  });
+
+  it('holds across instances sharing the database, and across a restart', async () => {
+    const id = uniqueName('multi');
+    const time = recentTime(2);
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, index) => track(index % 2 === 0 ? app : second, id, { timestamp: time.iso })),
+    );
+    assert.equal(answers.filter((answer) => (answer.body as { duplicate?: boolean }).duplicate !== true).length, 1);
+    const restarted = await startTestApp({ events: 'local', database: app.database });
+    try {
+      assert.deepEqual((await track(restarted, id, { timestamp: time.iso })).body, DUPLICATE);
+    } finally {
+      await restarted.close();
+    }
+    assert.equal(await countOf(id), 1);
+  });
+
+  it('refuses unreadable device times and times outside the accepted window with 400, storing nothing', async () => {
+    const before = await storedState(app);
+    const tooOld = Date.now() - (7 * 24 + 1) * 3_600_000;
+    const ahead = Date.now() + 10 * 60_000;
+    for (const [field, value] of [
+      ['tracking_timestamp', 'yesterday'],
+      ['tracking_timestamp', '2024-05-01 10:00:00'],
+      ['timestamp', { $gt: 0 }],
+      ['timestamp', tooOld],
+      ['timestamp', ahead],
+      ['timestamp', '2024-02-30T10:00:00Z'],
+    ] as const) {
+      const result = await track(app, uniqueName('bad'), { [field]: value });
+      assertRefused(result, { status: 400, code: 'INVALID_FIELD', field }, `${field}=${JSON.stringify(value)}`);
+    }
+    assert.deepEqual(await storedState(app), before);
+  });
+});
