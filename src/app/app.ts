@@ -11,6 +11,7 @@ import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { AppConfig } from '../config/env.config.js';
+import { createDashboardRouter, DASHBOARD_PATH } from '../dashboard/dashboard.router.js';
 import { EventPublisher } from '../events/event.publisher.js';
 import type { EventBus } from '../events/event-bus.js';
 import { eventBusPubSub } from '../events/type-graphql.pubsub.js';
@@ -192,6 +193,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       setHeaders: (response) => response.setHeader('X-Content-Type-Options', 'nosniff'),
     }),
   );
+  app.use(DASHBOARD_PATH, createDashboardRouter(config));
   app.use(
     GRAPHQL_PATH,
     requirePreflightForMultipart,
