@@ -69,7 +69,10 @@ export function createDashboardRouter(config: AppConfig, directory = DEFAULT_DAS
     }),
   );
   router.use('/assets', (_request, response) => {
-    response.status(404).type('text/plain').send('No such dashboard asset (the dashboard may have been rebuilt: reload).');
+    response
+      .status(404)
+      .type('text/plain')
+      .send('No such dashboard asset (the dashboard may have been rebuilt: reload).');
   });
 
   const sendIndex = (request: Request, response: Response) => {

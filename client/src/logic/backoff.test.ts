@@ -12,7 +12,13 @@ describe('reconnection backoff', () => {
   });
 
   it('adds at most a quarter at random', () => {
-    assert.equal(retryDelayMs(0, () => 0.999_999), Math.round(FIRST_RETRY_MS * 1.25));
-    assert.equal(retryDelayMs(50, () => 1), Math.round(LONGEST_RETRY_MS * 1.25));
+    assert.equal(
+      retryDelayMs(0, () => 0.999_999),
+      Math.round(FIRST_RETRY_MS * 1.25),
+    );
+    assert.equal(
+      retryDelayMs(50, () => 1),
+      Math.round(LONGEST_RETRY_MS * 1.25),
+    );
   });
 });

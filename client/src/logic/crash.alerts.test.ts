@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { prunedAcknowledgements, raiseAlerts, withoutAlert } from './crash.alerts.js';
 
-const crash = (id: string, minute: number) => ({ id, recordedAt: new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString() });
+const crash = (id: string, minute: number) => ({
+  id,
+  recordedAt: new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString(),
+});
 
 describe('crash alerts', () => {
   it('stacks new crashes newest first, each once', () => {

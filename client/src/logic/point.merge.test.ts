@@ -7,7 +7,10 @@ interface Point {
   readonly recordedAt: string;
 }
 const stamp = (point: Point) => ({ id: point.id, time: point.recordedAt });
-const p = (id: string, second: number): Point => ({ id, recordedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString() });
+const p = (id: string, second: number): Point => ({
+  id,
+  recordedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString(),
+});
 
 describe('merging positions from queries and live events', () => {
   it('orders by time, then id', () => {

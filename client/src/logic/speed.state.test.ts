@@ -14,7 +14,10 @@ describe('dashboard state colour', () => {
 
   it('gives every state a colour and a text label', () => {
     assert.deepEqual(
-      (['GREEN', 'ORANGE', 'RED'] as const).map((state) => [appearanceOf(state, false).label, appearanceOf(state, false).colour]),
+      (['GREEN', 'ORANGE', 'RED'] as const).map((state) => [
+        appearanceOf(state, false).label,
+        appearanceOf(state, false).colour,
+      ]),
       [
         ['GREEN', STATE_COLOURS.green],
         ['ORANGE', STATE_COLOURS.orange],

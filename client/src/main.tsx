@@ -1,0 +1,19 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './components/App';
+import { DashboardContext, type DashboardServices } from './store/dashboard.context';
+import { DashboardStore } from './store/dashboard.store';
+import { ReplayCursor } from './store/replay.cursor';
+import './styles.css';
+
+const services: DashboardServices = { store: new DashboardStore(), replayCursor: new ReplayCursor() };
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <DashboardContext.Provider value={services}>
+      <App />
+    </DashboardContext.Provider>
+  </StrictMode>,
+);
+void services.store.start(window.location, window.history);
