@@ -1,5 +1,5 @@
 import { formatSpeed } from '../logic/speed.state';
-import { ageSeconds, formatAge } from '../logic/staleness';
+import { ageSeconds, formatAgo } from '../logic/staleness';
 import { useDashboard, useNow, useServices } from '../store/dashboard.context';
 import { StateBadge } from './StateBadge';
 import { formatPosition, formatTime } from './time.format';
@@ -33,7 +33,7 @@ export function CrashAlerts() {
               <div>
                 <dt>When</dt>
                 <dd>
-                  {formatTime(recordedMs)} ({formatAge(ageSeconds(crash.recordedAt, now))} ago)
+                  {formatTime(recordedMs)} ({formatAgo(ageSeconds(crash.recordedAt, now))})
                 </dd>
               </div>
               <div>

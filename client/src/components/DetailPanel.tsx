@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { appearanceOf, formatSpeed } from '../logic/speed.state';
-import { ageSeconds, formatAge, isStale } from '../logic/staleness';
+import { ageSeconds, formatAgo, isStale } from '../logic/staleness';
 import { useDashboard, useNow, useServices } from '../store/dashboard.context';
 import { LIVE_TRACK_MINUTES } from '../store/dashboard.store';
 import { ReplayPanel } from './ReplayPanel';
@@ -62,7 +62,7 @@ export function DetailPanel() {
           <div>
             <dt>Last report</dt>
             <dd>
-              {formatTime(Date.parse(position.recordedAt))} ({formatAge(ageSeconds(position.recordedAt, now))} ago)
+              {formatTime(Date.parse(position.recordedAt))} ({formatAgo(ageSeconds(position.recordedAt, now))})
             </dd>
           </div>
           <div>

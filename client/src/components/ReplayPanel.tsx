@@ -113,7 +113,8 @@ function ReplayPlayer() {
   const startMs = timed[0]?.timeMs ?? 0;
   const endMs = timed[timed.length - 1]?.timeMs ?? 0;
   const [clock, setClock] = useState<ReplayClock>(() => createClock(startMs, endMs, 10));
-  const [timeMs, setTimeMs] = useState(startMs);
+  // What the text and slider show: updated when the report or the second changes, not every frame.
+  const [shown, setShown] = useState({ timeMs: startMs, index: 0 });
   const frame = useRef(0);
 
   // One animation loop while playing: the map marker and chart cursor move every frame, the text once a second.
@@ -122,7 +123,12 @@ function ReplayPlayer() {
       const current = clockTime(clock, wallMs);
       const sample = sampleAt(timed, current);
       replayCursor.set(sample ? { timeMs: current, sample } : null);
-      setTimeMs((previous) => (Math.floor(previous / 1000) === Math.floor(current / 1000) ? previous : current));
+      const index = Math.max(0, indexAt(timed, current));
+      setShown((previous) =>
+        previous.index === index && Math.floor(previous.timeMs / 1000) === Math.floor(current / 1000)
+          ? previous
+          : { timeMs: current, index },
+      );
       return current;
     };
     publish(performance.now());
@@ -142,7 +148,7 @@ function ReplayPlayer() {
 
   useEffect(() => () => replayCursor.set(null), [replayCursor]);
 
-  const index = Math.max(0, indexAt(timed, timeMs));
+  const { timeMs, index } = shown;
   const current = points[index];
   return (
     <div className="replay-player" data-replay-index={index} data-replay-playing={clock.playing}>
@@ -179,14 +185,13 @@ function ReplayPlayer() {
           type="range"
           min={startMs}
           max={Math.max(endMs, startMs + 1)}
-          step={1000}
+          step={Math.max(1, Math.min(1000, Math.round((endMs - startMs) / 500)))}
           value={Math.round(timeMs)}
           aria-valuetext={formatTime(timeMs)}
           onChange={(event) => {
             const wallMs = performance.now();
             const next = seek(clock, Number(event.target.value), wallMs);
             setClock(next);
-            setTimeMs(clockTime(next, wallMs));
           }}
         />
       </label>

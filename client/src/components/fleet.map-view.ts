@@ -210,10 +210,11 @@ export class FleetMapView {
     const west = Math.max(-180, bounds.getWest());
     const east = Math.min(180, bounds.getEast());
     const size = this.map.getSize();
-    const step = gridStep(Math.min(north - south, east - west), size.x > 900 ? 6 : 4);
-    const decimals = decimalsOf(step);
+    // About one line per 150 px of height and per 220 px of width, so that labels never overlap.
+    const latitudeStep = gridStep(north - south, Math.max(2, Math.floor(size.y / 150)));
+    const longitudeStep = gridStep(east - west, Math.max(2, Math.floor(size.x / 220)));
     const style = { color: '#3a4a63', weight: 1, opacity: 0.9, interactive: false, className: 'grid-line' };
-    for (const latitude of gridValues(south, north, step)) {
+    for (const latitude of gridValues(south, north, latitudeStep)) {
       L.polyline(
         [
           [latitude, west],
@@ -221,9 +222,9 @@ export class FleetMapView {
         ],
         style,
       ).addTo(this.grid);
-      this.gridLabel([latitude, west], formatCoordinate(latitude, 'lat', decimals), 'grid-label-lat');
+      this.gridLabel([latitude, west], formatCoordinate(latitude, 'lat', decimalsOf(latitudeStep)), 'grid-label-lat');
     }
-    for (const longitude of gridValues(west, east, step)) {
+    for (const longitude of gridValues(west, east, longitudeStep)) {
       L.polyline(
         [
           [south, longitude],
@@ -231,7 +232,11 @@ export class FleetMapView {
         ],
         style,
       ).addTo(this.grid);
-      this.gridLabel([north, longitude], formatCoordinate(longitude, 'lon', decimals), 'grid-label-lon');
+      this.gridLabel(
+        [north, longitude],
+        formatCoordinate(longitude, 'lon', decimalsOf(longitudeStep)),
+        'grid-label-lon',
+      );
     }
   }
 

@@ -1,4 +1,4 @@
-import { formatAge } from './staleness.js';
+import { formatAgo } from './staleness.js';
 
 export type LinkStatus = 'connecting' | 'connected' | 'reconnecting' | 'refused';
 
@@ -20,7 +20,7 @@ export function connectionView(
   online: boolean,
   formatTime: (ms: number) => string,
 ): ConnectionView {
-  const since = `${formatTime(sinceMs)} (${formatAge((nowMs - sinceMs) / 1000)} ago)`;
+  const since = `${formatTime(sinceMs)} (${formatAgo((nowMs - sinceMs) / 1000)})`;
   switch (status) {
     case 'connected':
       return { tone: 'green', label: 'LIVE', detail: `connected since ${since}` };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ageSeconds, clockOffsetMs, formatAge, isStale } from './staleness.js';
+import { ageSeconds, clockOffsetMs, formatAge, formatAgo, isStale } from './staleness.js';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -25,6 +25,11 @@ describe('dashboard staleness', () => {
     assert.equal(formatAge(2 * 3600 + 4 * 60 + 9), '2 h 04 min');
     assert.equal(formatAge(3 * 86400 + 5 * 3600), '3 d 5 h');
     assert.equal(formatAge(Number.POSITIVE_INFINITY), 'unknown');
+  });
+
+  it('says how long ago, without "just now ago"', () => {
+    assert.equal(formatAgo(1), 'just now');
+    assert.equal(formatAgo(42), '42 s ago');
   });
 
   it('measures the local clock against the server time', () => {

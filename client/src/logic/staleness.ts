@@ -25,6 +25,12 @@ export function formatAge(seconds: number): string {
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
+/** "just now" or "42 s ago". */
+export function formatAgo(seconds: number): string {
+  const age = formatAge(seconds);
+  return age === 'just now' || age === 'unknown' ? age : `${age} ago`;
+}
+
 /** The server-corrected clock: local time plus the offset measured against the server's clock. */
 export function clockOffsetMs(serverTimeIso: string, localReceivedMs: number): number {
   const serverMs = Date.parse(serverTimeIso);
