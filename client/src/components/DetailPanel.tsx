@@ -2,11 +2,17 @@ import { useEffect, useRef } from 'react';
 import { appearanceOf, formatSpeed } from '../logic/speed.state';
 import { ageSeconds, formatAgo, isStale } from '../logic/staleness';
 import { useDashboard, useNow, useServices } from '../store/dashboard.context';
-import { LIVE_TRACK_MINUTES } from '../store/dashboard.store';
+import { LIVE_TRACK_MINUTES, type TrackingPoint } from '../store/dashboard.store';
 import { ReplayPanel } from './ReplayPanel';
 import { SnapshotGallery } from './SnapshotGallery';
 import { StateBadge } from './StateBadge';
 import { formatPosition, formatTime } from './time.format';
+
+function trackSummary(track: readonly TrackingPoint[]): string {
+  const first = track[0];
+  if (!first) return `no reports in the last ${LIVE_TRACK_MINUTES} min`;
+  return `${track.length} ${track.length === 1 ? 'report' : 'reports'} since ${formatTime(Date.parse(first.recordedAt))}`;
+}
 
 /** The selected ambulance: live position, recent track, snapshots and history replay. */
 export function DetailPanel() {
@@ -79,11 +85,7 @@ export function DetailPanel() {
           </div>
           <div>
             <dt>Track</dt>
-            <dd>
-              {detail.trackLoaded
-                ? `${detail.track.length} reports in the last ${LIVE_TRACK_MINUTES} min and since`
-                : 'loading…'}
-            </dd>
+            <dd>{detail.trackLoaded ? trackSummary(detail.track) : 'loading…'}</dd>
           </div>
         </dl>
       ) : (

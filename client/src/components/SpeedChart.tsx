@@ -22,7 +22,12 @@ export function SpeedChart({ points }: { points: readonly TrackingPoint[] }) {
     const times = points.map((point) => Date.parse(point.recordedAt) / 1000);
     const speeds = points.map((point) => point.speed);
     const data: uPlot.AlignedData = [times, speeds, times.map(() => ORANGE_ABOVE_KMH), times.map(() => RED_ABOVE_KMH)];
-    const axis = { stroke: '#d7e0ee', grid: { stroke: '#2b3648', width: 1 }, ticks: { stroke: '#3a4a63' } };
+    const axis = {
+      font: `${Math.round(0.75 * remInPixels())}px system-ui, sans-serif`,
+      stroke: '#d7e0ee',
+      grid: { stroke: '#2b3648', width: 1 },
+      ticks: { stroke: '#3a4a63' },
+    };
     const chart = new uPlot(
       {
         width: Math.max(200, element.clientWidth),

@@ -48,7 +48,9 @@ export class FleetMapView {
       keyboard: true,
       attributionControl: options.tileUrl !== null,
       zoomSnap: 0.25,
+      zoomControl: false,
     });
+    L.control.zoom({ position: 'bottomright' }).addTo(this.map);
     if (options.tileUrl) {
       L.tileLayer(options.tileUrl, { attribution: options.tileAttribution ?? '', maxZoom: 19 }).addTo(this.map);
     }
@@ -210,9 +212,10 @@ export class FleetMapView {
     const west = Math.max(-180, bounds.getWest());
     const east = Math.min(180, bounds.getEast());
     const size = this.map.getSize();
-    // About one line per 150 px of height and per 220 px of width, so that labels never overlap.
-    const latitudeStep = gridStep(north - south, Math.max(2, Math.floor(size.y / 150)));
-    const longitudeStep = gridStep(east - west, Math.max(2, Math.floor(size.x / 220)));
+    // About one line per 6 rem of height and per 10 rem of width, so that labels never overlap on any screen.
+    const rem = Number.parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+    const latitudeStep = gridStep(north - south, size.y / (6 * rem));
+    const longitudeStep = gridStep(east - west, size.x / (10 * rem));
     const style = { color: '#3a4a63', weight: 1, opacity: 0.9, interactive: false, className: 'grid-line' };
     for (const latitude of gridValues(south, north, latitudeStep)) {
       L.polyline(

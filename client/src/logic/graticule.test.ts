@@ -3,11 +3,13 @@ import { describe, it } from 'node:test';
 import { decimalsOf, formatCoordinate, gridStep, gridValues } from './graticule.js';
 
 describe('lat/lon grid', () => {
-  it('picks a nice step drawing at least four lines', () => {
-    assert.equal(gridStep(180), 30);
-    assert.equal(gridStep(1), 0.2);
-    assert.equal(gridStep(0.05), 0.01);
-    assert.equal(gridStep(0.000_01), 0.0001);
+  it('picks the nice step drawing about the number of lines asked for', () => {
+    assert.equal(gridStep(180, 6), 30);
+    assert.equal(gridStep(1, 4), 0.2);
+    assert.equal(gridStep(0.05, 11), 0.005);
+    assert.equal(gridStep(0.05, 4), 0.01);
+    assert.equal(gridStep(0.000_01, 4), 0.0001);
+    assert.equal(gridStep(360, 50), 10);
   });
 
   it('lists the multiples of the step within the bounds without floating-point dust', () => {

@@ -3,12 +3,19 @@ const NICE_STEPS: readonly number[] = [
   30, 10, 5, 2, 1, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001, 0.0005, 0.0002, 0.0001,
 ];
 
-/** The largest nice step that draws at least `minLines` lines across `spanDegrees`. */
-export function gridStep(spanDegrees: number, minLines = 4): number {
+/** The nice step drawing the number of lines closest to `targetLines` (at least one) across `spanDegrees`. */
+export function gridStep(spanDegrees: number, targetLines = 4): number {
+  const target = Math.max(1, targetLines);
+  let best = NICE_STEPS[0] as number;
+  let bestDistance = Number.POSITIVE_INFINITY;
   for (const step of NICE_STEPS) {
-    if (spanDegrees / step >= minLines) return step;
+    const distance = Math.abs(Math.log(spanDegrees / step / target));
+    if (distance < bestDistance) {
+      best = step;
+      bestDistance = distance;
+    }
   }
-  return NICE_STEPS[NICE_STEPS.length - 1] as number;
+  return best;
 }
 
 /** Multiples of `step` within [min, max], without floating-point dust (0.30000000000000004). */
