@@ -23,6 +23,10 @@ interface MarkerEntry {
 
 const FIT_MAX_ZOOM = 15;
 
+function remInPixels(): number {
+  return Number.parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+}
+
 /**
  * The fleet on a Leaflet map that needs no internet: a lat/lon grid with labels and a scale bar as background
  * (tiles only when a tile URL is configured), one labelled marker per ambulance, the selected ambulance's live
@@ -175,8 +179,15 @@ export class FleetMapView {
     const label = document.createElement('span');
     label.className = 'fleet-marker-label';
     element.append(arrow, dot, label);
+    // Markers grow with the root font size, like the rest of the page, so they stay visible on a wall display.
+    const size = Math.round(1.75 * remInPixels());
     const marker = L.marker([0, 0], {
-      icon: L.divIcon({ html: element, className: 'fleet-marker-icon', iconSize: [28, 28], iconAnchor: [14, 14] }),
+      icon: L.divIcon({
+        html: element,
+        className: 'fleet-marker-icon',
+        iconSize: [size, size],
+        iconAnchor: [size / 2, size / 2],
+      }),
       keyboard: false,
       riseOnHover: true,
     });
@@ -213,7 +224,7 @@ export class FleetMapView {
     const east = Math.min(180, bounds.getEast());
     const size = this.map.getSize();
     // About one line per 6 rem of height and per 10 rem of width, so that labels never overlap on any screen.
-    const rem = Number.parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+    const rem = remInPixels();
     const latitudeStep = gridStep(north - south, size.y / (6 * rem));
     const longitudeStep = gridStep(east - west, size.x / (10 * rem));
     const style = { color: '#3a4a63', weight: 1, opacity: 0.9, interactive: false, className: 'grid-line' };
