@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { type DashboardPage, fleetRow, launchBrowser, mapMarker, openDashboard } from './helpers/browser.js';
+import {
+  type DashboardPage,
+  fleetRow,
+  launchBrowser,
+  mapMarker,
+  openDashboard,
+  waitForLoadedImage,
+} from './helpers/browser.js';
 import { ENDPOINTS, getUrl, postFields, postImages, TINY_PNG } from './helpers/http.client.js';
 import { closeAll } from './helpers/process.helpers.js';
 import { startTestApp, type TestApp, waitForSubscribers } from './helpers/test-app.js';
@@ -147,8 +154,7 @@ describe('dashboard: live fleet view in a real browser', () => {
     assert.equal(upload.status, 200, upload.text);
     const image = page.locator('.snapshots li[data-snapshot-id] img');
     await image.waitFor();
-    // The image really loaded from /uploads (a broken image has no natural width).
-    await page.waitForFunction("document.querySelector('.snapshots li img')?.naturalWidth > 0");
+    await waitForLoadedImage(page, '.snapshots li img');
     assert.match((await image.getAttribute('src')) ?? '', /^\/uploads\/ambulance_images\//);
 
     await postPoint(app, ambulanceId, 45.49, -73.6, 64);

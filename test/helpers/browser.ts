@@ -89,3 +89,19 @@ export function fleetRow(page: Page, ambulanceId: string) {
 export function mapMarker(page: Page, ambulanceId: string) {
   return page.locator(`.fleet-marker[data-ambulance-id="${ambulanceId}"]`);
 }
+
+/** In-page code is typed without the DOM library (the test build is Node's): just what these helpers touch. */
+interface PageDocument {
+  querySelector(selector: string): { readonly naturalWidth?: number } | null;
+}
+
+/**
+ * Resolves once the first image matching `selector` has really loaded (a broken image has no natural width).
+ * A function, not a string: the dashboard's content security policy forbids evaluating strings.
+ */
+export async function waitForLoadedImage(page: Page, selector: string): Promise<void> {
+  await page.waitForFunction((css) => {
+    const { document } = globalThis as unknown as { document: PageDocument };
+    return (document.querySelector(css)?.naturalWidth ?? 0) > 0;
+  }, selector);
+}
