@@ -12,7 +12,7 @@ import {
 import { ENDPOINTS, getUrl, postFields, postImages, TINY_PNG } from './helpers/http.client.js';
 import { closeAll } from './helpers/process.helpers.js';
 import { startTestApp, type TestApp, waitForSubscribers } from './helpers/test-app.js';
-import { uniqueName } from './helpers/test-env.js';
+import { uniqueName, waitUntil } from './helpers/test-env.js';
 
 /** A few ambulances around Montréal, each in another state. */
 const FLEET = [
@@ -132,11 +132,14 @@ describe('dashboard: live fleet view in a real browser', () => {
     assert.match(text, /45\.52000, -73\.58000/);
     assert.match(text, /90 km\/h/, 'speed converted from 25 m/s');
     assert.equal(await alert.getAttribute('role'), 'alert');
+    // A background tab shows the waiting alert in its title.
+    await waitUntil(async () => /^\(1\) CRASH/.test(await page.title()), { message: 'the alert in the title' });
     await dashboard.screenshot('dashboard-crash-alert');
     await alert.locator('button.acknowledge').focus();
     await page.keyboard.press('Enter');
     await alert.waitFor({ state: 'detached' });
     assert.equal(await page.locator('.alert').count(), 0);
+    await waitUntil(async () => (await page.title()) === 'Ambulance fleet · Dispatch', { message: 'the plain title' });
   });
 
   it('opens the detail view, which follows that ambulance and shows a snapshot as it is uploaded', async () => {

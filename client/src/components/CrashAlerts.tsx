@@ -1,14 +1,21 @@
+import { useEffect } from 'react';
 import { formatSpeed } from '../logic/speed.state';
 import { ageSeconds, formatAgo } from '../logic/staleness';
 import { useDashboard, useNow, useServices } from '../store/dashboard.context';
 import { StateBadge } from './StateBadge';
 import { formatPosition, formatTime } from './time.format';
 
+const BASE_TITLE = 'Ambulance fleet · Dispatch';
+
 /** Crash alerts stay, stacked newest first, until a dispatcher acknowledges each one. */
 export function CrashAlerts() {
   const { store } = useServices();
   const alerts = useDashboard((state) => state.alerts);
   const now = useNow();
+  // A tab in the background still says that a crash waits for acknowledgement.
+  useEffect(() => {
+    document.title = alerts.length > 0 ? `(${alerts.length}) CRASH · ${BASE_TITLE}` : BASE_TITLE;
+  }, [alerts.length]);
   if (alerts.length === 0) return null;
   return (
     <section

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { memo, useCallback, useMemo, useState } from 'react';
 import { appearanceOf, formatSpeed, type SpeedState } from '../logic/speed.state';
 import { ageSeconds, formatAge, isStale } from '../logic/staleness';
 import { useDashboard, useNow, useServices } from '../store/dashboard.context';
@@ -22,6 +22,7 @@ export function FleetList() {
   const staleAfter = useDashboard((state) => state.settings?.staleAfterSeconds ?? 60);
   const now = useNow();
   const [order, setOrder] = useState<SortOrder>('id');
+  const toggle = useCallback((id: string) => store.select(store.getState().selectedId === id ? null : id), [store]);
 
   const rows = useMemo(() => {
     const entries = [...fleet.values()].map((entry) => ({
@@ -72,9 +73,9 @@ export function FleetList() {
                   key={entry.id}
                   entry={entry}
                   stale={stale}
-                  now={now}
+                  age={entry.position ? formatAge(ageSeconds(entry.position.recordedAt, now)) : '–'}
                   selected={entry.id === selectedId}
-                  onSelect={() => store.select(entry.id === selectedId ? null : entry.id)}
+                  onToggle={toggle}
                 />
               ))}
             </tbody>
@@ -85,8 +86,16 @@ export function FleetList() {
   );
 }
 
-function FleetRow(props: { entry: FleetEntry; stale: boolean; now: number; selected: boolean; onSelect: () => void }) {
-  const { entry, stale, now, selected, onSelect } = props;
+/** One ambulance; redrawn only when its own values change, so a busy fleet stays cheap to show. */
+const FleetRow = memo(function FleetRow(props: {
+  entry: FleetEntry;
+  stale: boolean;
+  age: string;
+  selected: boolean;
+  onToggle: (id: string) => void;
+}) {
+  const { entry, stale, age, selected, onToggle } = props;
+  const onSelect = () => onToggle(entry.id);
   const position = entry.position;
   const state = position?.state ?? 'GREEN';
   const tone = appearanceOf(state, stale).tone;
@@ -118,7 +127,7 @@ function FleetRow(props: { entry: FleetEntry; stale: boolean; now: number; selec
       <td className="speed" data-testid="speed">
         {formatSpeed(position?.speed ?? null)}
       </td>
-      <td className="age">{position ? formatAge(ageSeconds(position.recordedAt, now)) : '–'}</td>
+      <td className="age">{age}</td>
     </tr>
   );
-}
+});

@@ -92,6 +92,7 @@ const REPLAY_MAX_PAGES = 200;
 /** The fleet documents are projected a moment after points are stored: read them again once that has happened. */
 const FLEET_SETTLE_MS = 3_000;
 const SETTINGS_RETRY_MS = 3_000;
+const NOTIFY_INTERVAL_MS = 50;
 
 const pointStamp = (point: TrackingPoint) => ({ id: point.id, time: point.recordedAt });
 const snapshotStamp = (snapshot: Snapshot) => ({ id: snapshot.id, time: snapshot.createdAt });
@@ -142,6 +143,7 @@ export class DashboardStore {
   private replayGeneration = 0;
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
   private focusSequence = 0;
+  private notifyTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     const now = Date.now();
@@ -306,7 +308,11 @@ export class DashboardStore {
 
   private update(patch: Partial<DashboardState>): void {
     this.state = { ...this.state, ...patch };
-    for (const listener of this.listeners) listener();
+    // A busy fleet sends hundreds of events a second: views redraw at most every NOTIFY_INTERVAL_MS.
+    this.notifyTimer ??= setTimeout(() => {
+      this.notifyTimer = undefined;
+      for (const listener of this.listeners) listener();
+    }, NOTIFY_INTERVAL_MS);
   }
 
   private async loadSettings(): Promise<void> {
