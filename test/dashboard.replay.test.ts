@@ -16,7 +16,8 @@ describe('dashboard: history replay in a real browser', () => {
   const ambulanceId = 'replay-7';
 
   before(async () => {
-    app = await startTestApp();
+    // Small pages, so that loading the range takes several history requests.
+    app = await startTestApp({ env: { HISTORY_MAX_PAGE_SIZE: '5', HISTORY_DEFAULT_PAGE_SIZE: '5' } });
     browser = await launchBrowser();
     for (const [index, speed] of SPEEDS.entries()) {
       const result = await postFields(`${app.url}${ENDPOINTS.tracking}`, {
@@ -44,9 +45,17 @@ describe('dashboard: history replay in a real browser', () => {
     const { page } = dashboard;
     await fleetRow(page, ambulanceId).locator('button.row-select').click();
     await page.locator('.detail[data-track-loaded="true"]').waitFor();
+    const historyRequests: Array<{ variables: { first: number } }> = [];
+    page.on('request', (request) => {
+      const body = request.url().endsWith('/graphql') ? JSON.parse(request.postData() ?? '{}') : {};
+      // The replay's reads are the ones bounded by `to` (the live track reads have no upper bound).
+      if (String(body.query).includes('TrackingHistory') && body.variables?.to) historyRequests.push(body);
+    });
     await page.getByRole('button', { name: 'Last 15 min' }).click();
     await page.locator('.replay[data-replay-status="ready"]').waitFor();
     await page.locator(`.map[data-replay-points="${SPEEDS.length}"]`).waitFor();
+    assert.equal(historyRequests.length, 3, 'twelve points in pages of five');
+    assert.ok(historyRequests.every((body) => body.variables.first === 5));
     const segments = await page.locator('path.replay-track').count();
     assert.equal(segments, 5, 'GREEN, ORANGE, RED, ORANGE, GREEN runs');
     assert.equal(await page.locator('path.replay-red').count(), 1);

@@ -112,6 +112,7 @@ describe('dashboard router', () => {
     assert.equal(body.alertLookbackMinutes, 30);
     assert.equal(body.tileUrl, 'https://tiles.example:8443/{z}/{x}/{y}.png');
     assert.equal(body.tileAttribution, '© Example');
+    assert.equal(body.maxPageSize, 500);
     assert.ok(Math.abs(Date.parse(String(body.serverTime)) - Date.now()) < 60_000);
   });
 

@@ -14,6 +14,8 @@ export interface DashboardClientConfig {
   readonly alertLookbackMinutes: number;
   readonly tileUrl: string | null;
   readonly tileAttribution: string | null;
+  /** The largest `first` the history queries accept (HISTORY_MAX_PAGE_SIZE). */
+  readonly maxPageSize: number;
   /** Lets the client measure its clock against the server's, which stamps every point. */
   readonly serverTime: string;
 }
@@ -24,6 +26,7 @@ export function dashboardClientConfig(config: AppConfig, now = new Date()): Dash
     alertLookbackMinutes: config.DASHBOARD_ALERT_LOOKBACK_MINUTES,
     tileUrl: config.DASHBOARD_TILE_URL ?? null,
     tileAttribution: config.DASHBOARD_TILE_ATTRIBUTION ?? null,
+    maxPageSize: config.HISTORY_MAX_PAGE_SIZE,
     serverTime: now.toISOString(),
   };
 }

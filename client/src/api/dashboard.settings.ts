@@ -4,6 +4,7 @@ export interface DashboardSettings {
   readonly alertLookbackMinutes: number;
   readonly tileUrl: string | null;
   readonly tileAttribution: string | null;
+  readonly maxPageSize: number;
   readonly serverTime: string;
 }
 
@@ -26,6 +27,7 @@ export async function fetchSettings(): Promise<DashboardSettings> {
     alertLookbackMinutes: numberOr(body.alertLookbackMinutes, 30),
     tileUrl: stringOrNull(body.tileUrl),
     tileAttribution: stringOrNull(body.tileAttribution),
+    maxPageSize: Math.max(1, Math.floor(numberOr(body.maxPageSize, 100))),
     serverTime: typeof body.serverTime === 'string' ? body.serverTime : new Date().toISOString(),
   };
 }

@@ -87,7 +87,8 @@ const ACKNOWLEDGED_KEY = 'aoc.dashboard.acknowledgedCrashes';
 export const LIVE_TRACK_MINUTES = 30;
 const LIVE_TRACK_LIMIT = 5_000;
 const SNAPSHOTS_SHOWN = 8;
-const PAGE_SIZE = 500;
+/** Page size of history reads, within the server's HISTORY_MAX_PAGE_SIZE. */
+const PREFERRED_PAGE_SIZE = 500;
 const REPLAY_MAX_PAGES = 200;
 /** The fleet documents are projected a moment after points are stored: read them again once that has happened. */
 const FLEET_SETTLE_MS = 3_000;
@@ -172,6 +173,10 @@ export class DashboardStore {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   };
+
+  private pageSize(): number {
+    return Math.min(PREFERRED_PAGE_SIZE, this.state.settings?.maxPageSize ?? 100);
+  }
 
   /** Server-corrected current time, for ages and staleness. */
   now(): number {
@@ -267,7 +272,7 @@ export class DashboardStore {
             (
               await executeQuery(
                 TrackingHistoryDocument,
-                { ambulanceId, from, to, first: PAGE_SIZE, after },
+                { ambulanceId, from, to, first: this.pageSize(), after },
                 this.state.token,
               )
             ).trackingHistory,
@@ -448,7 +453,7 @@ export class DashboardStore {
     const read = await readAllPages(
       async (after) =>
         connectionPage(
-          (await executeQuery(CrashesDocument, { from: cursor.from, first: PAGE_SIZE, after }, this.state.token))
+          (await executeQuery(CrashesDocument, { from: cursor.from, first: this.pageSize(), after }, this.state.token))
             .crashes,
         ),
       { after: cursor.after },
@@ -476,7 +481,7 @@ export class DashboardStore {
           (
             await executeQuery(
               TrackingHistoryDocument,
-              { ambulanceId, from: cursor.from, first: PAGE_SIZE, after },
+              { ambulanceId, from: cursor.from, first: this.pageSize(), after },
               this.state.token,
             )
           ).trackingHistory,
@@ -495,7 +500,8 @@ export class DashboardStore {
     const read = await readAllPages(
       async (after) =>
         connectionPage(
-          (await executeQuery(SnapshotsDocument, { ambulanceId, first: PAGE_SIZE, after }, this.state.token)).snapshots,
+          (await executeQuery(SnapshotsDocument, { ambulanceId, first: this.pageSize(), after }, this.state.token))
+            .snapshots,
         ),
       { after: cursor.after },
     );
