@@ -19,6 +19,7 @@ RUN npm install --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
 COPY scripts ./scripts
+COPY client ./client
 RUN npm run build
 
 FROM ${NODE_IMAGE} AS runtime
@@ -30,6 +31,7 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/dist/scripts ./dist/scripts
+COPY --from=build /app/dist/dashboard ./dist/dashboard
 COPY package.json ./
 # The uploads volume is initialised from this directory, so it belongs to the user the server runs as.
 RUN mkdir -p /data/uploads && chown node:node /data/uploads

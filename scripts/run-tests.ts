@@ -40,7 +40,9 @@ async function main(): Promise<number> {
   const files =
     requested.length > 0
       ? requested
-      : [...(await findTestFiles(path.join(distRoot, 'src'))), ...(await findTestFiles(path.join(distRoot, 'test')))];
+      : (
+          await Promise.all(['src', 'client', 'test'].map((folder) => findTestFiles(path.join(distRoot, folder))))
+        ).flat();
   if (files.length === 0) throw new Error('no test files found under dist/');
 
   const ferretdbBin = await ensureFerretdbBinary({ explicitPath: process.env.FERRETDB_BIN, log });

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { CONFIG_VARIABLES, loadConfig } from '../src/config/env.config.js';
+import { DEFAULT_DASHBOARD_DIR } from '../src/dashboard/dashboard.router.js';
 import { findFreePort } from '../src/infra/free-port.js';
 import {
   findDirectives,
@@ -314,12 +315,18 @@ describe('deployment files match the code', () => {
 
     it('the build context has what tsconfig compiles for the image and leaves out local state', () => {
       const copied = dockerfile.filter((i) => i.keyword === 'COPY' && !i.value.includes('--from')).map((i) => i.value);
-      for (const needed of ['package.json', 'package-lock.json', 'tsconfig.json', 'src', 'scripts']) {
+      // client/ holds the dashboard that `npm run build` bundles (and pure logic tsconfig compiles).
+      for (const needed of ['package.json', 'package-lock.json', 'tsconfig.json', 'src', 'scripts', 'client']) {
         assert.ok(
           copied.some((value) => value.split(/\s+/).includes(needed)),
           `COPY ${needed}`,
         );
       }
+      const runtimeCopies = dockerfile.filter((i) => i.keyword === 'COPY' && i.value.includes('--from=build'));
+      assert.ok(
+        runtimeCopies.some((i) => i.value.includes(path.relative(REPO_ROOT, DEFAULT_DASHBOARD_DIR))),
+        'the image carries the built dashboard where the server looks for it',
+      );
       const ignored = readRepoFile('.dockerignore').split('\n');
       for (const entry of ['node_modules', 'dist', '.git', 'data', 'uploads', 'backups'])
         assert.ok(ignored.includes(entry), entry);

@@ -99,10 +99,10 @@ async function fence<Item extends { ambulanceId: string }>(
   fleet: Subscription<Item>,
   post: (ambulanceId: string) => Promise<unknown>,
 ): Promise<void> {
-  const before = fleet.items.length;
   const sentinel = uniqueName('fence');
   await post(sentinel);
-  await fleet.waitFor(before + 1);
+  // Earlier events may still be arriving: wait for the sentinel itself, not for one more event.
+  while (!fleet.items.some((item) => item.ambulanceId === sentinel)) await fleet.waitFor(fleet.items.length + 1);
   assert.equal(fleet.items.at(-1)?.ambulanceId, sentinel);
 }
 

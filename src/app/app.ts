@@ -13,6 +13,7 @@ import { authenticatorFor } from '../auth/authenticator.js';
 import { authenticateGraphQLRequest, principalOf } from '../auth/http.auth.js';
 import { type Principal, scopeKeyOf } from '../auth/principal.js';
 import type { AppConfig } from '../config/env.config.js';
+import { createDashboardRouter, DASHBOARD_PATH } from '../dashboard/dashboard.router.js';
 import { EventPublisher } from '../events/event.publisher.js';
 import type { EventBus } from '../events/event-bus.js';
 import { eventBusPubSub } from '../events/type-graphql.pubsub.js';
@@ -234,6 +235,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       setHeaders: (response) => response.setHeader('X-Content-Type-Options', 'nosniff'),
     }),
   );
+  app.use(DASHBOARD_PATH, createDashboardRouter(config));
   app.use(
     GRAPHQL_PATH,
     origins.corsMiddleware(),

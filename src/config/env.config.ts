@@ -42,6 +42,15 @@ const envSchema = z.object({
   PUBLISH_OUTBOX_LIMIT: positiveInt(100_000),
   INGEST_BATCH_MAX: positiveInt(1000),
   PROJECTION_INTERVAL_MS: wholeNumber(1000, 0),
+  DASHBOARD_STALE_AFTER_SECONDS: positiveInt(60),
+  DASHBOARD_ALERT_LOOKBACK_MINUTES: wholeNumber(30, 0, 7 * 24 * 60),
+  DASHBOARD_TILE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^https?:\/\/[^\s]*\{z\}[^\s]*\{x\}[^\s]*\{y\}/, 'must be an http(s) URL template with {z}, {x} and {y}')
+      .optional(),
+  ),
+  DASHBOARD_TILE_ATTRIBUTION: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_GRACE_SECONDS: wholeNumber(20, 1, 3600),
   READINESS_TIMEOUT_MS: wholeNumber(1000, 50, 30_000),

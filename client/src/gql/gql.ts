@@ -1,0 +1,92 @@
+/* eslint-disable */
+import * as types from './graphql';
+
+
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "subscription AmbulanceTracking($ambulanceId: ID!) {\n  trackingUpdated(ambulanceId: $ambulanceId) {\n    ...TrackingPointFields\n  }\n}": typeof types.AmbulanceTrackingDocument,
+    "subscription CrashReported {\n  crashReported {\n    ...CrashFields\n  }\n}": typeof types.CrashReportedDocument,
+    "fragment CrashFields on Crash {\n  id\n  ambulanceId\n  latitude\n  longitude\n  speed\n  heading\n  state\n  recordedAt\n}": typeof types.CrashFieldsFragmentDoc,
+    "query Crashes($from: DateTime, $first: Int, $after: String) {\n  crashes(from: $from, first: $first, after: $after) {\n    edges {\n      node {\n        ...CrashFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}": typeof types.CrashesDocument,
+    "subscription FleetTracking {\n  trackingUpdated {\n    ...TrackingPointFields\n  }\n}": typeof types.FleetTrackingDocument,
+    "query Fleet {\n  ambulances {\n    id\n    lastPosition {\n      ...TrackingPointFields\n    }\n  }\n}": typeof types.FleetDocument,
+    "subscription SnapshotUploaded($ambulanceId: ID!) {\n  snapshotUploaded(ambulanceId: $ambulanceId) {\n    ...SnapshotFields\n  }\n}": typeof types.SnapshotUploadedDocument,
+    "fragment SnapshotFields on Snapshot {\n  id\n  ambulanceId\n  createdAt\n  images {\n    name\n    url\n  }\n}": typeof types.SnapshotFieldsFragmentDoc,
+    "query Snapshots($ambulanceId: ID!, $first: Int, $after: String) {\n  snapshots(ambulanceId: $ambulanceId, first: $first, after: $after) {\n    edges {\n      node {\n        ...SnapshotFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}": typeof types.SnapshotsDocument,
+    "query TrackingHistory($ambulanceId: ID!, $from: DateTime, $to: DateTime, $first: Int, $after: String) {\n  trackingHistory(\n    ambulanceId: $ambulanceId\n    from: $from\n    to: $to\n    first: $first\n    after: $after\n  ) {\n    edges {\n      node {\n        ...TrackingPointFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}": typeof types.TrackingHistoryDocument,
+    "fragment TrackingPointFields on TrackingPoint {\n  id\n  ambulanceId\n  latitude\n  longitude\n  speed\n  heading\n  state\n  recordedAt\n}": typeof types.TrackingPointFieldsFragmentDoc,
+};
+const documents: Documents = {
+    "subscription AmbulanceTracking($ambulanceId: ID!) {\n  trackingUpdated(ambulanceId: $ambulanceId) {\n    ...TrackingPointFields\n  }\n}": types.AmbulanceTrackingDocument,
+    "subscription CrashReported {\n  crashReported {\n    ...CrashFields\n  }\n}": types.CrashReportedDocument,
+    "fragment CrashFields on Crash {\n  id\n  ambulanceId\n  latitude\n  longitude\n  speed\n  heading\n  state\n  recordedAt\n}": types.CrashFieldsFragmentDoc,
+    "query Crashes($from: DateTime, $first: Int, $after: String) {\n  crashes(from: $from, first: $first, after: $after) {\n    edges {\n      node {\n        ...CrashFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}": types.CrashesDocument,
+    "subscription FleetTracking {\n  trackingUpdated {\n    ...TrackingPointFields\n  }\n}": types.FleetTrackingDocument,
+    "query Fleet {\n  ambulances {\n    id\n    lastPosition {\n      ...TrackingPointFields\n    }\n  }\n}": types.FleetDocument,
+    "subscription SnapshotUploaded($ambulanceId: ID!) {\n  snapshotUploaded(ambulanceId: $ambulanceId) {\n    ...SnapshotFields\n  }\n}": types.SnapshotUploadedDocument,
+    "fragment SnapshotFields on Snapshot {\n  id\n  ambulanceId\n  createdAt\n  images {\n    name\n    url\n  }\n}": types.SnapshotFieldsFragmentDoc,
+    "query Snapshots($ambulanceId: ID!, $first: Int, $after: String) {\n  snapshots(ambulanceId: $ambulanceId, first: $first, after: $after) {\n    edges {\n      node {\n        ...SnapshotFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}": types.SnapshotsDocument,
+    "query TrackingHistory($ambulanceId: ID!, $from: DateTime, $to: DateTime, $first: Int, $after: String) {\n  trackingHistory(\n    ambulanceId: $ambulanceId\n    from: $from\n    to: $to\n    first: $first\n    after: $after\n  ) {\n    edges {\n      node {\n        ...TrackingPointFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}": types.TrackingHistoryDocument,
+    "fragment TrackingPointFields on TrackingPoint {\n  id\n  ambulanceId\n  latitude\n  longitude\n  speed\n  heading\n  state\n  recordedAt\n}": types.TrackingPointFieldsFragmentDoc,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription AmbulanceTracking($ambulanceId: ID!) {\n  trackingUpdated(ambulanceId: $ambulanceId) {\n    ...TrackingPointFields\n  }\n}"): typeof import('./graphql').AmbulanceTrackingDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription CrashReported {\n  crashReported {\n    ...CrashFields\n  }\n}"): typeof import('./graphql').CrashReportedDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment CrashFields on Crash {\n  id\n  ambulanceId\n  latitude\n  longitude\n  speed\n  heading\n  state\n  recordedAt\n}"): typeof import('./graphql').CrashFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Crashes($from: DateTime, $first: Int, $after: String) {\n  crashes(from: $from, first: $first, after: $after) {\n    edges {\n      node {\n        ...CrashFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}"): typeof import('./graphql').CrashesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription FleetTracking {\n  trackingUpdated {\n    ...TrackingPointFields\n  }\n}"): typeof import('./graphql').FleetTrackingDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Fleet {\n  ambulances {\n    id\n    lastPosition {\n      ...TrackingPointFields\n    }\n  }\n}"): typeof import('./graphql').FleetDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription SnapshotUploaded($ambulanceId: ID!) {\n  snapshotUploaded(ambulanceId: $ambulanceId) {\n    ...SnapshotFields\n  }\n}"): typeof import('./graphql').SnapshotUploadedDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment SnapshotFields on Snapshot {\n  id\n  ambulanceId\n  createdAt\n  images {\n    name\n    url\n  }\n}"): typeof import('./graphql').SnapshotFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Snapshots($ambulanceId: ID!, $first: Int, $after: String) {\n  snapshots(ambulanceId: $ambulanceId, first: $first, after: $after) {\n    edges {\n      node {\n        ...SnapshotFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}"): typeof import('./graphql').SnapshotsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query TrackingHistory($ambulanceId: ID!, $from: DateTime, $to: DateTime, $first: Int, $after: String) {\n  trackingHistory(\n    ambulanceId: $ambulanceId\n    from: $from\n    to: $to\n    first: $first\n    after: $after\n  ) {\n    edges {\n      node {\n        ...TrackingPointFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}"): typeof import('./graphql').TrackingHistoryDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment TrackingPointFields on TrackingPoint {\n  id\n  ambulanceId\n  latitude\n  longitude\n  speed\n  heading\n  state\n  recordedAt\n}"): typeof import('./graphql').TrackingPointFieldsFragmentDoc;
+
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}

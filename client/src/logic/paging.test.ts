@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type Page, readAllPages } from './paging.js';
+
+/** A connection of numbers 1..total served `size` at a time, with cursors as the last number given. */
+function numbers(total: number, size: number) {
+  const calls: Array<string | null> = [];
+  const fetchPage = async (after: string | null): Promise<Page<number>> => {
+    calls.push(after);
+    const start = after === null ? 0 : Number(after);
+    const nodes = Array.from({ length: Math.max(0, Math.min(size, total - start)) }, (_, index) => start + index + 1);
+    const last = nodes[nodes.length - 1];
+    return { nodes, hasNextPage: start + size < total, endCursor: last === undefined ? null : String(last) };
+  };
+  return { calls, fetchPage };
+}
+
+describe('reading every page of a connection', () => {
+  it('follows endCursor until the last page and reports progress', async () => {
+    const source = numbers(7, 3);
+    const progress: number[] = [];
+    const read = await readAllPages(source.fetchPage, { onPage: (count) => progress.push(count) });
+    assert.deepEqual(read.nodes, [1, 2, 3, 4, 5, 6, 7]);
+    assert.equal(read.endCursor, '7');
+    assert.equal(read.complete, true);
+    assert.deepEqual(source.calls, [null, '3', '6']);
+    assert.deepEqual(progress, [3, 6, 7]);
+  });
+
+  it('continues after a cursor and keeps it when nothing new arrived', async () => {
+    const source = numbers(7, 3);
+    const read = await readAllPages(source.fetchPage, { after: '7' });
+    assert.deepEqual(read.nodes, []);
+    assert.equal(read.endCursor, '7');
+  });
+
+  it('stops at maxPages and says the read is incomplete', async () => {
+    const read = await readAllPages(numbers(10, 2).fetchPage, { maxPages: 2 });
+    assert.deepEqual(read.nodes, [1, 2, 3, 4]);
+    assert.equal(read.complete, false);
+    assert.equal(read.endCursor, '4');
+  });
+});

@@ -1,0 +1,34 @@
+export interface Page<Node> {
+  readonly nodes: readonly Node[];
+  readonly hasNextPage: boolean;
+  readonly endCursor: string | null;
+}
+
+export interface PagesRead<Node> {
+  readonly nodes: Node[];
+  /** Where the next read should continue (`after`); the given start cursor when nothing new was read. */
+  readonly endCursor: string | null;
+  /** False when `maxPages` stopped the read before the last page. */
+  readonly complete: boolean;
+}
+
+/**
+ * Reads a Relay connection page after page from `after` until its end (or `maxPages`), reporting progress.
+ * Cursors are stable on the server, so a later read can continue exactly where this one stopped.
+ */
+export async function readAllPages<Node>(
+  fetchPage: (after: string | null) => Promise<Page<Node>>,
+  options: { after?: string | null; maxPages?: number; onPage?: (nodesSoFar: number) => void } = {},
+): Promise<PagesRead<Node>> {
+  const nodes: Node[] = [];
+  let cursor = options.after ?? null;
+  const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
+  for (let pages = 0; pages < maxPages; pages += 1) {
+    const page = await fetchPage(cursor);
+    nodes.push(...page.nodes);
+    cursor = page.endCursor ?? cursor;
+    options.onPage?.(nodes.length);
+    if (!page.hasNextPage) return { nodes, endCursor: cursor, complete: true };
+  }
+  return { nodes, endCursor: cursor, complete: false };
+}

@@ -1,0 +1,558 @@
+import { readStored, writeStored } from '../api/browser.storage';
+import { type DashboardSettings, fetchSettings } from '../api/dashboard.settings';
+import { executeQuery, GraphQLRequestError } from '../api/graphql.http';
+import { type LinkStatus, LiveConnection, liveUrl } from '../api/live.connection';
+import {
+  AmbulanceTrackingDocument,
+  type CrashFieldsFragment,
+  CrashesDocument,
+  CrashReportedDocument,
+  FleetDocument,
+  FleetTrackingDocument,
+  SnapshotUploadedDocument,
+  type SnapshotFieldsFragment,
+  SnapshotsDocument,
+  TrackingHistoryDocument,
+  type TrackingPointFieldsFragment,
+} from '../gql/graphql';
+import { type AuthProblem, normaliseToken, tokenFromFragment } from '../logic/auth.token';
+import { prunedAcknowledgements, raiseAlerts, withoutAlert } from '../logic/crash.alerts';
+import { type Page, readAllPages } from '../logic/paging';
+import { mergeById, newest } from '../logic/point.merge';
+import { clockOffsetMs } from '../logic/staleness';
+
+export type TrackingPoint = TrackingPointFieldsFragment;
+export type Crash = CrashFieldsFragment;
+export type Snapshot = SnapshotFieldsFragment;
+
+export interface FleetEntry {
+  readonly id: string;
+  readonly position: TrackingPoint | null;
+}
+
+export interface ConnectionState {
+  readonly status: LinkStatus;
+  /** Local time of the last status change: connected since, or disconnected since. */
+  readonly sinceMs: number;
+  /** When the dashboard last had a complete picture (after a load or a catch-up). */
+  readonly syncedAtMs: number | null;
+  readonly reconnections: number;
+}
+
+export interface DetailState {
+  readonly ambulanceId: string;
+  readonly track: readonly TrackingPoint[];
+  readonly trackLoaded: boolean;
+  readonly snapshots: readonly Snapshot[];
+  readonly snapshotsLoaded: boolean;
+}
+
+export interface ReplayState {
+  readonly status: 'idle' | 'loading' | 'ready' | 'error';
+  readonly ambulanceId: string | null;
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly points: readonly TrackingPoint[];
+  readonly loadedCount: number;
+  readonly complete: boolean;
+  readonly message: string | null;
+}
+
+export interface MapFocus {
+  readonly latitude: number;
+  readonly longitude: number;
+  readonly sequence: number;
+}
+
+export interface DashboardState {
+  readonly settings: DashboardSettings | null;
+  readonly clockOffsetMs: number;
+  readonly connection: ConnectionState;
+  readonly token: string | null;
+  readonly authProblem: AuthProblem | null;
+  readonly signInOpen: boolean;
+  readonly fleet: ReadonlyMap<string, FleetEntry>;
+  readonly fleetLoaded: boolean;
+  readonly alerts: readonly Crash[];
+  readonly selectedId: string | null;
+  readonly detail: DetailState | null;
+  readonly replay: ReplayState;
+  readonly mapFocus: MapFocus | null;
+  readonly notice: string | null;
+}
+
+const TOKEN_KEY = 'aoc.dashboard.token';
+const ACKNOWLEDGED_KEY = 'aoc.dashboard.acknowledgedCrashes';
+/** The live track of the selected ambulance starts this far back. */
+export const LIVE_TRACK_MINUTES = 30;
+const LIVE_TRACK_LIMIT = 5_000;
+const SNAPSHOTS_SHOWN = 8;
+/** Page size of history reads, within the server's HISTORY_MAX_PAGE_SIZE. */
+const PREFERRED_PAGE_SIZE = 500;
+const REPLAY_MAX_PAGES = 200;
+/** The fleet documents are projected a moment after points are stored: read them again once that has happened. */
+const FLEET_SETTLE_MS = 3_000;
+const SETTINGS_RETRY_MS = 3_000;
+const NOTIFY_INTERVAL_MS = 50;
+
+const pointStamp = (point: TrackingPoint) => ({ id: point.id, time: point.recordedAt });
+const snapshotStamp = (snapshot: Snapshot) => ({ id: snapshot.id, time: snapshot.createdAt });
+
+const emptyReplay: ReplayState = {
+  status: 'idle',
+  ambulanceId: null,
+  fromMs: 0,
+  toMs: 0,
+  points: [],
+  loadedCount: 0,
+  complete: true,
+  message: null,
+};
+
+function connectionPage<Node>(connection: {
+  edges: ReadonlyArray<{ node: Node }>;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}): Page<Node> {
+  return {
+    nodes: connection.edges.map((edge) => edge.node),
+    hasNextPage: connection.pageInfo.hasNextPage,
+    endCursor: connection.pageInfo.endCursor,
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Everything the dashboard shows, kept current from queries and subscriptions. Views read it through
+ * `useDashboard` and call its methods; it owns the live connection and re-reads what was missed after each
+ * (re)connection, so the picture is complete again without a reload.
+ */
+export class DashboardStore {
+  private state: DashboardState;
+  private readonly listeners = new Set<() => void>();
+  private live: LiveConnection | null = null;
+  private liveSubscriptions: Array<() => void> = [];
+  private detailSubscriptions: Array<() => void> = [];
+  private crashCursor: { from: string; after: string | null } | null = null;
+  private trackCursor: { ambulanceId: string; from: string; after: string | null } | null = null;
+  private snapshotCursor: { ambulanceId: string; after: string | null } | null = null;
+  private acknowledged: Map<string, number>;
+  private syncing: Promise<void> | null = null;
+  private syncAgain = false;
+  private replayGeneration = 0;
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
+  private focusSequence = 0;
+  private notifyTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    const now = Date.now();
+    this.acknowledged = this.readAcknowledged();
+    this.state = {
+      settings: null,
+      clockOffsetMs: 0,
+      connection: { status: 'connecting', sinceMs: now, syncedAtMs: null, reconnections: 0 },
+      token: null,
+      authProblem: null,
+      signInOpen: false,
+      fleet: new Map(),
+      fleetLoaded: false,
+      alerts: [],
+      selectedId: null,
+      detail: null,
+      replay: emptyReplay,
+      mapFocus: null,
+      notice: null,
+    };
+  }
+
+  getState = (): DashboardState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  private pageSize(): number {
+    return Math.min(PREFERRED_PAGE_SIZE, this.state.settings?.maxPageSize ?? 100);
+  }
+
+  /** Server-corrected current time, for ages and staleness. */
+  now(): number {
+    return Date.now() + this.state.clockOffsetMs;
+  }
+
+  async start(location: Location, history: History): Promise<void> {
+    const { token: fragmentToken, remainingHash } = tokenFromFragment(location.hash);
+    if (fragmentToken) {
+      writeStored('session', TOKEN_KEY, fragmentToken);
+      history.replaceState(null, '', `${location.pathname}${location.search}${remainingHash}`);
+    }
+    this.update({ token: fragmentToken ?? readStored('session', TOKEN_KEY) });
+    await this.loadSettings();
+    this.connect(liveUrl(location));
+    void this.synchronise();
+  }
+
+  stop(): void {
+    clearTimeout(this.settleTimer);
+    this.disconnect();
+  }
+
+  select(ambulanceId: string | null): void {
+    if (ambulanceId === this.state.selectedId) return;
+    for (const release of this.detailSubscriptions.splice(0)) release();
+    this.trackCursor = null;
+    this.snapshotCursor = null;
+    const replay = this.state.replay.ambulanceId === ambulanceId ? this.state.replay : emptyReplay;
+    this.replayGeneration += 1;
+    if (ambulanceId === null) {
+      this.update({ selectedId: null, detail: null, replay });
+      return;
+    }
+    this.update({
+      selectedId: ambulanceId,
+      detail: { ambulanceId, track: [], trackLoaded: false, snapshots: [], snapshotsLoaded: false },
+      replay,
+    });
+    this.subscribeDetail(ambulanceId);
+    void this.catchUpDetail(ambulanceId).catch((error: unknown) => this.failed('loading the ambulance', error));
+  }
+
+  acknowledge(crashId: string): void {
+    this.acknowledged.set(crashId, Date.now());
+    this.writeAcknowledged();
+    this.update({ alerts: withoutAlert(this.state.alerts, crashId) });
+  }
+
+  focusOn(latitude: number, longitude: number): void {
+    this.focusSequence += 1;
+    this.update({ mapFocus: { latitude, longitude, sequence: this.focusSequence } });
+  }
+
+  openSignIn(): void {
+    this.update({ signInOpen: true });
+  }
+
+  closeSignIn(): void {
+    this.update({ signInOpen: false });
+  }
+
+  signIn(text: string): boolean {
+    const token = normaliseToken(text);
+    if (!token) return false;
+    writeStored('session', TOKEN_KEY, token);
+    this.update({ token, authProblem: null, signInOpen: false });
+    this.reconnect();
+    return true;
+  }
+
+  signOut(): void {
+    writeStored('session', TOKEN_KEY, null);
+    this.update({ token: null, authProblem: null, signInOpen: true });
+    this.reconnect();
+  }
+
+  async loadReplay(ambulanceId: string, fromMs: number, toMs: number): Promise<void> {
+    this.replayGeneration += 1;
+    const generation = this.replayGeneration;
+    const base = { ambulanceId, fromMs, toMs, points: [], loadedCount: 0, complete: true, message: null };
+    if (!(toMs > fromMs)) {
+      this.update({ replay: { ...base, status: 'error', message: 'The end of the range must be after its start.' } });
+      return;
+    }
+    this.update({ replay: { ...base, status: 'loading' } });
+    const from = new Date(fromMs).toISOString();
+    const to = new Date(toMs).toISOString();
+    try {
+      const read = await readAllPages(
+        async (after) =>
+          connectionPage(
+            (
+              await executeQuery(
+                TrackingHistoryDocument,
+                { ambulanceId, from, to, first: this.pageSize(), after },
+                this.state.token,
+              )
+            ).trackingHistory,
+          ),
+        {
+          maxPages: REPLAY_MAX_PAGES,
+          onPage: (count) => {
+            if (generation === this.replayGeneration)
+              this.update({ replay: { ...this.state.replay, loadedCount: count } });
+          },
+        },
+      );
+      if (generation !== this.replayGeneration) return;
+      const points = mergeById([], read.nodes, pointStamp);
+      this.update({
+        replay: {
+          ...base,
+          status: 'ready',
+          points,
+          loadedCount: points.length,
+          complete: read.complete,
+          message: read.complete
+            ? null
+            : `Only the first ${points.length} points of this range were loaded; choose a shorter range.`,
+        },
+      });
+    } catch (error) {
+      if (generation !== this.replayGeneration) return;
+      this.handleAuth(error);
+      this.update({ replay: { ...base, status: 'error', message: `Could not load the history: ${messageOf(error)}` } });
+    }
+  }
+
+  clearReplay(): void {
+    this.replayGeneration += 1;
+    this.update({ replay: emptyReplay });
+  }
+
+  private update(patch: Partial<DashboardState>): void {
+    this.state = { ...this.state, ...patch };
+    // A busy fleet sends hundreds of events a second: views redraw at most every NOTIFY_INTERVAL_MS.
+    this.notifyTimer ??= setTimeout(() => {
+      this.notifyTimer = undefined;
+      for (const listener of this.listeners) listener();
+    }, NOTIFY_INTERVAL_MS);
+  }
+
+  private async loadSettings(): Promise<void> {
+    for (;;) {
+      try {
+        const settings = await fetchSettings();
+        this.update({ settings, clockOffsetMs: clockOffsetMs(settings.serverTime, Date.now()) });
+        return;
+      } catch (error) {
+        this.update({ notice: `Cannot reach the server (${messageOf(error)}); retrying…` });
+        await new Promise((resolve) => setTimeout(resolve, SETTINGS_RETRY_MS));
+      }
+    }
+  }
+
+  private connect(url: string): void {
+    this.live = new LiveConnection(url, this.state.token, {
+      onStatus: (status) => this.setLinkStatus(status),
+      onConnected: (isFirst) => {
+        if (!isFirst)
+          this.update({
+            connection: { ...this.state.connection, reconnections: this.state.connection.reconnections + 1 },
+          });
+        void this.synchronise();
+      },
+      onAuthProblem: (problem) => this.update({ authProblem: problem, signInOpen: problem.kind === 'unauthenticated' }),
+      onSubscriptionRestarted: () => void this.synchronise(),
+    });
+    const live = this.live;
+    this.liveSubscriptions = [
+      live.subscribe(FleetTrackingDocument, {}, (data) => this.receivePoint(data.trackingUpdated)),
+      live.subscribe(CrashReportedDocument, {}, (data) => this.receiveCrashes([data.crashReported])),
+    ];
+    if (this.state.selectedId) this.subscribeDetail(this.state.selectedId);
+  }
+
+  private disconnect(): void {
+    for (const release of [...this.liveSubscriptions.splice(0), ...this.detailSubscriptions.splice(0)]) release();
+    this.live?.dispose();
+    this.live = null;
+  }
+
+  private reconnect(): void {
+    if (!this.live) return;
+    this.disconnect();
+    this.setLinkStatus('connecting');
+    this.connect(liveUrl(window.location));
+  }
+
+  private subscribeDetail(ambulanceId: string): void {
+    const live = this.live;
+    if (!live) return;
+    this.detailSubscriptions = [
+      live.subscribe(AmbulanceTrackingDocument, { ambulanceId }, (data) =>
+        this.receiveTrack(ambulanceId, [data.trackingUpdated]),
+      ),
+      live.subscribe(SnapshotUploadedDocument, { ambulanceId }, (data) =>
+        this.receiveSnapshots(ambulanceId, [data.snapshotUploaded]),
+      ),
+    ];
+  }
+
+  private setLinkStatus(status: LinkStatus): void {
+    const current = this.state.connection;
+    if (current.status === status) return;
+    // "Reconnecting since" counts from the moment the connection was lost, not from each retry.
+    const keepsSince = (current.status === 'reconnecting' || current.status === 'connecting') && status !== 'connected';
+    this.update({ connection: { ...current, status, sinceMs: keepsSince ? current.sinceMs : Date.now() } });
+  }
+
+  /**
+   * Reads everything a disconnected dashboard may have missed: the fleet, crashes since the last one seen, the
+   * selected ambulance's points and snapshots since the last seen. Runs one at a time; a request made meanwhile
+   * runs once more afterwards.
+   */
+  private synchronise(): Promise<void> {
+    if (this.syncing) {
+      this.syncAgain = true;
+      return this.syncing;
+    }
+    this.syncing = (async () => {
+      do {
+        this.syncAgain = false;
+        try {
+          await Promise.all([
+            this.loadFleet(),
+            this.catchUpCrashes(),
+            this.state.selectedId ? this.catchUpDetail(this.state.selectedId) : Promise.resolve(),
+          ]);
+          this.update({ notice: null, connection: { ...this.state.connection, syncedAtMs: Date.now() } });
+        } catch (error) {
+          this.failed('reading the fleet', error);
+        }
+      } while (this.syncAgain);
+      this.syncing = null;
+    })();
+    clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => {
+      void this.loadFleet().catch(() => {});
+    }, FLEET_SETTLE_MS);
+    return this.syncing;
+  }
+
+  private failed(what: string, error: unknown): void {
+    if (this.handleAuth(error)) return;
+    this.update({ notice: `Problem ${what}: ${messageOf(error)}. Retrying when the connection is back.` });
+  }
+
+  private handleAuth(error: unknown): boolean {
+    const problem = error instanceof GraphQLRequestError ? error.authProblem : null;
+    if (!problem) return false;
+    this.update({ authProblem: problem, signInOpen: problem.kind === 'unauthenticated' });
+    return true;
+  }
+
+  private async loadFleet(): Promise<void> {
+    const data = await executeQuery(FleetDocument, {}, this.state.token);
+    const fleet = new Map(this.state.fleet);
+    for (const ambulance of data.ambulances) {
+      const known = fleet.get(ambulance.id);
+      const position = ambulance.lastPosition
+        ? newest(known?.position, ambulance.lastPosition, pointStamp)
+        : (known?.position ?? null);
+      fleet.set(ambulance.id, { id: ambulance.id, position });
+    }
+    this.update({ fleet, fleetLoaded: true });
+  }
+
+  private async catchUpCrashes(): Promise<void> {
+    const lookbackMs = (this.state.settings?.alertLookbackMinutes ?? 30) * 60_000;
+    this.crashCursor ??= { from: new Date(this.now() - lookbackMs).toISOString(), after: null };
+    const cursor = this.crashCursor;
+    const read = await readAllPages(
+      async (after) =>
+        connectionPage(
+          (await executeQuery(CrashesDocument, { from: cursor.from, first: this.pageSize(), after }, this.state.token))
+            .crashes,
+        ),
+      { after: cursor.after },
+    );
+    if (this.crashCursor === cursor) this.crashCursor = { from: cursor.from, after: read.endCursor };
+    this.receiveCrashes(read.nodes);
+  }
+
+  private async catchUpDetail(ambulanceId: string): Promise<void> {
+    await Promise.all([this.catchUpTrack(ambulanceId), this.catchUpSnapshots(ambulanceId)]);
+  }
+
+  private async catchUpTrack(ambulanceId: string): Promise<void> {
+    if (this.trackCursor?.ambulanceId !== ambulanceId) {
+      this.trackCursor = {
+        ambulanceId,
+        from: new Date(this.now() - LIVE_TRACK_MINUTES * 60_000).toISOString(),
+        after: null,
+      };
+    }
+    const cursor = this.trackCursor;
+    const read = await readAllPages(
+      async (after) =>
+        connectionPage(
+          (
+            await executeQuery(
+              TrackingHistoryDocument,
+              { ambulanceId, from: cursor.from, first: this.pageSize(), after },
+              this.state.token,
+            )
+          ).trackingHistory,
+        ),
+      { after: cursor.after },
+    );
+    if (this.trackCursor !== cursor) return;
+    this.trackCursor = { ...cursor, after: read.endCursor };
+    this.receiveTrack(ambulanceId, read.nodes, true);
+  }
+
+  private async catchUpSnapshots(ambulanceId: string): Promise<void> {
+    if (this.snapshotCursor?.ambulanceId !== ambulanceId) this.snapshotCursor = { ambulanceId, after: null };
+    const cursor = this.snapshotCursor;
+    // Snapshots can only be read oldest first: the first read pages to the end, later ones continue from there.
+    const read = await readAllPages(
+      async (after) =>
+        connectionPage(
+          (await executeQuery(SnapshotsDocument, { ambulanceId, first: this.pageSize(), after }, this.state.token))
+            .snapshots,
+        ),
+      { after: cursor.after },
+    );
+    if (this.snapshotCursor !== cursor) return;
+    this.snapshotCursor = { ...cursor, after: read.endCursor };
+    this.receiveSnapshots(ambulanceId, read.nodes, true);
+  }
+
+  private receivePoint(point: TrackingPoint): void {
+    const known = this.state.fleet.get(point.ambulanceId);
+    const position = newest(known?.position, point, pointStamp);
+    if (known && position === known.position) return;
+    const fleet = new Map(this.state.fleet);
+    fleet.set(point.ambulanceId, { id: point.ambulanceId, position });
+    this.update({ fleet });
+  }
+
+  private receiveCrashes(crashes: readonly Crash[]): void {
+    const alerts = raiseAlerts(this.state.alerts, crashes, new Set(this.acknowledged.keys()));
+    if (alerts !== this.state.alerts) this.update({ alerts });
+  }
+
+  private receiveTrack(ambulanceId: string, points: readonly TrackingPoint[], loaded = false): void {
+    const detail = this.state.detail;
+    if (!detail || detail.ambulanceId !== ambulanceId) return;
+    for (const point of points) this.receivePoint(point);
+    const track = mergeById(detail.track, points, pointStamp, LIVE_TRACK_LIMIT);
+    if (track === detail.track && (detail.trackLoaded || !loaded)) return;
+    this.update({ detail: { ...detail, track, trackLoaded: detail.trackLoaded || loaded } });
+  }
+
+  private receiveSnapshots(ambulanceId: string, snapshots: readonly Snapshot[], loaded = false): void {
+    const detail = this.state.detail;
+    if (!detail || detail.ambulanceId !== ambulanceId) return;
+    const merged = mergeById(detail.snapshots, snapshots, snapshotStamp, SNAPSHOTS_SHOWN);
+    if (merged === detail.snapshots && (detail.snapshotsLoaded || !loaded)) return;
+    this.update({ detail: { ...detail, snapshots: merged, snapshotsLoaded: detail.snapshotsLoaded || loaded } });
+  }
+
+  private readAcknowledged(): Map<string, number> {
+    try {
+      const stored = JSON.parse(readStored('local', ACKNOWLEDGED_KEY) ?? '{}') as Record<string, unknown>;
+      return new Map(Object.entries(stored).filter((entry): entry is [string, number] => typeof entry[1] === 'number'));
+    } catch {
+      return new Map();
+    }
+  }
+
+  private writeAcknowledged(): void {
+    const keepMs = ((this.state.settings?.alertLookbackMinutes ?? 30) + 24 * 60) * 60_000;
+    this.acknowledged = prunedAcknowledgements(this.acknowledged, Date.now(), keepMs);
+    writeStored('local', ACKNOWLEDGED_KEY, JSON.stringify(Object.fromEntries(this.acknowledged)));
+  }
+}

@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express, { type Request, type Response, type Router } from 'express';
+import type { AppConfig } from '../config/env.config.js';
+
+export const DASHBOARD_PATH = '/dashboard';
+
+/** Where `npm run build` puts the built client: dist/dashboard, beside dist/src. */
+export const DEFAULT_DASHBOARD_DIR = path.resolve(import.meta.dirname, '..', '..', 'dashboard');
+
+/** What the dashboard reads from `/dashboard/config.json` (client/src/api/dashboard.config.ts parses it). */
+export interface DashboardClientConfig {
+  readonly staleAfterSeconds: number;
+  readonly alertLookbackMinutes: number;
+  readonly tileUrl: string | null;
+  readonly tileAttribution: string | null;
+  /** The largest `first` the history queries accept (HISTORY_MAX_PAGE_SIZE). */
+  readonly maxPageSize: number;
+  /** Lets the client measure its clock against the server's, which stamps every point. */
+  readonly serverTime: string;
+}
+
+export function dashboardClientConfig(config: AppConfig, now = new Date()): DashboardClientConfig {
+  return {
+    staleAfterSeconds: config.DASHBOARD_STALE_AFTER_SECONDS,
+    alertLookbackMinutes: config.DASHBOARD_ALERT_LOOKBACK_MINUTES,
+    tileUrl: config.DASHBOARD_TILE_URL ?? null,
+    tileAttribution: config.DASHBOARD_TILE_ATTRIBUTION ?? null,
+    maxPageSize: config.HISTORY_MAX_PAGE_SIZE,
+    serverTime: now.toISOString(),
+  };
+}
+
+function contentSecurityPolicy(tileUrl: string | undefined): string {
+  const tileOrigin = tileUrl ? ` ${new URL(tileUrl.replace(/\{[a-z]\}/g, 'x')).origin}` : '';
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    // Leaflet and React set element styles; inline style attributes stay harmless without inline scripts.
+    "style-src 'self' 'unsafe-inline'",
+    `img-src 'self' data: blob:${tileOrigin}`,
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/**
+ * Serves the built dispatcher dashboard under /dashboard: hashed assets cached for good, index.html never
+ * cached (so a deploy reaches every wall display on its next load), and the dashboard settings as JSON.
+ */
+export function createDashboardRouter(config: AppConfig, directory = DEFAULT_DASHBOARD_DIR): Router {
+  const router = express.Router();
+  const indexFile = path.join(directory, 'index.html');
+  const csp = contentSecurityPolicy(config.DASHBOARD_TILE_URL);
+
+  router.get('/config.json', (_request, response) => {
+    response.setHeader('Cache-Control', 'no-store');
+    response.json(dashboardClientConfig(config));
+  });
+
+  router.use(
+    '/assets',
+    express.static(path.join(directory, 'assets'), {
+      index: false,
+      dotfiles: 'deny',
+      fallthrough: true,
+      immutable: true,
+      maxAge: '365d',
+      setHeaders: (response) => response.setHeader('X-Content-Type-Options', 'nosniff'),
+    }),
+  );
+  router.use('/assets', (_request, response) => {
+    response
+      .status(404)
+      .type('text/plain')
+      .send('No such dashboard asset (the dashboard may have been rebuilt: reload).');
+  });
+
+  const sendIndex = (request: Request, response: Response) => {
+    if (!existsSync(indexFile)) {
+      response
+        .status(503)
+        .type('text/plain')
+        .send('The dashboard is not built. Run "npm run build" (npm start and npm test build it too).');
+      return;
+    }
+    response.setHeader('Cache-Control', 'no-cache');
+    response.setHeader('Content-Security-Policy', csp);
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    response.setHeader('Referrer-Policy', 'no-referrer');
+    if (request.method === 'HEAD') response.type('html').end();
+    else response.sendFile(indexFile);
+  };
+
+  // /dashboard and any page below it is the one-page app; /dashboard itself is redirected to /dashboard/
+  // so relative links resolve the same way in every browser.
+  router.use((request, response, next) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return next();
+    const [pathname, query] = request.originalUrl.split(/\?(.*)/s, 2);
+    if (pathname === DASHBOARD_PATH) {
+      response.redirect(301, `${DASHBOARD_PATH}/${query ? `?${query}` : ''}`);
+      return;
+    }
+    sendIndex(request, response);
+  });
+  return router;
+}

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { type DashboardPage, fleetRow, launchBrowser, mapMarker, openDashboard } from './helpers/browser.js';
+import { ENDPOINTS, postFields, postImages, TINY_JPEG } from './helpers/http.client.js';
+import { closeAll } from './helpers/process.helpers.js';
+import { startTestApp, type TestApp, waitForSubscribers } from './helpers/test-app.js';
+import { uniqueName } from './helpers/test-env.js';
+
+async function postPoint(app: TestApp, ambulanceId: string, latitude: number, speed: number) {
+  const result = await postFields(`${app.url}${ENDPOINTS.tracking}`, {
+    ambulance_id: ambulanceId,
+    tracking_latitude: latitude,
+    tracking_longitude: -73.6,
+    tracking_speed: speed,
+    tracking_heading: 0,
+  });
+  assert.equal(result.status, 200, result.text);
+}
+
+/**
+ * The server the dashboard talks to goes away (its WebSocket connections closed, its port refusing) while devices
+ * keep posting through another instance on the same database and Redis; it then comes back on the same port. The
+ * dashboard must reconnect by itself and show everything it missed, without a reload.
+ */
+describe('dashboard: reconnection after the server restarts', () => {
+  const shared = { database: uniqueName('db'), channelPrefix: `${uniqueName('t')}:` };
+  let uploadDir: string;
+  let served: TestApp | undefined;
+  let other: TestApp;
+  let browser: Browser;
+  let dashboard: DashboardPage;
+  const followed = 'rc-1';
+  const crashing = 'rc-2';
+  const newcomer = 'rc-9';
+
+  before(async () => {
+    other = await startTestApp(shared);
+    uploadDir = other.uploadDir;
+    served = await startTestApp({ ...shared, uploadDir });
+    browser = await launchBrowser();
+    await postPoint(served, followed, 45.5, 40);
+    await postPoint(served, followed, 45.501, 45);
+    await postPoint(served, crashing, 45.52, 60);
+    await served.app.trackingWriter.drained();
+    dashboard = await openDashboard(browser, served.url, {
+      // While the server is down, Chromium reports each refused connection attempt on the console.
+      allowConsoleErrors: [/WebSocket connection to .* failed/, /Failed to load resource: net::ERR_CONNECTION_REFUSED/],
+    });
+    await fleetRow(dashboard.page, followed).locator('button.row-select').click();
+    await dashboard.page.locator('.detail[data-track-loaded="true"][data-track-points="2"]').waitFor();
+    await waitForSubscribers(served, 4);
+  });
+
+  after(async () => {
+    await closeAll(
+      () => dashboard?.close(),
+      () => browser?.close(),
+      () => served?.close(),
+      () => other?.close(),
+    );
+  });
+
+  it('shows the outage, then reconnects and fills in the points, crash, snapshot and ambulance it missed', async () => {
+    const { page } = dashboard;
+    assert.ok(served);
+    const port = served.app.port;
+    await served.close();
+    served = undefined;
+    await page.locator('.connection[data-connection-state="reconnecting"]').waitFor();
+    assert.match(await page.locator('.connection').innerText(), /RECONNECTING|OFFLINE/);
+    await dashboard.screenshot('dashboard-reconnecting');
+
+    // Meanwhile devices go on posting through the other instance.
+    await postPoint(other, followed, 45.502, 85);
+    await postPoint(other, followed, 45.503, 125);
+    await postPoint(other, followed, 45.504, 131);
+    await postPoint(other, newcomer, 45.55, 20);
+    const crash = await postFields(`${other.url}${ENDPOINTS.crash}`, {
+      ambulance_id: crashing,
+      tracking_latitude: 45.521,
+      tracking_longitude: -73.6,
+      tracking_speed: 10,
+      tracking_heading: 0,
+    });
+    assert.equal(crash.status, 200, crash.text);
+    const upload = await postImages(other.url, followed, [
+      { field: 'img', data: TINY_JPEG, type: 'image/jpeg', name: 'a.jpg' },
+    ]);
+    assert.equal(upload.status, 200, upload.text);
+    await other.app.trackingWriter.drained();
+    assert.equal(await page.locator('.alert').count(), 0, 'nothing reached the dashboard during the outage');
+
+    served = await startTestApp({ ...shared, uploadDir, env: { PORT: String(port) } });
+    await page
+      .locator('.connection[data-connection-state="connected"][data-reconnections="1"]')
+      .waitFor({ timeout: 30_000 });
+
+    await page.locator('.detail[data-track-points="5"]').waitFor();
+    await page.locator(`tr.fleet-row[data-ambulance-id="${followed}"][data-state="RED"]`).waitFor();
+    assert.match(await fleetRow(page, followed).locator('td.speed').innerText(), /131 km\/h/);
+    assert.equal(await mapMarker(page, followed).getAttribute('data-lat'), '45.504');
+    await fleetRow(page, newcomer).waitFor();
+    await mapMarker(page, newcomer).waitFor();
+    const alert = page.locator(`.alert[data-ambulance-id="${crashing}"]`);
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /36 km\/h/);
+    await page.locator('.snapshots[data-snapshot-count="1"]').waitFor();
+    assert.match(await page.locator('.connection').innerText(), /LIVE/);
+
+    // And it is live again: the next point arrives through the re-established subscriptions.
+    await waitForSubscribers(served, 4);
+    await postPoint(served, followed, 45.505, 50);
+    await page.locator('.detail[data-track-points="6"]').waitFor();
+    await page.locator(`tr.fleet-row[data-ambulance-id="${followed}"][data-state="GREEN"]`).waitFor();
+    await dashboard.screenshot('dashboard-reconnected');
+  });
+
+  it('logged no console errors besides the refused connections during the outage', () => {
+    assert.deepEqual(dashboard.consoleErrors, []);
+  });
+});
