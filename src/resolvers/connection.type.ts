@@ -7,6 +7,18 @@ export class PageInfo {
 
   @Field(() => String, { nullable: true, description: 'Pass as `after` to read the next page.' })
   endCursor!: string | null;
+
+  @Field(() => Boolean, {
+    description:
+      'True when older nodes precede this page. Known when reading the newest nodes (`last`); false when reading forwards.',
+  })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Pass as `before` to read the page before this one (on lists that take `last`/`before`).',
+  })
+  startCursor!: string | null;
 }
 
 export interface Edge<Node> {

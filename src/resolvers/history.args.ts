@@ -1,6 +1,6 @@
 import { type FileUpload, GraphQLUpload } from 'graphql-upload-minimal';
 import { ArgsType, Field, ID } from 'type-graphql';
-import { PageArgs, TimeRangeArgs } from './pagination.args.js';
+import { BackwardPageArgs, PageArgs, TimeRangeArgs } from './pagination.args.js';
 
 @ArgsType()
 abstract class AmbulanceIdArg {
@@ -24,7 +24,7 @@ export class CrashesArgs extends PageArgs(TimeRangeArgs(OptionalAmbulanceIdArg))
 export class SpeedingEpisodesArgs extends PageArgs(TimeRangeArgs(OptionalAmbulanceIdArg)) {}
 
 @ArgsType()
-export class SnapshotsArgs extends PageArgs(AmbulanceIdArg) {}
+export class SnapshotsArgs extends BackwardPageArgs(PageArgs(AmbulanceIdArg)) {}
 
 @ArgsType()
 export class UploadSnapshotArgs {

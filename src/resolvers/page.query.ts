@@ -64,42 +64,85 @@ export function scopedRangeFilter(
   return scoped ? { ...filter, ambulance_id: scoped } : filter;
 }
 
+/** Which end of the list a page is read from, and how many nodes it holds. */
+export interface PagePlan {
+  /** True for `last`: the newest nodes of the window, still returned oldest first. */
+  readonly backward: boolean;
+  readonly size: number;
+}
+
 /**
- * One page of a chronological list, ordered by (time, _id). The cursor holds both, so pages are
- * stable while new documents arrive. Reads one document more than asked to learn whether more follow.
+ * The page `first` or `last` asks for (Relay): `first` (or the server default when neither is given) reads from
+ * the oldest end of the window between the cursors, `last` from the newest end. Both at once are refused.
+ */
+export function pagePlan(args: PageArgsShape, pageSize: { readonly default: number; readonly max: number }): PagePlan {
+  const { max } = pageSize;
+  const backward = args.last !== undefined && args.last !== null;
+  if (backward && args.first !== undefined && args.first !== null) {
+    throw badInput('last', 'cannot be combined with first: pass first for the oldest nodes or last for the newest');
+  }
+  const argumentName = backward ? 'last' : 'first';
+  const size = (backward ? args.last : args.first) ?? pageSize.default;
+  if (!Number.isInteger(size) || size < 1 || size > max) throw badInput(argumentName, `must be between 1 and ${max}`);
+  return { backward, size };
+}
+
+/** The part of the list strictly after (`after`) or before (`before`) a cursor, in (time, _id) order. */
+function cursorClause(
+  timeField: string,
+  cursor: string | null | undefined,
+  argumentName: 'after' | 'before',
+): Record<string, unknown> | null {
+  if (cursor === undefined || cursor === null) return null;
+  const position = decodeCursor(cursor);
+  if (!position) {
+    throw new GraphQLError(`${argumentName} is not a cursor returned by this list`, {
+      extensions: { code: ErrorCode.InvalidCursor, argumentName },
+    });
+  }
+  const beyond = argumentName === 'after' ? '$gt' : '$lt';
+  const id = new Types.ObjectId(position.id);
+  return {
+    $or: [{ [timeField]: { [beyond]: position.time } }, { [timeField]: position.time, _id: { [beyond]: id } }],
+  };
+}
+
+/**
+ * One page of a chronological list, ordered by (time, _id). The cursors hold both, so pages are stable while
+ * new documents arrive. `after`/`before` bound the window; `first` takes its oldest nodes, `last` its newest
+ * (read newest first, returned oldest first). Reads one document more than asked to learn whether more follow
+ * in the reading direction; the flag of the other direction is false (as Relay allows).
  */
 export async function readPage<Doc extends { _id: Types.ObjectId }, Node>(
   request: PageRequest<Doc, Node>,
 ): Promise<ConnectionShape<Node>> {
-  const { max } = request.pageSize;
-  const first = request.args.first ?? request.pageSize.default;
-  if (!Number.isInteger(first) || first < 1 || first > max) throw badInput('first', `must be between 1 and ${max}`);
-  const clauses: Array<Record<string, unknown>> = [request.filter];
-  if (request.args.after !== undefined && request.args.after !== null) {
-    const position = decodeCursor(request.args.after);
-    if (!position) {
-      throw new GraphQLError('after is not a cursor returned by this list', {
-        extensions: { code: ErrorCode.InvalidCursor, argumentName: 'after' },
-      });
-    }
-    const id = new Types.ObjectId(position.id);
-    clauses.push({
-      $or: [{ [request.timeField]: { $gt: position.time } }, { [request.timeField]: position.time, _id: { $gt: id } }],
-    });
-  }
+  const plan = pagePlan(request.args, request.pageSize);
+  const clauses = [
+    request.filter,
+    cursorClause(request.timeField, request.args.after, 'after'),
+    cursorClause(request.timeField, request.args.before, 'before'),
+  ].filter((clause): clause is Record<string, unknown> => clause !== null);
+  const order = plan.backward ? -1 : 1;
   const docs = (await request.collection
     .find(clauses.length === 1 ? request.filter : { $and: clauses }, {
-      sort: { [request.timeField]: 1, _id: 1 },
-      limit: first + 1,
+      sort: { [request.timeField]: order, _id: order },
+      limit: plan.size + 1,
     })
     .toArray()) as Doc[];
-  const pageDocs = docs.slice(0, first);
+  const more = docs.length > plan.size;
+  const pageDocs = docs.slice(0, plan.size);
+  if (plan.backward) pageDocs.reverse();
   const edges = pageDocs.map((doc) => ({
     cursor: encodeCursor({ time: request.timeOf(doc), id: doc._id.toHexString() }),
     node: request.toNode(doc),
   }));
   return {
     edges,
-    pageInfo: { hasNextPage: docs.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: {
+      hasNextPage: !plan.backward && more,
+      endCursor: edges.at(-1)?.cursor ?? null,
+      hasPreviousPage: plan.backward && more,
+      startCursor: edges[0]?.cursor ?? null,
+    },
   };
 }

@@ -6,6 +6,8 @@ type ArgsClass = abstract new (...args: any[]) => object;
 export interface PageArgsShape {
   first?: number;
   after?: string;
+  last?: number;
+  before?: string;
 }
 
 export interface TimeRangeArgsShape {
@@ -27,6 +29,30 @@ export function PageArgs<Base extends ArgsClass>(BaseArgs: Base) {
     after?: string;
   }
   return Paged;
+}
+
+/**
+ * Adds Relay's `last`/`before` after the arguments of Base (which has `first`/`after`): the newest nodes of a
+ * list without paging through all of it.
+ */
+export function BackwardPageArgs<Base extends ArgsClass>(BaseArgs: Base) {
+  @ArgsType()
+  abstract class BackwardPaged extends BaseArgs implements PageArgsShape {
+    @Field(() => Int, {
+      nullable: true,
+      description:
+        'The newest `last` nodes (of those between `after` and `before` when given), still returned oldest ' +
+        'first; capped by the maximum page size. Not together with `first`.',
+    })
+    last?: number;
+
+    @Field(() => String, {
+      nullable: true,
+      description: 'The `startCursor` of the following page: only nodes older than it.',
+    })
+    before?: string;
+  }
+  return BackwardPaged;
 }
 
 /** Adds an inclusive `from`/`to` time range after the arguments of Base. */

@@ -32,7 +32,9 @@ import { readUpload } from './upload.read.js';
 @Resolver(() => Snapshot)
 export class SnapshotResolver {
   @Authorized(...READERS)
-  @Query(() => SnapshotConnection, { description: 'Uploaded camera images of one ambulance, oldest first.' })
+  @Query(() => SnapshotConnection, {
+    description: 'Uploaded camera images of one ambulance, oldest first; `last: N` reads the newest N.',
+  })
   async snapshots(@Args(() => SnapshotsArgs) args: SnapshotsArgs, @Ctx() context: GraphQLContext) {
     const { models, pageSize } = context.services;
     return readPage<ImageRecordDoc, Snapshot>({
