@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Request } from 'playwright-core';
 import {
   type DashboardPage,
   fleetRow,
@@ -9,6 +9,7 @@ import {
   openDashboard,
   waitForLoadedImage,
 } from './helpers/browser.js';
+import { graphqlRequest } from './helpers/graphql.client.js';
 import { ENDPOINTS, getUrl, postFields, postImages, TINY_PNG } from './helpers/http.client.js';
 import { closeAll } from './helpers/process.helpers.js';
 import { startTestApp, type TestApp, waitForSubscribers } from './helpers/test-app.js';
@@ -164,6 +165,43 @@ describe('dashboard: live fleet view in a real browser', () => {
     await page.locator(`.detail[data-track-points="2"]`).waitFor();
     assert.match(await detail.locator('.detail-speed').innerText(), /64 km\/h/);
     await dashboard.screenshot('dashboard-detail');
+  });
+
+  it('reads only the newest snapshots when an ambulance is selected, not all of its history', async () => {
+    const { page } = dashboard;
+    const ambulanceId = id('b');
+    for (let index = 0; index < 11; index += 1) {
+      const upload = await postImages(app.url, ambulanceId, [{ field: 'image0', data: TINY_PNG }]);
+      assert.equal(upload.status, 200, upload.text);
+    }
+    const snapshotReads: unknown[] = [];
+    const watch = (request: Request) => {
+      const body = request.postData();
+      if (request.url().endsWith('/graphql') && body?.includes('query LatestSnapshots')) {
+        snapshotReads.push((JSON.parse(body) as { variables: unknown }).variables);
+      }
+    };
+    page.on('request', watch);
+    try {
+      await fleetRow(page, ambulanceId).locator('button.row-select').click();
+      await page.locator(`.detail[data-ambulance-id="${ambulanceId}"] .snapshots[data-snapshot-count="8"]`).waitFor();
+      assert.deepEqual(snapshotReads, [{ ambulanceId, last: 8, after: null }]);
+      const newest = await graphqlRequest<{ snapshots: { edges: Array<{ node: { id: string } }> } }>(
+        app.graphqlUrl,
+        'query($id: ID!) { snapshots(ambulanceId: $id, last: 8) { edges { node { id } } } }',
+        { id: ambulanceId },
+      );
+      const shown = await page
+        .locator('.snapshots li[data-snapshot-id]')
+        .evaluateAll((items) => items.map((item) => item.getAttribute('data-snapshot-id')));
+      assert.deepEqual(
+        shown,
+        (newest.data?.snapshots.edges ?? []).map((edge) => edge.node.id).reverse(),
+        'the eight newest, newest first',
+      );
+    } finally {
+      page.off('request', watch);
+    }
   });
 
   it('logged no console errors', () => {

@@ -42,6 +42,8 @@ describe('dashboard: reconnection after the server restarts', () => {
     await postPoint(served, followed, 45.5, 40);
     await postPoint(served, followed, 45.501, 45);
     await postPoint(served, crashing, 45.52, 60);
+    const seen = await postImages(served.url, followed, [{ field: 'img', data: TINY_JPEG, type: 'image/jpeg' }]);
+    assert.equal(seen.status, 200, seen.text);
     await served.app.trackingWriter.drained();
     dashboard = await openDashboard(browser, served.url, {
       // While the server is down, Chromium reports each refused connection attempt on the console.
@@ -49,6 +51,7 @@ describe('dashboard: reconnection after the server restarts', () => {
     });
     await fleetRow(dashboard.page, followed).locator('button.row-select').click();
     await dashboard.page.locator('.detail[data-track-loaded="true"][data-track-points="2"]').waitFor();
+    await dashboard.page.locator('.snapshots[data-snapshot-count="1"]').waitFor();
     await waitForSubscribers(served, 4);
   });
 
@@ -91,6 +94,13 @@ describe('dashboard: reconnection after the server restarts', () => {
     await other.app.trackingWriter.drained();
     assert.equal(await page.locator('.alert').count(), 0, 'nothing reached the dashboard during the outage');
 
+    const snapshotReads: Array<{ after: string | null }> = [];
+    page.on('request', (request) => {
+      const body = request.postData();
+      if (request.url().endsWith('/graphql') && body?.includes('query LatestSnapshots')) {
+        snapshotReads.push((JSON.parse(body) as { variables: { after: string | null } }).variables);
+      }
+    });
     served = await startTestApp({ ...shared, uploadDir, env: { PORT: String(port) } });
     await page
       .locator('.connection[data-connection-state="connected"][data-reconnections="1"]')
@@ -105,7 +115,13 @@ describe('dashboard: reconnection after the server restarts', () => {
     const alert = page.locator(`.alert[data-ambulance-id="${crashing}"]`);
     await alert.waitFor();
     assert.match(await alert.innerText(), /36 km\/h/);
-    await page.locator('.snapshots[data-snapshot-count="1"]').waitFor();
+    await page.locator('.snapshots[data-snapshot-count="2"]').waitFor();
+    // The catch-up read asked only for what came after the snapshot it had already shown.
+    assert.ok(snapshotReads.length > 0);
+    assert.ok(
+      snapshotReads.every((variables) => typeof variables.after === 'string'),
+      JSON.stringify(snapshotReads),
+    );
     assert.match(await page.locator('.connection').innerText(), /LIVE/);
 
     // And it is live again: the next point arrives through the re-established subscriptions.

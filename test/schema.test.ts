@@ -26,7 +26,8 @@ describe('checked-in SDL', () => {
       'ambulance(id: ID!): Ambulance',
       'trackingHistory(ambulanceId: ID!, from: DateTime, to: DateTime, first: Int, after: String): TrackingPointConnection!',
       'crashes(ambulanceId: ID, from: DateTime, to: DateTime, first: Int, after: String): CrashConnection!',
-      'snapshots(ambulanceId: ID!, first: Int, after: String): SnapshotConnection!',
+      // last/before were added after the contract (optional, so partners' queries are unchanged).
+      'snapshots(ambulanceId: ID!, first: Int, after: String, last: Int, before: String): SnapshotConnection!',
     ]) {
       assert.ok(query.includes(expected), `Query lacks ${expected}; has ${query.join('; ')}`);
     }
@@ -71,7 +72,7 @@ describe('checked-in SDL', () => {
     includesAll('Ambulance', ['id', 'lastPosition']);
     includesAll('TrackingPointConnection', ['edges', 'pageInfo']);
     includesAll('TrackingPointEdge', ['cursor', 'node']);
-    includesAll('PageInfo', ['hasNextPage', 'endCursor']);
+    includesAll('PageInfo', ['hasNextPage', 'endCursor', 'hasPreviousPage', 'startCursor']);
     assert.equal(String(schema.getType('DateTime')), 'DateTime');
     assert.deepEqual(
       (schema.getType('SpeedState') as import('graphql').GraphQLEnumType).getValues().map((value) => value.name),

@@ -46,9 +46,13 @@ export interface OpenOptions {
   readonly viewport?: { width: number; height: number };
   /** Console errors a test provokes on purpose (e.g. refused connections while the server is down). */
   readonly allowConsoleErrors?: readonly RegExp[];
+  /** False to return once the page has rendered, without waiting for the fleet (which a refused token never loads). */
+  readonly waitForFleet?: boolean;
+  /** Called with the page before the dashboard loads, to watch its requests and sockets from the start. */
+  readonly watch?: (page: Page) => void;
 }
 
-/** Opens the dashboard of a running server in a fresh browser context and waits until it shows the fleet. */
+/** Opens the dashboard of a running server in a fresh browser context and (by default) waits until it shows the fleet. */
 export async function openDashboard(
   browser: Browser,
   baseUrl: string,
@@ -64,8 +68,9 @@ export async function openDashboard(
     if (!allowed.some((pattern) => pattern.test(text))) consoleErrors.push(text);
   });
   page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
+  options.watch?.(page);
   await page.goto(`${baseUrl}/dashboard/${options.hash ?? ''}`);
-  await page.locator('.app[data-ready="true"]').waitFor({ timeout: 20_000 });
+  await page.locator(options.waitForFleet === false ? '.app' : '.app[data-ready="true"]').waitFor({ timeout: 20_000 });
   return {
     context,
     page,

@@ -1,5 +1,5 @@
 import type { TypedDocumentString } from '../gql/graphql';
-import { type AuthProblem, authProblemOfErrors, bearer } from '../logic/auth.token';
+import { type AuthProblem, authProblemOfErrors, authProblemOfStatus, bearer } from '../logic/auth.token';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -44,12 +44,14 @@ export async function executeQuery<Result, Variables>(
   try {
     body = (await response.json()) as typeof body;
   } catch {
-    throw new GraphQLRequestError(`the server answered ${response.status} without a GraphQL body`, [], null);
+    throw new GraphQLRequestError(
+      `the server answered ${response.status} without a GraphQL body`,
+      [],
+      authProblemOfStatus(response.status),
+    );
   }
   const errors = body.errors ?? [];
-  const problem =
-    authProblemOfErrors(errors) ??
-    (response.status === 401 ? { kind: 'unauthenticated' as const, reason: 'Sign-in required' } : null);
+  const problem = authProblemOfErrors(errors) ?? authProblemOfStatus(response.status);
   if (errors.length > 0 || !body.data) {
     const codes = errors.map((error) => String(error.extensions?.code ?? 'UNKNOWN'));
     const message = errors.map((error) => error.message).join('; ') || `HTTP ${response.status}`;

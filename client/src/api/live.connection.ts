@@ -103,10 +103,12 @@ export class LiveConnection {
     onData: (data: Result) => void,
   ): () => void {
     let stopped = false;
+    let refused = false;
     let release: () => void = () => {};
     let restartTimer: ReturnType<typeof setTimeout> | undefined;
     const restart = (reason: string) => {
-      if (stopped || this.disposed) return;
+      // A refused subscription (e.g. FORBIDDEN for this token) would only be refused again: it waits for a new token.
+      if (stopped || refused || this.disposed) return;
       restartTimer = setTimeout(() => {
         if (stopped || this.disposed) return;
         this.events.onSubscriptionRestarted(reason);
@@ -119,7 +121,10 @@ export class LiveConnection {
         {
           next: (result) => {
             const problem = authProblemOfErrors(result.errors);
-            if (problem) this.refuse(problem);
+            if (problem) {
+              refused = true;
+              this.refuse(problem);
+            }
             if (result.data) onData(result.data as Result);
           },
           error: (error) => {

@@ -23,7 +23,7 @@ type Documents = {
     "query Fleet {\n  ambulances {\n    id\n    lastPosition {\n      ...TrackingPointFields\n    }\n  }\n}": typeof types.FleetDocument,
     "subscription SnapshotUploaded($ambulanceId: ID!) {\n  snapshotUploaded(ambulanceId: $ambulanceId) {\n    ...SnapshotFields\n  }\n}": typeof types.SnapshotUploadedDocument,
     "fragment SnapshotFields on Snapshot {\n  id\n  ambulanceId\n  createdAt\n  images {\n    name\n    url\n  }\n}": typeof types.SnapshotFieldsFragmentDoc,
-    "query Snapshots($ambulanceId: ID!, $first: Int, $after: String) {\n  snapshots(ambulanceId: $ambulanceId, first: $first, after: $after) {\n    edges {\n      node {\n        ...SnapshotFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}": typeof types.SnapshotsDocument,
+    "query LatestSnapshots($ambulanceId: ID!, $last: Int!, $after: String) {\n  snapshots(ambulanceId: $ambulanceId, last: $last, after: $after) {\n    edges {\n      node {\n        ...SnapshotFields\n      }\n    }\n    pageInfo {\n      endCursor\n    }\n  }\n}": typeof types.LatestSnapshotsDocument,
     "query TrackingHistory($ambulanceId: ID!, $from: DateTime, $to: DateTime, $first: Int, $after: String) {\n  trackingHistory(\n    ambulanceId: $ambulanceId\n    from: $from\n    to: $to\n    first: $first\n    after: $after\n  ) {\n    edges {\n      node {\n        ...TrackingPointFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}": typeof types.TrackingHistoryDocument,
     "fragment TrackingPointFields on TrackingPoint {\n  id\n  ambulanceId\n  latitude\n  longitude\n  speed\n  heading\n  state\n  recordedAt\n}": typeof types.TrackingPointFieldsFragmentDoc,
 };
@@ -36,7 +36,7 @@ const documents: Documents = {
     "query Fleet {\n  ambulances {\n    id\n    lastPosition {\n      ...TrackingPointFields\n    }\n  }\n}": types.FleetDocument,
     "subscription SnapshotUploaded($ambulanceId: ID!) {\n  snapshotUploaded(ambulanceId: $ambulanceId) {\n    ...SnapshotFields\n  }\n}": types.SnapshotUploadedDocument,
     "fragment SnapshotFields on Snapshot {\n  id\n  ambulanceId\n  createdAt\n  images {\n    name\n    url\n  }\n}": types.SnapshotFieldsFragmentDoc,
-    "query Snapshots($ambulanceId: ID!, $first: Int, $after: String) {\n  snapshots(ambulanceId: $ambulanceId, first: $first, after: $after) {\n    edges {\n      node {\n        ...SnapshotFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}": types.SnapshotsDocument,
+    "query LatestSnapshots($ambulanceId: ID!, $last: Int!, $after: String) {\n  snapshots(ambulanceId: $ambulanceId, last: $last, after: $after) {\n    edges {\n      node {\n        ...SnapshotFields\n      }\n    }\n    pageInfo {\n      endCursor\n    }\n  }\n}": types.LatestSnapshotsDocument,
     "query TrackingHistory($ambulanceId: ID!, $from: DateTime, $to: DateTime, $first: Int, $after: String) {\n  trackingHistory(\n    ambulanceId: $ambulanceId\n    from: $from\n    to: $to\n    first: $first\n    after: $after\n  ) {\n    edges {\n      node {\n        ...TrackingPointFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}": types.TrackingHistoryDocument,
     "fragment TrackingPointFields on TrackingPoint {\n  id\n  ambulanceId\n  latitude\n  longitude\n  speed\n  heading\n  state\n  recordedAt\n}": types.TrackingPointFieldsFragmentDoc,
 };
@@ -76,7 +76,7 @@ export function graphql(source: "fragment SnapshotFields on Snapshot {\n  id\n  
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query Snapshots($ambulanceId: ID!, $first: Int, $after: String) {\n  snapshots(ambulanceId: $ambulanceId, first: $first, after: $after) {\n    edges {\n      node {\n        ...SnapshotFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}"): typeof import('./graphql').SnapshotsDocument;
+export function graphql(source: "query LatestSnapshots($ambulanceId: ID!, $last: Int!, $after: String) {\n  snapshots(ambulanceId: $ambulanceId, last: $last, after: $after) {\n    edges {\n      node {\n        ...SnapshotFields\n      }\n    }\n    pageInfo {\n      endCursor\n    }\n  }\n}"): typeof import('./graphql').LatestSnapshotsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -52,14 +52,14 @@ export type SnapshotUploadedSubscription = { snapshotUploaded: { id: string, amb
 
 export type SnapshotFieldsFragment = { id: string, ambulanceId: string, createdAt: string, images: Array<{ name: string, url: string }> };
 
-export type SnapshotsQueryVariables = Exact<{
+export type LatestSnapshotsQueryVariables = Exact<{
   ambulanceId: string;
-  first?: number | null | undefined;
+  last: number;
   after?: string | null | undefined;
 }>;
 
 
-export type SnapshotsQuery = { snapshots: { edges: Array<{ node: { id: string, ambulanceId: string, createdAt: string, images: Array<{ name: string, url: string }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type LatestSnapshotsQuery = { snapshots: { edges: Array<{ node: { id: string, ambulanceId: string, createdAt: string, images: Array<{ name: string, url: string }> } }>, pageInfo: { endCursor: string | null } } };
 
 export type TrackingHistoryQueryVariables = Exact<{
   ambulanceId: string;
@@ -233,16 +233,15 @@ export const SnapshotUploadedDocument = new TypedDocumentString(`
     url
   }
 }`) as unknown as TypedDocumentString<SnapshotUploadedSubscription, SnapshotUploadedSubscriptionVariables>;
-export const SnapshotsDocument = new TypedDocumentString(`
-    query Snapshots($ambulanceId: ID!, $first: Int, $after: String) {
-  snapshots(ambulanceId: $ambulanceId, first: $first, after: $after) {
+export const LatestSnapshotsDocument = new TypedDocumentString(`
+    query LatestSnapshots($ambulanceId: ID!, $last: Int!, $after: String) {
+  snapshots(ambulanceId: $ambulanceId, last: $last, after: $after) {
     edges {
       node {
         ...SnapshotFields
       }
     }
     pageInfo {
-      hasNextPage
       endCursor
     }
   }
@@ -255,7 +254,7 @@ export const SnapshotsDocument = new TypedDocumentString(`
     name
     url
   }
-}`) as unknown as TypedDocumentString<SnapshotsQuery, SnapshotsQueryVariables>;
+}`) as unknown as TypedDocumentString<LatestSnapshotsQuery, LatestSnapshotsQueryVariables>;
 export const TrackingHistoryDocument = new TypedDocumentString(`
     query TrackingHistory($ambulanceId: ID!, $from: DateTime, $to: DateTime, $first: Int, $after: String) {
   trackingHistory(

@@ -2,6 +2,8 @@
 export interface AuthProblem {
   readonly kind: 'unauthenticated' | 'forbidden';
   readonly reason: string;
+  /** True when the refusal said no more than "refused" (a bare 4403, an HTTP status without a GraphQL body). */
+  readonly generic?: true;
 }
 
 /** graphql-ws closes with 4403 (Forbidden) when the server refuses the connection's token. */
@@ -47,7 +49,29 @@ export function authProblemOfErrors(errors: readonly CodedError[] | null | undef
   return null;
 }
 
+/** What an HTTP status says when the body carries no coded error (a proxy's 401 page, say). */
+export function authProblemOfStatus(status: number): AuthProblem | null {
+  if (status === 401) return { kind: 'unauthenticated', reason: 'The server asks for a sign-in.', generic: true };
+  if (status === 403) return { kind: 'forbidden', reason: 'The server refused this request.', generic: true };
+  return null;
+}
+
+/** graphql-ws's own close reason when `onConnect` refuses: it says nothing about why. */
+const BARE_FORBIDDEN = /^forbidden:?\s*/i;
+
+/**
+ * A 4403 close: the server refused the token. A reason after "Forbidden: " (e.g. "token expired") is shown; a
+ * bare "Forbidden" is generic, and an HTTP refusal (which carries the server's reason) is preferred to it.
+ */
 export function authProblemOfClose(code: number, reason: string): AuthProblem | null {
   if (code !== WS_CLOSE_FORBIDDEN) return null;
-  return { kind: 'unauthenticated', reason: reason || 'The server refused the live connection: sign in again.' };
+  const detail = reason.replace(BARE_FORBIDDEN, '').trim();
+  return detail
+    ? { kind: 'unauthenticated', reason: detail }
+    : { kind: 'unauthenticated', reason: 'The server refused the token for live updates.', generic: true };
+}
+
+/** The problem to show: a new one replaces what is shown, unless it is generic and what is shown says why. */
+export function preferredProblem(current: AuthProblem | null, incoming: AuthProblem): AuthProblem {
+  return current && incoming.generic && !current.generic ? current : incoming;
 }

@@ -9,13 +9,14 @@ import {
   CrashReportedDocument,
   FleetDocument,
   FleetTrackingDocument,
+  LatestSnapshotsDocument,
   SnapshotUploadedDocument,
   type SnapshotFieldsFragment,
-  SnapshotsDocument,
   TrackingHistoryDocument,
   type TrackingPointFieldsFragment,
+  type TypedDocumentString,
 } from '../gql/graphql';
-import { type AuthProblem, normaliseToken, tokenFromFragment } from '../logic/auth.token';
+import { type AuthProblem, normaliseToken, preferredProblem, tokenFromFragment } from '../logic/auth.token';
 import { prunedAcknowledgements, raiseAlerts, withoutAlert } from '../logic/crash.alerts';
 import { type Page, readAllPages } from '../logic/paging';
 import { mergeById, newest } from '../logic/point.merge';
@@ -120,6 +121,14 @@ function connectionPage<Node>(connection: {
   };
 }
 
+/** A read sent with a token that has since been replaced: neither its answer nor its refusal applies any more. */
+class SupersededRead extends Error {
+  override readonly name = 'SupersededRead';
+  constructor() {
+    super('the sign-in changed during the read; try again');
+  }
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -138,6 +147,8 @@ export class DashboardStore {
   private crashCursor: { from: string; after: string | null } | null = null;
   private trackCursor: { ambulanceId: string; from: string; after: string | null } | null = null;
   private snapshotCursor: { ambulanceId: string; after: string | null } | null = null;
+  /** Set when the token changes: the next fleet read replaces the fleet, as the new token may see other ambulances. */
+  private fleetScopeChanged = false;
   private acknowledged: Map<string, number>;
   private syncing: Promise<void> | null = null;
   private syncAgain = false;
@@ -243,15 +254,13 @@ export class DashboardStore {
     const token = normaliseToken(text);
     if (!token) return false;
     writeStored('session', TOKEN_KEY, token);
-    this.update({ token, authProblem: null, signInOpen: false });
-    this.reconnect();
+    this.changeToken(token, false);
     return true;
   }
 
   signOut(): void {
     writeStored('session', TOKEN_KEY, null);
-    this.update({ token: null, authProblem: null, signInOpen: true });
-    this.reconnect();
+    this.changeToken(null, true);
   }
 
   async loadReplay(ambulanceId: string, fromMs: number, toMs: number): Promise<void> {
@@ -269,13 +278,8 @@ export class DashboardStore {
       const read = await readAllPages(
         async (after) =>
           connectionPage(
-            (
-              await executeQuery(
-                TrackingHistoryDocument,
-                { ambulanceId, from, to, first: this.pageSize(), after },
-                this.state.token,
-              )
-            ).trackingHistory,
+            (await this.read(TrackingHistoryDocument, { ambulanceId, from, to, first: this.pageSize(), after }))
+              .trackingHistory,
           ),
         {
           maxPages: REPLAY_MAX_PAGES,
@@ -320,6 +324,29 @@ export class DashboardStore {
     }, NOTIFY_INTERVAL_MS);
   }
 
+  /** One query with the current token; refused with SupersededRead when the token changes before it is answered. */
+  private async read<Result, Variables>(
+    document: TypedDocumentString<Result, Variables>,
+    variables: Variables,
+  ): Promise<Result> {
+    const token = this.state.token;
+    const outcome = await executeQuery(document, variables, token).then(
+      (data) => ({ ok: true as const, data }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    if (token !== this.state.token) throw new SupersededRead();
+    if (!outcome.ok) throw outcome.error;
+    return outcome.data;
+  }
+
+  private changeToken(token: string | null, signInOpen: boolean): void {
+    // The new token may see other ambulances (a partner's are listed in it): read the fleet and crashes afresh.
+    this.fleetScopeChanged = true;
+    this.crashCursor = null;
+    this.update({ token, authProblem: null, signInOpen });
+    this.reconnect();
+  }
+
   private async loadSettings(): Promise<void> {
     for (;;) {
       try {
@@ -343,7 +370,11 @@ export class DashboardStore {
           });
         void this.synchronise();
       },
-      onAuthProblem: (problem) => this.update({ authProblem: problem, signInOpen: problem.kind === 'unauthenticated' }),
+      onAuthProblem: (problem) => {
+        this.showAuthProblem(problem);
+        // A bare refusal of the live connection says nothing about why; the HTTP answer carries the server's reason.
+        if (problem.generic) void this.loadFleet().catch((error: unknown) => this.failed('checking the token', error));
+      },
       onSubscriptionRestarted: () => void this.synchronise(),
     });
     const live = this.live;
@@ -351,7 +382,8 @@ export class DashboardStore {
       live.subscribe(FleetTrackingDocument, {}, (data) => this.receivePoint(data.trackingUpdated)),
       live.subscribe(CrashReportedDocument, {}, (data) => this.receiveCrashes([data.crashReported])),
     ];
-    if (this.state.selectedId) this.subscribeDetail(this.state.selectedId);
+    // After a token change the selected ambulance may be outside the new token's scope: the fleet read decides.
+    if (this.state.selectedId && !this.fleetScopeChanged) this.subscribeDetail(this.state.selectedId);
   }
 
   private disconnect(): void {
@@ -402,8 +434,11 @@ export class DashboardStore {
       do {
         this.syncAgain = false;
         try {
+          // A new token's fleet comes first: it decides whether the selected ambulance may still be read.
+          const scopeKnown = !this.fleetScopeChanged;
+          if (!scopeKnown) await this.loadFleet();
           await Promise.all([
-            this.loadFleet(),
+            scopeKnown ? this.loadFleet() : Promise.resolve(),
             this.catchUpCrashes(),
             this.state.selectedId ? this.catchUpDetail(this.state.selectedId) : Promise.resolve(),
           ]);
@@ -426,24 +461,48 @@ export class DashboardStore {
     this.update({ notice: `Problem ${what}: ${messageOf(error)}. Retrying when the connection is back.` });
   }
 
+  /** True when the error was a refusal (now shown) or a read the token change made moot. */
   private handleAuth(error: unknown): boolean {
+    if (error instanceof SupersededRead) return true;
     const problem = error instanceof GraphQLRequestError ? error.authProblem : null;
     if (!problem) return false;
-    this.update({ authProblem: problem, signInOpen: problem.kind === 'unauthenticated' });
+    this.showAuthProblem(problem);
     return true;
   }
 
+  /** Any refusal means the dashboard cannot work with this token: ask for another, saying why. */
+  private showAuthProblem(problem: AuthProblem): void {
+    this.update({ authProblem: preferredProblem(this.state.authProblem, problem), signInOpen: true });
+  }
+
   private async loadFleet(): Promise<void> {
-    const data = await executeQuery(FleetDocument, {}, this.state.token);
-    const fleet = new Map(this.state.fleet);
+    const replace = this.fleetScopeChanged;
+    const data = await this.read(FleetDocument, {});
+    const fleet = new Map(replace ? [] : this.state.fleet);
     for (const ambulance of data.ambulances) {
-      const known = fleet.get(ambulance.id);
+      const known = this.state.fleet.get(ambulance.id);
       const position = ambulance.lastPosition
         ? newest(known?.position, ambulance.lastPosition, pointStamp)
         : (known?.position ?? null);
       fleet.set(ambulance.id, { id: ambulance.id, position });
     }
+    if (replace) {
+      this.fleetScopeChanged = false;
+      this.forgetOutside(fleet);
+    }
     this.update({ fleet, fleetLoaded: true });
+  }
+
+  /** Drops what a previous token showed of ambulances the current one does not see; follows the selection again. */
+  private forgetOutside(fleet: ReadonlyMap<string, FleetEntry>): void {
+    const { alerts, selectedId, replay } = this.state;
+    if (selectedId !== null) {
+      if (!fleet.has(selectedId)) this.select(null);
+      else if (this.detailSubscriptions.length === 0) this.subscribeDetail(selectedId);
+    }
+    if (replay.ambulanceId !== null && !fleet.has(replay.ambulanceId)) this.clearReplay();
+    const kept = alerts.filter((alert) => fleet.has(alert.ambulanceId));
+    if (kept.length !== alerts.length) this.update({ alerts: kept });
   }
 
   private async catchUpCrashes(): Promise<void> {
@@ -453,8 +512,7 @@ export class DashboardStore {
     const read = await readAllPages(
       async (after) =>
         connectionPage(
-          (await executeQuery(CrashesDocument, { from: cursor.from, first: this.pageSize(), after }, this.state.token))
-            .crashes,
+          (await this.read(CrashesDocument, { from: cursor.from, first: this.pageSize(), after })).crashes,
         ),
       { after: cursor.after },
     );
@@ -478,13 +536,8 @@ export class DashboardStore {
     const read = await readAllPages(
       async (after) =>
         connectionPage(
-          (
-            await executeQuery(
-              TrackingHistoryDocument,
-              { ambulanceId, from: cursor.from, first: this.pageSize(), after },
-              this.state.token,
-            )
-          ).trackingHistory,
+          (await this.read(TrackingHistoryDocument, { ambulanceId, from: cursor.from, first: this.pageSize(), after }))
+            .trackingHistory,
         ),
       { after: cursor.after },
     );
@@ -496,18 +549,20 @@ export class DashboardStore {
   private async catchUpSnapshots(ambulanceId: string): Promise<void> {
     if (this.snapshotCursor?.ambulanceId !== ambulanceId) this.snapshotCursor = { ambulanceId, after: null };
     const cursor = this.snapshotCursor;
-    // Snapshots can only be read oldest first: the first read pages to the end, later ones continue from there.
-    const read = await readAllPages(
-      async (after) =>
-        connectionPage(
-          (await executeQuery(SnapshotsDocument, { ambulanceId, first: this.pageSize(), after }, this.state.token))
-            .snapshots,
-        ),
-      { after: cursor.after },
-    );
+    // Only the newest few are shown, so only those are read: at first the newest of all, after a reconnection the
+    // newest of those stored since the last one read. Live ones come through the subscription meanwhile.
+    const { snapshots } = await this.read(LatestSnapshotsDocument, {
+      ambulanceId,
+      last: Math.min(SNAPSHOTS_SHOWN, this.pageSize()),
+      after: cursor.after,
+    });
     if (this.snapshotCursor !== cursor) return;
-    this.snapshotCursor = { ...cursor, after: read.endCursor };
-    this.receiveSnapshots(ambulanceId, read.nodes, true);
+    this.snapshotCursor = { ...cursor, after: snapshots.pageInfo.endCursor ?? cursor.after };
+    this.receiveSnapshots(
+      ambulanceId,
+      snapshots.edges.map((edge) => edge.node),
+      true,
+    );
   }
 
   private receivePoint(point: TrackingPoint): void {
