@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Request } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import {
   type DashboardPage,
   fleetRow,
   launchBrowser,
   mapMarker,
   openDashboard,
+  recordOperations,
   waitForLoadedImage,
 } from './helpers/browser.js';
 import { graphqlRequest } from './helpers/graphql.client.js';
@@ -174,18 +175,11 @@ describe('dashboard: live fleet view in a real browser', () => {
       const upload = await postImages(app.url, ambulanceId, [{ field: 'image0', data: TINY_PNG }]);
       assert.equal(upload.status, 200, upload.text);
     }
-    const snapshotReads: unknown[] = [];
-    const watch = (request: Request) => {
-      const body = request.postData();
-      if (request.url().endsWith('/graphql') && body?.includes('query LatestSnapshots')) {
-        snapshotReads.push((JSON.parse(body) as { variables: unknown }).variables);
-      }
-    };
-    page.on('request', watch);
+    const snapshotReads = recordOperations(page, 'LatestSnapshots');
     try {
       await fleetRow(page, ambulanceId).locator('button.row-select').click();
       await page.locator(`.detail[data-ambulance-id="${ambulanceId}"] .snapshots[data-snapshot-count="8"]`).waitFor();
-      assert.deepEqual(snapshotReads, [{ ambulanceId, last: 8, after: null }]);
+      assert.deepEqual(snapshotReads.sent, [{ ambulanceId, last: 8, after: null }]);
       const newest = await graphqlRequest<{ snapshots: { edges: Array<{ node: { id: string } }> } }>(
         app.graphqlUrl,
         'query($id: ID!) { snapshots(ambulanceId: $id, last: 8) { edges { node { id } } } }',
@@ -200,7 +194,7 @@ describe('dashboard: live fleet view in a real browser', () => {
         'the eight newest, newest first',
       );
     } finally {
-      page.off('request', watch);
+      snapshotReads.stop();
     }
   });
 

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { type DashboardPage, fleetRow, launchBrowser, mapMarker, openDashboard } from './helpers/browser.js';
+import {
+  type DashboardPage,
+  fleetRow,
+  launchBrowser,
+  mapMarker,
+  openDashboard,
+  recordOperations,
+} from './helpers/browser.js';
 import { ENDPOINTS, postFields, postImages, TINY_JPEG } from './helpers/http.client.js';
 import { closeAll } from './helpers/process.helpers.js';
 import { startTestApp, type TestApp, waitForSubscribers } from './helpers/test-app.js';
@@ -94,13 +101,7 @@ describe('dashboard: reconnection after the server restarts', () => {
     await other.app.trackingWriter.drained();
     assert.equal(await page.locator('.alert').count(), 0, 'nothing reached the dashboard during the outage');
 
-    const snapshotReads: Array<{ after: string | null }> = [];
-    page.on('request', (request) => {
-      const body = request.postData();
-      if (request.url().endsWith('/graphql') && body?.includes('query LatestSnapshots')) {
-        snapshotReads.push((JSON.parse(body) as { variables: { after: string | null } }).variables);
-      }
-    });
+    const snapshotReads = recordOperations<{ after: string | null }>(page, 'LatestSnapshots');
     served = await startTestApp({ ...shared, uploadDir, env: { PORT: String(port) } });
     await page
       .locator('.connection[data-connection-state="connected"][data-reconnections="1"]')
@@ -117,10 +118,11 @@ describe('dashboard: reconnection after the server restarts', () => {
     assert.match(await alert.innerText(), /36 km\/h/);
     await page.locator('.snapshots[data-snapshot-count="2"]').waitFor();
     // The catch-up read asked only for what came after the snapshot it had already shown.
-    assert.ok(snapshotReads.length > 0);
+    snapshotReads.stop();
+    assert.ok(snapshotReads.sent.length > 0);
     assert.ok(
-      snapshotReads.every((variables) => typeof variables.after === 'string'),
-      JSON.stringify(snapshotReads),
+      snapshotReads.sent.every((variables) => typeof variables.after === 'string'),
+      JSON.stringify(snapshotReads.sent),
     );
     assert.match(await page.locator('.connection').innerText(), /LIVE/);
 

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page, type Request } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -109,4 +109,16 @@ export async function waitForLoadedImage(page: Page, selector: string): Promise<
     const { document } = globalThis as unknown as { document: PageDocument };
     return (document.querySelector(css)?.naturalWidth ?? 0) > 0;
   }, selector);
+}
+
+/** Records the variables of every GraphQL request the page sends for the operation named `operationName`. */
+export function recordOperations<Variables = Record<string, unknown>>(page: Page, operationName: string) {
+  const sent: Variables[] = [];
+  const listener = (request: Request) => {
+    const body = request.postData();
+    if (!request.url().endsWith('/graphql') || !body?.includes(`query ${operationName}`)) return;
+    sent.push((JSON.parse(body) as { variables: Variables }).variables);
+  };
+  page.on('request', listener);
+  return { sent, stop: () => page.off('request', listener) };
 }
