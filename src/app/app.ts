@@ -38,6 +38,8 @@ import { requestIdOf } from '../ops/request-id.js';
 import { shutdownBudget } from '../ops/shutdown.budget.js';
 import type { GraphQLContext, GraphQLServices } from '../resolvers/graphql.context.js';
 import { Loaders } from '../resolvers/graphql.loaders.js';
+import { UploadUrlSigner } from '../uploads/upload-url.signer.js';
+import { createUploadsRouter, UPLOADS_PATH } from '../uploads/uploads.router.js';
 
 export interface AppOptions {
   readonly config: AppConfig;
@@ -128,8 +130,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     lane,
     config.UPLOAD_MAX_FILES,
   );
+  const uploadUrls = UploadUrlSigner.fromConfig(config);
   const services: GraphQLServices = {
     models,
+    uploadUrls,
     bus,
     snapshotService,
     pageSize: { default: config.HISTORY_DEFAULT_PAGE_SIZE, max: config.HISTORY_MAX_PAGE_SIZE },
@@ -226,15 +230,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   await apollo.start();
 
-  app.use(
-    '/uploads',
-    express.static(config.UPLOAD_DIR, {
-      dotfiles: 'deny',
-      index: false,
-      fallthrough: true,
-      setHeaders: (response) => response.setHeader('X-Content-Type-Options', 'nosniff'),
-    }),
-  );
+  app.use(UPLOADS_PATH, createUploadsRouter(config.UPLOAD_DIR, uploadUrls));
   app.use(DASHBOARD_PATH, createDashboardRouter(config));
   app.use(
     GRAPHQL_PATH,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { optionalString, positiveInt, wholeNumber } from './env.fields.js';
 import { checkSecurityConfig, securityEnv } from './security.env.js';
+import { checkUploadUrlConfig, uploadUrlEnv } from './upload-url.env.js';
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -56,6 +57,7 @@ const envSchema = z.object({
   READINESS_TIMEOUT_MS: wholeNumber(1000, 50, 30_000),
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   ...securityEnv,
+  ...uploadUrlEnv,
 });
 
 /** Every environment variable the app reads (the deployment files are checked against this list). */
@@ -83,7 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (result.data.HISTORY_DEFAULT_PAGE_SIZE > result.data.HISTORY_MAX_PAGE_SIZE) {
     throw new ConfigError('Invalid configuration: HISTORY_DEFAULT_PAGE_SIZE must not exceed HISTORY_MAX_PAGE_SIZE');
   }
-  const securityProblem = checkSecurityConfig(result.data);
+  const securityProblem = checkSecurityConfig(result.data) ?? checkUploadUrlConfig(result.data);
   if (securityProblem) throw new ConfigError(`Invalid configuration: ${securityProblem}`);
   return result.data;
 }

@@ -2,6 +2,7 @@ import type { Principal } from '../auth/principal.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { SnapshotService } from '../ingest/snapshot.service.js';
 import type { Models } from '../models/models.js';
+import type { UploadUrlSigner } from '../uploads/upload-url.signer.js';
 import type { Loaders } from './graphql.loaders.js';
 
 /** What resolvers need from the running app; one per app instance. */
@@ -9,6 +10,8 @@ export interface GraphQLServices {
   readonly models: Models;
   readonly bus: EventBus;
   readonly snapshotService: SnapshotService;
+  /** Signs image URLs; null in open mode (URLs unsigned). */
+  readonly uploadUrls: UploadUrlSigner | null;
   readonly pageSize: { readonly default: number; readonly max: number };
   readonly subscriptionQueueLimit: number;
 }

@@ -7,7 +7,12 @@ export class SnapshotImage {
   @Field(() => String, { description: 'image0, image1, ... as in the legacy record.' })
   name!: string;
 
-  @Field(() => String, { description: 'Path of the image on this server (under /uploads).' })
+  /** The unsigned path; SnapshotImageResolver answers the `url` field with a signed one. */
+  @Field(() => String, {
+    description:
+      'Path of the image on this server (under /uploads). When the server signs image URLs it ends in ' +
+      '?expires=<unix seconds>&signature=<...>: use it as given, before it expires (UPLOAD_URL_TTL_SECONDS).',
+  })
   url!: string;
 }
 
