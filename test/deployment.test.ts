@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -9,7 +10,9 @@ import { CONFIG_VARIABLES, loadConfig } from '../src/config/env.config.js';
 import { DEFAULT_DASHBOARD_DIR } from '../src/dashboard/dashboard.router.js';
 import { findFreePort } from '../src/infra/free-port.js';
 import {
+  evaluateNginxMap,
   findDirectives,
+  interpolateCompose,
   type NginxDirective,
   parseDockerfile,
   parseEnvExample,
@@ -34,6 +37,30 @@ const dockerfile = parseDockerfile(readRepoFile('Dockerfile'));
 const defaults = loadConfig({});
 const NGINX_MOUNT = { containerDir: '/etc/nginx/aoc', hostDir: path.join(REPO_ROOT, 'deploy', 'nginx') };
 const nginx = parseNginx(path.join(REPO_ROOT, 'deploy', 'nginx', 'nginx.conf'), NGINX_MOUNT);
+/** The nginx configuration as it is once an operator has enabled TLS (README "TLS"): the examples copied. */
+const nginxWithTls = (() => {
+  const hostDir = mkdtempSync(path.join(os.tmpdir(), 'aoc-nginx-'));
+  try {
+    cpSync(NGINX_MOUNT.hostDir, hostDir, { recursive: true });
+    for (const name of ['tls.conf', 'http-redirect.conf'])
+      cpSync(path.join(hostDir, 'tls', `${name}.example`), path.join(hostDir, 'tls', name));
+    return parseNginx(path.join(hostDir, 'nginx.conf'), { containerDir: NGINX_MOUNT.containerDir, hostDir });
+  } finally {
+    rmSync(hostDir, { recursive: true, force: true });
+  }
+})();
+/** Variables the app reads only without MONGODB_URI (embedded FerretDB), so not in the deployment. */
+const EMBEDDED_ONLY = ['DATA_DIR', 'FERRETDB_BIN'];
+/** An .env made by the README's first-start steps. */
+const FIRST_START_ENV = {
+  MONGO_ROOT_PASSWORD: 'r'.repeat(48),
+  MONGO_APP_PASSWORD: 'a'.repeat(48),
+  REDIS_PASSWORD: 'p'.repeat(48),
+  JWT_SECRET: 's'.repeat(64),
+};
+/** App variables compose builds from other variables. */
+const COMPOSED = ['MONGODB_URI', 'REDIS_URL', 'TRUST_PROXY'];
+const PROXY_HEADERS = ['Host', 'X-Request-Id', 'X-Forwarded-For', 'X-Forwarded-Proto'];
 const prometheus: Yaml = parseYaml(readRepoFile('deploy/prometheus/prometheus.yml'));
 const LEGACY_DEVICE_PORT = 5000;
 
@@ -59,6 +86,16 @@ function locationBlock(prefix: string): readonly NginxDirective[] {
   );
   assert.ok(location?.block, `nginx has location ${prefix}`);
   return location.block;
+}
+
+/** Server blocks with the ports they listen on. */
+function serversOf(tree: readonly NginxDirective[]): Array<{ ports: string[]; block: readonly NginxDirective[] }> {
+  return findDirectives(tree, 'server')
+    .filter((found) => found.directive.block)
+    .map(({ directive }) => {
+      const block = directive.block as readonly NginxDirective[];
+      return { ports: argsOf(block, 'listen').map((args) => args[0] as string), block };
+    });
 }
 
 const argsOf = (block: readonly NginxDirective[], name: string) =>
@@ -98,7 +135,58 @@ describe('deployment files match the code', () => {
         'the compose file sets the service addresses, the upload directory, the port and production mode',
       );
       assert.equal(services.app.environment.NODE_ENV, 'production');
-      assert.equal(services.app.env_file, '.env');
+    });
+
+    it('the app gets every variable it reads by name, never the whole .env, and never the MongoDB root password', () => {
+      assert.equal(services.app.env_file, undefined, 'no env_file: it would pass every secret in .env to the app');
+      const environment = services.app.environment as Record<string, string>;
+      for (const name of CONFIG_VARIABLES.filter((name) => !EMBEDDED_ONLY.includes(name))) {
+        assert.ok(name in environment, `${name} cannot be set for the app: list it under app.environment`);
+        const value = String(environment[name]);
+        if (value.includes('${') && !COMPOSED.includes(name))
+          assert.ok(value.startsWith(`\${${name}:`), `${name} is not passed through from .env: ${value}`);
+      }
+      const appVariables = new Set(
+        Object.values(environment).flatMap((value) =>
+          [...String(value).matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]),
+        ),
+      );
+      for (const secret of ['MONGO_ROOT_PASSWORD', 'MONGO_ROOT_USERNAME'])
+        assert.ok(!appVariables.has(secret), `${secret} reaches the app`);
+      const resolved = Object.fromEntries(
+        Object.entries(environment).map(([name, value]) => [name, interpolateCompose(String(value), FIRST_START_ENV)]),
+      );
+      assert.ok(!Object.values(resolved).some((value) => value.includes(FIRST_START_ENV.MONGO_ROOT_PASSWORD)));
+      const config = loadConfig(resolved);
+      assert.equal(config.NODE_ENV, 'production', 'the README first-start .env gives a valid production configuration');
+      assert.equal(config.JWT_SECRET, FIRST_START_ENV.JWT_SECRET);
+    });
+
+    it('compose requires JWT_SECRET (a production app without it exits 78), and the README first start generates it', () => {
+      assert.match(String(services.app.environment.JWT_SECRET), /^\$\{JWT_SECRET:\?.+\}$/);
+      const { JWT_SECRET: _, ...withoutSecret } = FIRST_START_ENV;
+      assert.throws(() => interpolateCompose(String(services.app.environment.JWT_SECRET), withoutSecret), /JWT_SECRET/);
+      const firstStart = readme.slice(readme.indexOf('### First start'), readme.indexOf('### Scaling'));
+      assert.match(firstStart, /JWT_SECRET=\$\(openssl rand -hex 32\)/);
+      assert.ok(envExample.has('JWT_SECRET') && envExample.get('JWT_SECRET')?.commented === false);
+    });
+
+    it('the app trusts X-Forwarded-For from the pinned compose subnet only', () => {
+      const subnets = (compose.networks?.default?.ipam?.config ?? []).map((entry: Yaml) =>
+        interpolateCompose(entry.subnet, {}),
+      );
+      assert.equal(subnets.length, 1, 'the default network has one pinned subnet');
+      assert.match(
+        subnets[0],
+        /^(10\.\d+\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|192\.168\.\d+\.\d+)\/(1[6-9]|2\d)$/,
+      );
+      const trusted = loadConfig({ TRUST_PROXY: interpolateCompose(services.app.environment.TRUST_PROXY, {}) });
+      assert.deepEqual(trusted.TRUST_PROXY, subnets, 'TRUST_PROXY is the compose subnet, not uniquelocal');
+      assert.equal(
+        interpolateCompose(services.app.environment.TRUST_PROXY, { COMPOSE_SUBNET: '10.9.0.0/24' }),
+        interpolateCompose(compose.networks.default.ipam.config[0].subnet, { COMPOSE_SUBNET: '10.9.0.0/24' }),
+        'changing COMPOSE_SUBNET moves both',
+      );
     });
 
     it('.env.example commits no secret, and .env is ignored by git and docker', () => {
@@ -213,9 +301,13 @@ describe('deployment files match the code', () => {
       const appUploads = volumesOf('app').find((v) => v.target === uploadDir);
       assert.ok(appUploads && declared.includes(appUploads.source) && !appUploads.readOnly);
       assert.ok(dockerfile.some((i) => i.keyword === 'RUN' && i.value.includes(`chown node:node ${uploadDir}`)));
-      const proxyUploads = volumesOf('proxy').find((v) => v.source === appUploads.source);
-      assert.ok(proxyUploads?.readOnly, 'the proxy mounts the uploads read-only');
-      assert.deepEqual(argsOf(locationBlock('/uploads/'), 'alias'), [[`${proxyUploads.target}/`]]);
+      // Images go through the app, which checks their signed URLs; the proxy cannot serve them itself.
+      assert.ok(
+        !volumesOf('proxy').some((v) => v.source === appUploads.source),
+        'the proxy does not mount the uploads',
+      );
+      assert.deepEqual(argsOf(locationBlock('/uploads/'), 'alias'), []);
+      assert.deepEqual(argsOf(locationBlock('/uploads/'), 'proxy_pass'), [['http://app_servers']]);
       for (const script of ['scripts/backup.sh', 'scripts/restore.sh']) {
         assert.match(readRepoFile(script), new RegExp(`UPLOAD_DIR=${uploadDir}\\n`), `${script} archives ${uploadDir}`);
       }
@@ -227,8 +319,73 @@ describe('deployment files match the code', () => {
       const resolver = findDirectives(nginx, 'resolver')[0]?.directive.args ?? [];
       assert.equal(resolver[0], '127.0.0.11');
       assert.ok(resolver.some((arg) => /^valid=\d+s$/.test(arg)));
-      const headers = findDirectives(nginx, 'proxy_set_header').map((found) => found.directive.args[0]);
-      for (const header of ['X-Request-Id', 'X-Forwarded-For', 'Host']) assert.ok(headers.includes(header), header);
+    });
+
+    it('every proxied location, in every server, sends Host, X-Request-Id, X-Forwarded-For and X-Forwarded-Proto', () => {
+      // nginx inherits proxy_set_header only into a location that sets none itself, so check each location.
+      let proxied = 0;
+      for (const server of serversOf(nginxWithTls)) {
+        for (const found of findDirectives(server.block, 'proxy_pass')) {
+          const location = found.ancestors.at(-1);
+          assert.equal(location?.name, 'location');
+          const set = new Map(argsOf(location.block ?? [], 'proxy_set_header').map(([name, value]) => [name, value]));
+          const where = `location ${location.args.join(' ')} on ${server.ports.join(',')}`;
+          for (const header of [...PROXY_HEADERS, 'Connection']) assert.ok(set.has(header), `${where} lacks ${header}`);
+          // Overwritten, never appended to: the app believes this header from the proxy (TRUST_PROXY).
+          assert.equal(set.get('X-Forwarded-For'), '$remote_addr', where);
+          assert.equal(set.get('X-Forwarded-Proto'), '$scheme', where);
+          assert.equal(set.get('X-Request-Id'), '$aoc_request_id', where);
+          proxied += 1;
+        }
+      }
+      assert.ok(proxied >= 12, `${proxied} proxied locations in three servers`);
+      const hostMap = findDirectives(nginx, 'map').find((found) => found.directive.args[1] === '$aoc_forwarded_host');
+      assert.equal(hostMap?.directive.args[0], '$http_host', 'Host keeps the port the browser used (Origin check)');
+      assert.equal(
+        findDirectives(nginx, 'proxy_set_header').filter((f) => f.directive.args[1] === '$proxy_add_x_forwarded_for')
+          .length,
+        0,
+      );
+    });
+
+    it('once TLS is on, port 80 redirects everything but device posts to HTTPS, port 5000 stays plain, HSTS everywhere', () => {
+      const byPort = (tree: readonly NginxDirective[], port: string) => {
+        const server = serversOf(tree).find((candidate) => candidate.ports.includes(port));
+        assert.ok(server, `a server listens on ${port}`);
+        return server.block;
+      };
+      const redirectOf = (block: readonly NginxDirective[]) => block.find((directive) => directive.name === 'if');
+      assert.equal(redirectOf(byPort(nginx, '80')), undefined, 'without TLS, port 80 serves everything');
+      const redirect = redirectOf(byPort(nginxWithTls, '80'));
+      assert.deepEqual(redirect?.args, ['($aoc_plain_http_path', '=', '0)']);
+      assert.deepEqual(argsOf(redirect?.block ?? [], 'return'), [['308', 'https://$host$request_uri']]);
+      const plainPaths = findDirectives(nginx, 'map').find(
+        (found) => found.directive.args[1] === '$aoc_plain_http_path',
+      );
+      assert.equal(plainPaths?.directive.args[0], '$uri');
+      const plain = (uri: string) => evaluateNginxMap(plainPaths?.directive.block ?? [], uri) === '1';
+      for (const uri of [
+        '/',
+        '/graphql',
+        '/dashboard/',
+        '/uploads/ambulance_images/1/a.jpg',
+        '/error_codes',
+        '/readyz',
+      ])
+        assert.equal(plain(uri), false, `${uri} is redirected`);
+      for (const uri of ['/api/tracking/postAmbulanceTracking', '/proxy-health']) assert.equal(plain(uri), true, uri);
+      assert.equal(redirectOf(byPort(nginxWithTls, String(LEGACY_DEVICE_PORT))), undefined, 'devices: plain HTTP');
+
+      const tls = byPort(nginxWithTls, '443');
+      const hsts = (block: readonly NginxDirective[]) =>
+        argsOf(block, 'add_header').some(([name]) => name === 'Strict-Transport-Security');
+      assert.ok(hsts(tls), 'the TLS server sends HSTS');
+      for (const found of findDirectives(tls, 'location')) {
+        const block = found.directive.block ?? [];
+        if (argsOf(block, 'add_header').length > 0)
+          assert.ok(hsts(block), `location ${found.directive.args.join(' ')} adds headers, so it must repeat HSTS`);
+      }
+      assert.match(readRepoFile('.gitignore'), /^deploy\/nginx\/tls\/http-redirect\.conf$/m);
     });
 
     it('upgrades WebSockets on /graphql with long timeouts', () => {

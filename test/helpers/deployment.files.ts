@@ -111,3 +111,24 @@ export function parseEnvExample(text: string): Map<string, { readonly value: str
   }
   return variables;
 }
+
+/**
+ * Resolves docker compose interpolation in one value: `${NAME}`, `${NAME:-default}` (default when unset or
+ * empty) and `${NAME:?message}` (an error when unset or empty, as compose refuses to start).
+ */
+export function interpolateCompose(value: string, env: Readonly<Record<string, string>>): string {
+  return value.replace(/\$\{([A-Z][A-Z0-9_]*)(?::([-?])([^}]*))?\}/g, (_, name: string, kind?: string, rest = '') => {
+    const given = env[name] ?? '';
+    if (given !== '') return given;
+    if (kind === '?') throw new Error(`compose requires ${name}: ${rest}`);
+    return kind === '-' ? rest : '';
+  });
+}
+
+/** Evaluates an nginx `map` block (exact keys, `~` regexes, `default`) for one input, as nginx does. */
+export function evaluateNginxMap(block: readonly NginxDirective[], input: string): string | undefined {
+  const exact = block.find((entry) => !entry.name.startsWith('~') && entry.name !== 'default' && entry.name === input);
+  if (exact) return exact.args[0];
+  const regex = block.find((entry) => entry.name.startsWith('~') && new RegExp(entry.name.slice(1)).test(input));
+  return (regex ?? block.find((entry) => entry.name === 'default'))?.args[0];
+}
