@@ -29,7 +29,12 @@ describe('security configuration', () => {
   it('refuses production without JWT_SECRET or JWT_JWKS_URL and says how to fix it', () => {
     refused({ NODE_ENV: 'production' }, /neither JWT_SECRET nor JWT_JWKS_URL is set.*openssl rand/s);
     assert.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET }).JWT_SECRET, SECRET);
-    const jwks = loadConfig({ NODE_ENV: 'production', JWT_JWKS_URL: 'https://id.example/.well-known/jwks.json' });
+    const jwks = loadConfig({
+      NODE_ENV: 'production',
+      JWT_JWKS_URL: 'https://id.example/.well-known/jwks.json',
+      // Image URLs need a key of their own when tokens come from an identity provider (upload-url.env.test.ts).
+      UPLOAD_URL_SECRET: SECRET,
+    });
     assert.equal(jwks.JWT_JWKS_URL, 'https://id.example/.well-known/jwks.json');
   });
 
