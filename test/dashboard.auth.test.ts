@@ -266,6 +266,10 @@ describe('dashboard: access tokens against a server that requires them (JWT_SECR
     await fleetRow(page, scoped).locator('button.row-select').click();
     await page.locator(`.detail[data-ambulance-id="${scoped}"][data-track-loaded="true"]`).waitFor();
     await page.locator('.snapshots[data-snapshot-count="1"]').waitFor();
+    // With a secret the server signs image URLs; the page shows them as given and the browser may load them.
+    const imageUrl = (await page.locator('.snapshots img').first().getAttribute('src')) ?? '';
+    assert.match(imageUrl, /^\/uploads\/ambulance_images\/.+\?expires=\d+&signature=[\w-]+$/);
+    assert.equal(await page.evaluate(async (url) => (await fetch(url)).status, imageUrl), 200);
     assert.deepEqual(consoleErrors, []);
   });
 
