@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { graphqlRequest } from './helpers/graphql.client.js';
 import { ENDPOINTS, postFields, trackingFields } from './helpers/http.client.js';
 import { assertRefused, storedState } from './helpers/ingest.helpers.js';
+import { sampleValue, scrape } from './helpers/metrics.helpers.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { uniqueName } from './helpers/test-env.js';
 
@@ -93,21 +94,44 @@ describe('duplicate tracking points (same ambulance, same device time)', () => {
     assert.equal(await countOf(id), 1);
   });
 
-  it('refuses unreadable device times and times outside the accepted window with 400, storing nothing', async () => {
+  it('refuses unreadable device times with 400, storing nothing', async () => {
     const before = await storedState(app);
-    const tooOld = Date.now() - (7 * 24 + 1) * 3_600_000;
-    const ahead = Date.now() + 10 * 60_000;
     for (const [field, value] of [
       ['tracking_timestamp', 'yesterday'],
       ['tracking_timestamp', '2024-05-01 10:00:00'],
       ['timestamp', { $gt: 0 }],
-      ['timestamp', tooOld],
-      ['timestamp', ahead],
       ['timestamp', '2024-02-30T10:00:00Z'],
     ] as const) {
       const result = await track(app, uniqueName('bad'), { [field]: value });
       assertRefused(result, { status: 400, code: 'INVALID_FIELD', field }, `${field}=${JSON.stringify(value)}`);
     }
     assert.deepEqual(await storedState(app), before);
+  });
+
+  it('stores a point whose device time is out of bounds without it (no duplicate check), and counts it', async () => {
+    const id = uniqueName('clock');
+    const tooOld = Date.now() - (7 * 24 + 1) * 3_600_000;
+    const ahead = Date.now() + 10 * 60_000;
+    const counted = async () => {
+      const samples = await scrape(app.url);
+      return ['ahead', 'too_old'].map(
+        (reason) => sampleValue(samples, 'aoc_ingest_device_time_ignored_total', { reason }) ?? Number.NaN,
+      );
+    };
+    const [aheadBefore, oldBefore] = await counted();
+    for (const [field, value] of [
+      ['timestamp', ahead],
+      ['tracking_timestamp', new Date(ahead).toISOString()],
+      ['timestamp', tooOld],
+      ['timestamp', tooOld],
+    ] as const) {
+      const result = await track(app, id, { [field]: value });
+      assert.deepEqual(result.body, SUCCESS, `${field}=${value}`);
+    }
+    await app.app.trackingWriter.drained();
+    const stored = await app.app.models.collections.trackings.find({ ambulance_id: id }).toArray();
+    assert.equal(stored.length, 4, 'the same out-of-bounds time twice is stored twice: it identifies nothing');
+    assert.ok(stored.every((doc) => doc.device_timestamp === undefined));
+    assert.deepEqual(await counted(), [(aheadBefore as number) + 2, (oldBefore as number) + 2]);
   });
 });

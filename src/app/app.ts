@@ -23,11 +23,14 @@ import { buildAppSchema } from '../graphql/schema.build.js';
 import { SharedSubscriptions } from '../graphql/shared-subscriptions.js';
 import { AmbulanceProjector } from '../ingest/ambulance.projector.js';
 import { CrashService } from '../ingest/crash.service.js';
+import { DeviceTimeMonitor } from '../ingest/device-time.monitor.js';
 import { ImageStorage } from '../ingest/image.storage.js';
 import { ingestGuardFor } from '../ingest/ingest.guard.js';
 import { createIngestHandler } from '../ingest/ingest.handler.js';
 import { SnapshotService } from '../ingest/snapshot.service.js';
 import { TrackingWriter } from '../ingest/tracking.writer.js';
+import { UploadBudget } from '../ingest/upload.budget.js';
+import { UploadSpool } from '../ingest/upload.spool.js';
 import { graphqlLimitsOf, limitRules, parseOptionsFor } from '../limits/graphql.limits.js';
 import { OriginPolicy } from '../limits/origin.policy.js';
 import { createLimitedWebSocketServer } from '../limits/ws.limits.js';
@@ -56,6 +59,8 @@ export interface RunningApp {
   readonly models: Models;
   readonly publisher: EventPublisher;
   readonly trackingWriter: TrackingWriter;
+  /** REST snapshot uploads in progress: in-flight bytes and bytes held in memory. */
+  readonly uploadSpool: UploadSpool;
   readonly subscriptions: SharedSubscriptions;
   /** Health, readiness, metrics and request ids. */
   readonly ops: Operations;
@@ -118,18 +123,31 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const pointLane = new WriteLane();
   const lane = new WriteLane();
   const projector = new AmbulanceProjector(models, lane, config.PROJECTION_INTERVAL_MS, logger);
-  const trackingWriter = new TrackingWriter(models, publisher, projector, pointLane, config.INGEST_BATCH_MAX, logger);
+  const trackingWriter = new TrackingWriter(
+    models,
+    publisher,
+    projector,
+    pointLane,
+    config.INGEST_BATCH_MAX,
+    logger,
+    config.INGEST_EPISODE_CACHE_SIZE,
+  );
   const crashService = new CrashService(models, publisher, lane, {
     duplicateWindowSeconds: config.CRASH_DUPLICATE_WINDOW_SECONDS,
     googleMapKey: config.GOOGLE_MAP_KEY,
   });
-  const snapshotService = new SnapshotService(
-    models,
-    new ImageStorage(config.UPLOAD_DIR),
-    publisher,
-    lane,
-    config.UPLOAD_MAX_FILES,
+  const imageStorage = new ImageStorage(config.UPLOAD_DIR);
+  const bodyLimits = {
+    maxBodyBytes: config.INGEST_MAX_BODY_BYTES,
+    maxFileBytes: config.UPLOAD_MAX_FILE_BYTES,
+    maxFiles: config.UPLOAD_MAX_FILES,
+  };
+  const uploadSpool = new UploadSpool(
+    imageStorage.incomingDirectory,
+    bodyLimits,
+    new UploadBudget(config.UPLOAD_MAX_INFLIGHT_BYTES),
   );
+  const snapshotService = new SnapshotService(models, imageStorage, publisher, lane, config.UPLOAD_MAX_FILES);
   const uploadUrls = UploadUrlSigner.fromConfig(config);
   const services: GraphQLServices = {
     models,
@@ -160,11 +178,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     trackingWriter,
     crashService,
     snapshotService,
-    limits: {
-      maxBodyBytes: config.INGEST_MAX_BODY_BYTES,
-      maxFileBytes: config.UPLOAD_MAX_FILE_BYTES,
-      maxFiles: config.UPLOAD_MAX_FILES,
-    },
+    limits: bodyLimits,
+    uploadSpool,
+    deviceTimeMonitor: new DeviceTimeMonitor(logger, (reason) => ops.metrics.countIgnoredDeviceTime(reason)),
     deviceTimeBounds: {
       maxAgeMs: config.INGEST_DEVICE_TIME_MAX_AGE_HOURS * 3_600_000,
       maxAheadMs: config.INGEST_DEVICE_TIME_MAX_AHEAD_SECONDS * 1000,
@@ -282,6 +298,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     models,
     publisher,
     trackingWriter,
+    uploadSpool,
     subscriptions,
     ops,
     close() {

@@ -25,7 +25,7 @@ describe('loadConfig', () => {
     assert.equal(config.MONGODB_SERVER_SELECTION_TIMEOUT_MS, 2000);
     assert.equal(config.DATA_DIR, './data');
     assert.equal(config.UPLOAD_DIR, './uploads');
-    assert.equal(config.UPLOAD_MAX_FILE_BYTES, 10 * 1024 * 1024);
+    assert.equal(config.UPLOAD_MAX_FILE_BYTES, 5 * 1024 * 1024);
     assert.equal(config.UPLOAD_MAX_FILES, 10);
     assert.equal(config.INGEST_MAX_BODY_BYTES, 16 * 1024);
     assert.equal(config.CRASH_DUPLICATE_WINDOW_SECONDS, 60);

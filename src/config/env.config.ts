@@ -28,8 +28,9 @@ const envSchema = z.object({
   DATA_DIR: z.string().trim().min(1).default('./data'),
   FERRETDB_BIN: optionalString,
   UPLOAD_DIR: z.string().trim().min(1).default('./uploads'),
-  UPLOAD_MAX_FILE_BYTES: positiveInt(10 * 1024 * 1024),
+  UPLOAD_MAX_FILE_BYTES: positiveInt(5 * 1024 * 1024),
   UPLOAD_MAX_FILES: positiveInt(10),
+  UPLOAD_MAX_INFLIGHT_BYTES: positiveInt(64 * 1024 * 1024),
   INGEST_MAX_BODY_BYTES: positiveInt(16 * 1024),
   CRASH_DUPLICATE_WINDOW_SECONDS: wholeNumber(60, 0),
   GOOGLE_MAP_KEY: optionalString,
@@ -42,6 +43,7 @@ const envSchema = z.object({
   SUBSCRIPTION_QUEUE_LIMIT: positiveInt(500),
   PUBLISH_OUTBOX_LIMIT: positiveInt(100_000),
   INGEST_BATCH_MAX: positiveInt(1000),
+  INGEST_EPISODE_CACHE_SIZE: positiveInt(10_000),
   PROJECTION_INTERVAL_MS: wholeNumber(1000, 0),
   DASHBOARD_STALE_AFTER_SECONDS: positiveInt(60),
   DASHBOARD_ALERT_LOOKBACK_MINUTES: wholeNumber(30, 0, 7 * 24 * 60),
@@ -84,6 +86,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (result.data.HISTORY_DEFAULT_PAGE_SIZE > result.data.HISTORY_MAX_PAGE_SIZE) {
     throw new ConfigError('Invalid configuration: HISTORY_DEFAULT_PAGE_SIZE must not exceed HISTORY_MAX_PAGE_SIZE');
+  }
+  const { UPLOAD_MAX_INFLIGHT_BYTES, UPLOAD_MAX_FILES, UPLOAD_MAX_FILE_BYTES } = result.data;
+  if (UPLOAD_MAX_INFLIGHT_BYTES < UPLOAD_MAX_FILES * UPLOAD_MAX_FILE_BYTES) {
+    throw new ConfigError(
+      `Invalid configuration: UPLOAD_MAX_INFLIGHT_BYTES (${UPLOAD_MAX_INFLIGHT_BYTES}) must be at least UPLOAD_MAX_FILES × UPLOAD_MAX_FILE_BYTES (${UPLOAD_MAX_FILES * UPLOAD_MAX_FILE_BYTES}), or the largest upload could never be accepted; raise it or lower those`,
+    );
   }
   const securityProblem = checkSecurityConfig(result.data) ?? checkUploadUrlConfig(result.data);
   if (securityProblem) throw new ConfigError(`Invalid configuration: ${securityProblem}`);

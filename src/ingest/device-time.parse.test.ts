@@ -5,7 +5,15 @@ import { IngestError } from './ingest.errors.js';
 
 const NOW = new Date('2024-05-01T12:00:00.000Z');
 const BOUNDS = { maxAgeMs: 24 * 3_600_000, maxAheadMs: 300_000 };
-const read = (fields: Record<string, unknown>) => readDeviceTime(fields, NOW, BOUNDS);
+const reading = (fields: Record<string, unknown>) => readDeviceTime(fields, NOW, BOUNDS);
+const read = (fields: Record<string, unknown>) => reading(fields).time;
+
+function setAside(fields: Record<string, unknown>, reason: 'ahead' | 'too_old', pattern: RegExp): void {
+  const result = reading(fields);
+  assert.equal(result.time, null, JSON.stringify(fields));
+  assert.equal(result.ignored?.reason, reason, JSON.stringify(fields));
+  assert.match(result.ignored?.detail ?? '', pattern);
+}
 
 function refused(fields: Record<string, unknown>, pattern: RegExp): void {
   assert.throws(
@@ -46,13 +54,16 @@ describe('readDeviceTime', () => {
     assert.equal(time?.toISOString(), '2024-05-01T11:00:00.000Z');
   });
 
-  it('accepts the bounds exactly and refuses just past them', () => {
+  it('accepts the bounds exactly and sets aside (never refuses) a readable time just past them', () => {
     const ahead = NOW.getTime() + BOUNDS.maxAheadMs;
     const oldest = NOW.getTime() - BOUNDS.maxAgeMs;
     assert.equal(read({ timestamp: ahead })?.getTime(), ahead);
     assert.equal(read({ timestamp: oldest })?.getTime(), oldest);
-    refused({ timestamp: ahead + 1 }, /ahead of the server's clock/);
-    refused({ timestamp: oldest - 1 }, /older than 24 hours/);
+    assert.equal(reading({ timestamp: ahead }).ignored, undefined);
+    setAside({ timestamp: ahead + 1 }, 'ahead', /timestamp is 300 s ahead of the server's clock/);
+    setAside({ tracking_timestamp: oldest - 1 }, 'too_old', /tracking_timestamp is older than 24 hours/);
+    setAside({ timestamp: 0 }, 'too_old', /older than/);
+    setAside({ timestamp: '99999999999999' }, 'ahead', /ahead/);
   });
 
   it('refuses unreadable and absurd values, naming the field', () => {
@@ -65,8 +76,6 @@ describe('readDeviceTime', () => {
     refused({ timestamp: { $gt: 0 } }, /must be an ISO-8601/);
     refused({ timestamp: ['2024-05-01T11:30:00Z'] }, /must be an ISO-8601/);
     refused({ timestamp: true }, /must be an ISO-8601/);
-    refused({ timestamp: 0 }, /older than/);
-    refused({ timestamp: '99999999999999' }, /ahead/);
     refused({ timestamp: '0x10' }, /must be an ISO-8601/);
   });
 });

@@ -32,13 +32,31 @@ function parseEpoch(value: number): number {
   return Math.round(value < MILLISECONDS_FROM ? value * 1000 : value);
 }
 
+/** Why a readable device time was set aside: the device clock is ahead of the server's, or too far behind. */
+export type IgnoredDeviceTimeReason = 'ahead' | 'too_old';
+
+/** What a report's device time field says. */
+export type DeviceTimeReading =
+  | { readonly time: Date | null; readonly ignored?: undefined }
+  /** Readable but outside the bounds: the point is kept without it. */
+  | {
+      readonly time: null;
+      readonly ignored: { readonly field: string; readonly reason: IgnoredDeviceTimeReason; readonly detail: string };
+    };
+
 /**
- * The time the device says it took the reading, when it sent one (`tracking_timestamp`, else `timestamp`),
- * or null. Refused with INVALID_FIELD when unreadable or outside the bounds around `now`.
+ * The time the device says it took the reading, when it sent one (`tracking_timestamp`, else `timestamp`).
+ * Refused with INVALID_FIELD when unreadable (a wrong format fails every request, so integration finds it).
+ * A readable time outside the bounds around `now` (a device clock gone wrong, which happens in the field) is
+ * set aside, not refused: the position is worth more than the optional time beside it.
  */
-export function readDeviceTime(fields: Record<string, unknown>, now: Date, bounds: DeviceTimeBounds): Date | null {
+export function readDeviceTime(
+  fields: Record<string, unknown>,
+  now: Date,
+  bounds: DeviceTimeBounds,
+): DeviceTimeReading {
   const field = DEVICE_TIME_FIELDS.find((name) => ![undefined, null, ''].includes(fields[name] as never));
-  if (!field) return null;
+  if (!field) return { time: null };
   const raw = fields[field];
   let time: number;
   if (typeof raw === 'number' && Number.isFinite(raw) && raw >= 0) time = parseEpoch(raw);
@@ -46,13 +64,12 @@ export function readDeviceTime(fields: Record<string, unknown>, now: Date, bound
   else if (typeof raw === 'string') time = parseIso(field, raw.trim());
   else throw invalidField(field, `must be ${FORMATS}`);
   if (time > now.getTime() + bounds.maxAheadMs) {
-    throw invalidField(
-      field,
-      `is ${Math.round((time - now.getTime()) / 1000)} s ahead of the server's clock; check the device clock`,
-    );
+    const detail = `${field} is ${Math.round((time - now.getTime()) / 1000)} s ahead of the server's clock`;
+    return { time: null, ignored: { field, reason: 'ahead', detail } };
   }
   if (time < now.getTime() - bounds.maxAgeMs) {
-    throw invalidField(field, `is older than ${Math.round(bounds.maxAgeMs / 3_600_000)} hours; it is not accepted`);
+    const detail = `${field} is older than ${Math.round(bounds.maxAgeMs / 3_600_000)} hours`;
+    return { time: null, ignored: { field, reason: 'too_old', detail } };
   }
-  return new Date(time);
+  return { time: new Date(time) };
 }

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { mkdir, unlink, writeFile } from 'node:fs/promises';
+import { constants, copyFile, link, mkdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageKind } from '../domain/image.sniff.js';
 
@@ -18,8 +18,38 @@ export class ImageStorage {
     this.root = path.resolve(uploadDir);
   }
 
-  /** Returns the stored path in the legacy record form (`uploads/ambulance_images/...`). */
-  async save(ambulanceId: string, data: Uint8Array, kind: ImageKind, at: Date): Promise<string> {
+  /** Where uploads are written while they arrive: on the same volume, hidden (a dot directory is never served). */
+  get incomingDirectory(): string {
+    return path.join(this.root, '.incoming');
+  }
+
+  /** Writes `data`; returns the stored path in the legacy record form (`uploads/ambulance_images/...`). */
+  save(ambulanceId: string, data: Uint8Array, kind: ImageKind, at: Date): Promise<string> {
+    return this.place(ambulanceId, kind, at, (target) => writeFile(target, data, { flag: 'wx' }));
+  }
+
+  /**
+   * Moves a file written elsewhere under the upload directory (an upload's temporary file) into place; returns
+   * the stored path. A hard link never replaces an existing file; a copy is the fallback across file systems.
+   */
+  moveIn(ambulanceId: string, temporaryPath: string, kind: ImageKind, at: Date): Promise<string> {
+    return this.place(ambulanceId, kind, at, async (target) => {
+      try {
+        await link(temporaryPath, target);
+      } catch (error) {
+        if (!['EXDEV', 'EPERM', 'ENOTSUP'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+        await copyFile(temporaryPath, target, constants.COPYFILE_EXCL);
+      }
+      await unlink(temporaryPath);
+    });
+  }
+
+  private async place(
+    ambulanceId: string,
+    kind: ImageKind,
+    at: Date,
+    create: (target: string) => Promise<void>,
+  ): Promise<string> {
     const folder = [
       'ambulance_images',
       ambulanceId,
@@ -34,7 +64,7 @@ export class ImageStorage {
     for (let attempt = 0; attempt < 20; attempt += 1) {
       const name = `${pad(at.getUTCMinutes())}_${pad(at.getUTCSeconds())}_${pad(randomInt(0, 10_000), 4)}.${kind.extension}`;
       try {
-        await writeFile(path.join(directory, name), data, { flag: 'wx' });
+        await create(path.join(directory, name));
         return ['uploads', ...folder, name].join('/');
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;

@@ -3,6 +3,7 @@ import express from 'express';
 import multer from 'multer';
 import typeis from 'type-is';
 import { IngestError } from './ingest.errors.js';
+import type { UploadSpool, SpooledImage } from './upload.spool.js';
 
 export interface BodyLimits {
   readonly maxBodyBytes: number;
@@ -10,10 +11,10 @@ export interface BodyLimits {
   readonly maxFiles: number;
 }
 
-const MAX_FIELDS = 20;
-const MAX_FIELD_BYTES = 1024;
+export const MAX_FIELDS = 20;
+export const MAX_FIELD_BYTES = 1024;
 
-const MULTER_ERRORS: Record<string, { status: number; message: (limits: BodyLimits) => string }> = {
+const LIMIT_ERRORS: Record<string, { status: number; message: (limits: BodyLimits) => string }> = {
   LIMIT_FILE_SIZE: { status: 413, message: (l) => `each file may be at most ${l.maxFileBytes} bytes` },
   LIMIT_FILE_COUNT: { status: 413, message: (l) => `at most ${l.maxFiles} files per request` },
   LIMIT_FIELD_COUNT: { status: 413, message: () => `at most ${MAX_FIELDS} form fields per request` },
@@ -23,12 +24,15 @@ const MULTER_ERRORS: Record<string, { status: number; message: (limits: BodyLimi
   LIMIT_UNEXPECTED_FILE: { status: 400, message: () => 'this endpoint takes no files' },
 };
 
+/** A multipart limit refusal, with the same codes and messages for multer's and the upload spool's limits. */
+export function limitError(code: string, limits: BodyLimits, field?: string, fallback = code): IngestError {
+  const known = LIMIT_ERRORS[code];
+  return new IngestError(known?.status ?? 400, code, known?.message(limits) ?? fallback, field);
+}
+
 function translateParserError(error: unknown, limits: BodyLimits): IngestError {
   if (error instanceof IngestError) return error;
-  if (error instanceof multer.MulterError) {
-    const known = MULTER_ERRORS[error.code];
-    return new IngestError(known?.status ?? 400, error.code, known?.message(limits) ?? error.message, error.field);
-  }
+  if (error instanceof multer.MulterError) return limitError(error.code, limits, error.field, error.message);
   const type = (error as { type?: string }).type;
   if (type === 'entity.too.large') {
     return new IngestError(413, 'BODY_TOO_LARGE', `request body may be at most ${limits.maxBodyBytes} bytes`);
@@ -45,37 +49,34 @@ function translateParserError(error: unknown, limits: BodyLimits): IngestError {
 
 export interface LegacyBody {
   readonly fields: Record<string, unknown>;
-  readonly files: ReadonlyArray<{ readonly field: string; readonly data: Buffer }>;
+  /** Images of a snapshot upload, in temporary files. */
+  readonly files: readonly SpooledImage[];
+  /** Removes temporary files not moved into place and frees the upload's in-flight bytes. */
+  release(): Promise<void>;
 }
 
-type ParsedRequest = IncomingMessage & { body?: unknown; files?: Express.Multer.File[] };
+const NOTHING_TO_RELEASE = async () => {};
+
+type ParsedRequest = IncomingMessage & { body?: unknown };
 type Middleware = (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => void;
 
 /**
- * Parses the bodies devices send today: JSON, URL-encoded forms and multipart forms, with the files
- * of a multipart body (under any field name) kept in memory up to the configured limits. The parsers are
- * body-parser's and multer's, used on the plain Node request (the ingest path runs without Express).
+ * Parses the bodies devices send today: JSON, URL-encoded forms and multipart forms. The parsers are
+ * body-parser's and multer's, used on the plain Node request (the ingest path runs without Express); with a
+ * `spool` (the snapshot endpoint), multipart files (under any field name) are streamed to temporary files.
+ * Without one, a multipart body may carry no file.
  */
 export function legacyBodyParser(
   limits: BodyLimits,
-  acceptFiles: boolean,
+  spool?: UploadSpool,
 ): (request: IncomingMessage, response: ServerResponse) => Promise<LegacyBody> {
   const json = express.json({ limit: limits.maxBodyBytes, strict: true, type: () => true });
   const form = express.urlencoded({ limit: limits.maxBodyBytes, extended: false, parameterLimit: MAX_FIELDS });
   // Without files, one file part is let through to `.none()`, which refuses it as LIMIT_UNEXPECTED_FILE (400,
   // naming the field); a files limit of 0 would refuse it as LIMIT_FILE_COUNT ("at most N files", 413) instead.
-  const multipartParser = multer({
-    storage: multer.memoryStorage(),
-    limits: {
-      fileSize: limits.maxFileBytes,
-      files: acceptFiles ? limits.maxFiles : 1,
-      fields: MAX_FIELDS,
-      fieldSize: MAX_FIELD_BYTES,
-      fieldNameSize: 100,
-      parts: MAX_FIELDS + (acceptFiles ? limits.maxFiles : 1),
-    },
-  });
-  const multipart = acceptFiles ? multipartParser.any() : multipartParser.none();
+  const multipart = multer({
+    limits: { files: 1, fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES, fieldNameSize: 100, parts: MAX_FIELDS + 1 },
+  }).none();
 
   const parserFor = (request: IncomingMessage): Middleware | null => {
     if (typeis(request, ['application/json'])) return json as unknown as Middleware;
@@ -88,6 +89,10 @@ export function legacyBodyParser(
     new Promise<LegacyBody>((resolve, reject) => {
       if (!typeis.hasBody(request) || request.headers['content-length'] === '0') {
         reject(new IngestError(400, 'EMPTY_BODY', 'request body is empty; send the fields as JSON or a form'));
+        return;
+      }
+      if (spool && typeis(request, ['multipart/form-data'])) {
+        spool.read(request).then(resolve, reject);
         return;
       }
       const parser = parserFor(request);
@@ -107,8 +112,7 @@ export function legacyBodyParser(
         if (typeof body !== 'object' || body === null || Array.isArray(body)) {
           return reject(new IngestError(400, 'MALFORMED_BODY', 'request body must be an object of fields'));
         }
-        const files = (request.files ?? []).map((file) => ({ field: file.fieldname, data: file.buffer }));
-        resolve({ fields: body as Record<string, unknown>, files });
+        resolve({ fields: body as Record<string, unknown>, files: [], release: NOTHING_TO_RELEASE });
       });
     });
 }

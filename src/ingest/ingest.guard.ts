@@ -74,14 +74,20 @@ export class IngestGuard {
     await consume(this.perAddress[endpoint], address, 'from this address');
   }
 
-  /** Once the body names the device: its key when the endpoint requires one, then the per-device rate limit. */
+  /**
+   * Once the body is a well-formed report (invalid bodies never use up a device's budget): its key when the
+   * endpoint requires one, then the per-device rate limit. With a verified key the budget is the ambulance's;
+   * without one, anyone may claim any ambulance id, so the budget is the ambulance's at this source address:
+   * a caller elsewhere cannot use up the budget of the real device (nor throttle its crash notifications).
+   */
   async admitDevice(
     request: IncomingMessage,
     endpoint: IngestEndpoint,
     ambulanceId: string,
     fields: Record<string, unknown>,
   ): Promise<void> {
-    if (this.keyRequired.has(endpoint)) {
+    const keyRequired = this.keyRequired.has(endpoint);
+    if (keyRequired) {
       const presented = request.headers[DEVICE_KEY_HEADER] ?? fields[DEVICE_KEY_FIELD];
       if (presented === undefined || presented === '') {
         throw new IngestError(
@@ -94,7 +100,12 @@ export class IngestGuard {
         throw new IngestError(403, 'DEVICE_KEY_INVALID', `the device key is not valid for ambulance ${ambulanceId}`);
       }
     }
-    await consume(this.perDevice[endpoint], ambulanceId, 'for this ambulance');
+    const budget = keyRequired ? ambulanceId : `${ambulanceId}@${this.clientAddress(request)}`;
+    await consume(
+      this.perDevice[endpoint],
+      budget,
+      keyRequired ? 'for this ambulance' : 'for this ambulance from this address',
+    );
   }
 }
 

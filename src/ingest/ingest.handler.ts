@@ -4,12 +4,14 @@ import { isStorageUnavailable } from '../models/storage.errors.js';
 import type { IngestEndpoint } from '../config/security.env.js';
 import { requestIdOf } from '../ops/request-id.js';
 import type { CrashService } from './crash.service.js';
+import type { DeviceTimeMonitor } from './device-time.monitor.js';
 import { type DeviceTimeBounds, readDeviceTime } from './device-time.parse.js';
-import { type BodyLimits, legacyBodyParser } from './ingest.body.js';
+import { type BodyLimits, type LegacyBody, legacyBodyParser } from './ingest.body.js';
 import { IngestError } from './ingest.errors.js';
 import type { IngestGuard } from './ingest.guard.js';
 import { parsePositionReport, readAmbulanceId } from './position.parse.js';
-import type { SnapshotService } from './snapshot.service.js';
+import { noFilesError, type SnapshotService } from './snapshot.service.js';
+import type { UploadSpool } from './upload.spool.js';
 import type { TrackingWriter } from './tracking.writer.js';
 
 export interface IngestDependencies {
@@ -17,7 +19,11 @@ export interface IngestDependencies {
   readonly crashService: CrashService;
   readonly snapshotService: SnapshotService;
   readonly limits: BodyLimits;
+  /** Streams snapshot files to temporary files, within the in-flight upload cap. */
+  readonly uploadSpool: UploadSpool;
   readonly deviceTimeBounds: DeviceTimeBounds;
+  /** Counts and logs device times set aside as out of bounds. */
+  readonly deviceTimeMonitor?: DeviceTimeMonitor;
   /** Network, key and rate checks; none when absent. */
   readonly guard?: IngestGuard;
   readonly logger: Logger;
@@ -50,17 +56,33 @@ type Route = (request: IncomingMessage, response: ServerResponse) => Promise<voi
  * Returns false for any other request, which then goes to Express (GraphQL, uploads).
  */
 export function createIngestHandler(deps: IngestDependencies) {
-  const positionBody = legacyBodyParser(deps.limits, false);
-  const snapshotBody = legacyBodyParser(deps.limits, true);
+  const positionBody = legacyBodyParser(deps.limits);
+  const snapshotBody = legacyBodyParser(deps.limits, deps.uploadSpool);
   const parser = { tracking: positionBody, crash: positionBody, snapshot: snapshotBody };
 
-  /** The body of a device request that passed the guards, with the ambulance id it names. */
-  const admitted = async (request: IncomingMessage, response: ServerResponse, endpoint: IngestEndpoint) => {
+  /**
+   * Runs `handle` on a device request that passed the guards. The body is validated before the per-device
+   * checks, so a malformed body never counts against (or is mistaken for) the device it names; its temporary
+   * files are removed whatever the outcome.
+   */
+  const admitted = async <T>(
+    request: IncomingMessage,
+    response: ServerResponse,
+    endpoint: IngestEndpoint,
+    validate: (body: LegacyBody) => T,
+    handle: (valid: T) => Promise<string>,
+  ): Promise<void> => {
     await deps.guard?.admitRequest(request, endpoint);
     const body = await parser[endpoint](request, response);
-    const ambulanceId = readAmbulanceId(body.fields);
-    await deps.guard?.admitDevice(request, endpoint, ambulanceId, body.fields);
-    return { ...body, ambulanceId };
+    let answer: string;
+    try {
+      const valid = validate(body);
+      await deps.guard?.admitDevice(request, endpoint, readAmbulanceId(body.fields), body.fields);
+      answer = await handle(valid);
+    } finally {
+      await body.release();
+    }
+    reply(response, 200, answer);
   };
 
   const routes = new Map<string, Route>([
@@ -76,27 +98,57 @@ export function createIngestHandler(deps: IngestDependencies) {
     [
       'POST /api/tracking/postAmbulanceTracking',
       async (request, response) => {
-        const { fields } = await admitted(request, response, 'tracking');
-        const report = parsePositionReport(fields);
-        const deviceTime = readDeviceTime(fields, new Date(), deps.deviceTimeBounds);
-        const outcome = await deps.trackingWriter.write({ ...report, deviceTime });
-        reply(response, 200, outcome.duplicate ? DUPLICATE : SUCCESS);
+        await admitted(
+          request,
+          response,
+          'tracking',
+          ({ fields }) => ({
+            report: parsePositionReport(fields),
+            deviceTime: readDeviceTime(fields, new Date(), deps.deviceTimeBounds),
+          }),
+          async ({ report, deviceTime }) => {
+            if (deviceTime.ignored) {
+              const { reason, detail } = deviceTime.ignored;
+              deps.deviceTimeMonitor?.record(report.ambulanceId, reason, detail);
+            }
+            const outcome = await deps.trackingWriter.write({ ...report, deviceTime: deviceTime.time });
+            return outcome.duplicate ? DUPLICATE : SUCCESS;
+          },
+        );
       },
     ],
     [
       'POST /api/crash/postAmbulanceCrashNotify',
       async (request, response) => {
-        const { fields } = await admitted(request, response, 'crash');
-        const outcome = await deps.crashService.report(parsePositionReport(fields));
-        reply(response, 200, outcome.duplicate ? DUPLICATE : SUCCESS);
+        await admitted(
+          request,
+          response,
+          'crash',
+          ({ fields }) => parsePositionReport(fields),
+          async (report) => {
+            const outcome = await deps.crashService.report(report);
+            return outcome.duplicate ? DUPLICATE : SUCCESS;
+          },
+        );
       },
     ],
     [
       'POST /api/snapshot/postAmbulanceImageUpload',
       async (request, response) => {
-        const { ambulanceId, files } = await admitted(request, response, 'snapshot');
-        await deps.snapshotService.store(ambulanceId, files);
-        reply(response, 200, SUCCESS);
+        await admitted(
+          request,
+          response,
+          'snapshot',
+          ({ fields, files }) => {
+            const ambulanceId = readAmbulanceId(fields);
+            if (files.length === 0) throw noFilesError();
+            return { ambulanceId, files };
+          },
+          async (upload) => {
+            await deps.snapshotService.store(upload.ambulanceId, upload.files);
+            return SUCCESS;
+          },
+        );
       },
     ],
   ]);
@@ -114,7 +166,9 @@ export function createIngestHandler(deps: IngestDependencies) {
       // A throttled device retries often: its refusals would flood the log at warn.
       const level = error.status === 429 ? 'debug' : 'warn';
       deps.logger[level]({ ...context, status: error.status, code: error.code, field: error.field }, 'ingest refused');
-      reply(response, error.status, JSON.stringify(error.toBody()), { ...error.headers });
+      // A body refused before it was read to the end (an upload) is not read further: the connection closes.
+      const closing: Record<string, string> = request.complete ? {} : { connection: 'close' };
+      reply(response, error.status, JSON.stringify(error.toBody()), { ...error.headers, ...closing });
     } else if (isStorageUnavailable(error)) {
       deps.logger.warn({ ...context, err: (error as Error).message }, 'storage unavailable; refused with 503');
       reply(

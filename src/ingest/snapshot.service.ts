@@ -9,11 +9,13 @@ import type { Models } from '../models/models.js';
 import type { WriteLane } from '../models/write.lane.js';
 import type { ImageStorage } from './image.storage.js';
 import { IngestError } from './ingest.errors.js';
+import type { SpooledImage } from './upload.spool.js';
 
-export interface UploadedImage {
-  readonly field: string;
-  readonly data: Uint8Array;
-}
+/** An image read into memory (GraphQL uploads) or already checked and written to a temporary file (REST). */
+export type UploadedImage = { readonly field: string; readonly data: Uint8Array } | SpooledImage;
+
+export const noFilesError = () =>
+  new IngestError(400, 'NO_FILES', 'attach at least one image file (JPEG, PNG, GIF or WebP)', 'files');
 
 /** Stores camera images (files first, then the legacy records) for REST and GraphQL uploads alike. */
 export class SnapshotService {
@@ -27,12 +29,13 @@ export class SnapshotService {
 
   async store(ambulanceId: string, files: readonly UploadedImage[]): Promise<SnapshotEvent> {
     if (files.length === 0) {
-      throw new IngestError(400, 'NO_FILES', 'attach at least one image file (JPEG, PNG, GIF or WebP)', 'files');
+      throw noFilesError();
     }
     if (files.length > this.maxFiles) {
       throw new IngestError(413, 'TOO_MANY_FILES', `at most ${this.maxFiles} files per upload`, 'files');
     }
     const typed = files.map((file) => {
+      if ('path' in file) return file;
       const kind = sniffImage(file.data);
       if (!kind) {
         throw new IngestError(
@@ -48,7 +51,13 @@ export class SnapshotService {
     const stored: string[] = [];
     const historyId = new Types.ObjectId();
     try {
-      for (const file of typed) stored.push(await this.storage.save(ambulanceId, file.data, file.kind, createdAt));
+      for (const file of typed) {
+        stored.push(
+          'path' in file
+            ? await this.storage.moveIn(ambulanceId, file.path, file.kind, createdAt)
+            : await this.storage.save(ambulanceId, file.data, file.kind, createdAt),
+        );
+      }
       const images = Object.fromEntries(stored.map((storedPath, index) => [`image${index}`, storedPath]));
       const record: ImageRecordDoc = {
         _id: new Types.ObjectId(),

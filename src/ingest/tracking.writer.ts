@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import { speedStateOf } from '../domain/speed.state.js';
@@ -43,14 +44,17 @@ function writeErrorsOf(error: unknown): Array<{ index: number; code?: unknown }>
  * A request's promise settles only after its point is stored; events are published after that.
  * Batches run one at a time, in arrival order, so speeding episodes follow the order points arrived in.
  *
- * The episode each ambulance is in is remembered here (read once from the database on first sight), so
- * with several instances an episode stays whole as long as one instance handles an ambulance's points.
+ * The episode each ambulance is in is remembered here (read from the database on first sight, and again
+ * after the ambulance was forgotten: only the most recently seen ambulances are kept, so ids made up by a
+ * caller cannot grow memory without bound), so with several instances an episode stays whole as long as
+ * one instance handles an ambulance's points.
  */
 export class TrackingWriter {
   private queue: PendingPoint[] = [];
   private flushing: Promise<void> | null = null;
   private scheduled = false;
-  private readonly currentEpisode = new Map<string, EpisodeSnapshot | null>();
+  /** Ambulances seen lately and the episode each is in (null: none); bounded, reloaded on a miss. */
+  private readonly currentEpisode: LRUCache<string, { readonly episode: EpisodeSnapshot | null }>;
 
   constructor(
     private readonly models: Models,
@@ -59,7 +63,24 @@ export class TrackingWriter {
     private readonly lane: WriteLane,
     private readonly maxBatch: number,
     private readonly logger: Logger,
-  ) {}
+    /** Most ambulances whose episode is remembered; the least recently seen are forgotten past it. */
+    episodeCacheSize = 10_000,
+  ) {
+    this.currentEpisode = new LRUCache({
+      max: episodeCacheSize,
+      dispose: (_value, _id, reason) => {
+        if (reason === 'evict') this.hasForgotten = true;
+      },
+    });
+  }
+
+  /** Once an ambulance was forgotten, a miss may be one whose fleet document is not projected yet. */
+  private hasForgotten = false;
+
+  /** How many ambulances' episodes are remembered now. */
+  get rememberedAmbulances(): number {
+    return this.currentEpisode.size;
+  }
 
   write(report: PositionReport): Promise<TrackingOutcome> {
     return new Promise((resolve, reject) => {
@@ -97,8 +118,8 @@ export class TrackingWriter {
       try {
         // Reads need no turn in the write lane.
         batch = await this.withoutRepeats(received, repeats);
-        await this.loadEpisodes([...new Set(batch.map((point) => point.report.ambulanceId))]);
-        outcomes = await this.lane.run(() => this.store(batch));
+        const episodes = await this.loadEpisodes([...new Set(batch.map((point) => point.report.ambulanceId))]);
+        outcomes = await this.lane.run(() => this.store(batch, episodes));
       } catch (error) {
         this.logger.warn({ err: (error as Error).message, points: received.length }, 'tracking batch not stored');
         for (const point of batch) {
@@ -157,14 +178,24 @@ export class TrackingWriter {
    * crashed process). The summary comes from the episode document, or from the episode's points when that
    * document was not written yet.
    */
-  private async loadEpisodes(ambulanceIds: readonly string[]): Promise<void> {
-    const unknown = ambulanceIds.filter((id) => !this.currentEpisode.has(id));
-    if (unknown.length === 0) return;
+  private async loadEpisodes(ambulanceIds: readonly string[]): Promise<Map<string, EpisodeSnapshot | null>> {
+    // The batch keeps its own copy: the cache may forget an ambulance while the batch is being stored.
+    const episodes = new Map<string, EpisodeSnapshot | null>();
+    const unknown: string[] = [];
+    for (const id of ambulanceIds) {
+      const remembered = this.currentEpisode.get(id);
+      if (remembered) episodes.set(id, remembered.episode);
+      else unknown.push(id);
+    }
+    if (unknown.length === 0) return episodes;
     const { ambulances, trackings, speedingEpisodes } = this.models.collections;
-    // One query tells which ambulances are new (no fleet document): they are in no episode.
-    const known = await ambulances.find({ _id: { $in: unknown } }, { projection: { _id: 1 } }).toArray();
+    // One query tells which ambulances are new (no fleet document): they are in no episode. Once ambulances were
+    // forgotten, one may come back before its fleet document is projected: then each is looked up by its points.
+    const known = this.hasForgotten
+      ? unknown.map((id) => ({ _id: id }))
+      : await ambulances.find({ _id: { $in: unknown } }, { projection: { _id: 1 } }).toArray();
     const knownIds = new Set(known.map((doc) => String(doc._id)));
-    for (const id of unknown) if (!knownIds.has(id)) this.currentEpisode.set(id, null);
+    for (const id of unknown) if (!knownIds.has(id)) episodes.set(id, null);
     await Promise.all(
       [...knownIds].map(async (id) => {
         const newest = await trackings.findOne(
@@ -173,13 +204,15 @@ export class TrackingWriter {
         );
         const episodeId = newest?.speeding_episode_id;
         if (!episodeId) {
-          this.currentEpisode.set(id, null);
+          episodes.set(id, null);
           return;
         }
         const stored = await speedingEpisodes.findOne({ _id: episodeId });
-        this.currentEpisode.set(id, stored ?? (await this.summariseEpisode(id, episodeId)));
+        episodes.set(id, stored ?? (await this.summariseEpisode(id, episodeId)));
       }),
     );
+    for (const id of unknown) this.currentEpisode.set(id, { episode: episodes.get(id) ?? null });
+    return episodes;
   }
 
   private async summariseEpisode(ambulanceId: string, episodeId: Types.ObjectId): Promise<EpisodeSnapshot> {
@@ -198,7 +231,10 @@ export class TrackingWriter {
     };
   }
 
-  private async store(batch: readonly PendingPoint[]): Promise<TrackingOutcome[]> {
+  private async store(
+    batch: readonly PendingPoint[],
+    loaded: ReadonlyMap<string, EpisodeSnapshot | null>,
+  ): Promise<TrackingOutcome[]> {
     const episodeOf = new Map<string, EpisodeSnapshot | null>();
     const touchedEpisodes = new Map<string, { episode: EpisodeSnapshot; isNew: boolean }>();
     const latest = new Map<string, AmbulanceChange>();
@@ -206,7 +242,7 @@ export class TrackingWriter {
       const state = speedStateOf(report.speed);
       const previous = episodeOf.has(report.ambulanceId)
         ? (episodeOf.get(report.ambulanceId) ?? null)
-        : (this.currentEpisode.get(report.ambulanceId) ?? null);
+        : (loaded.get(report.ambulanceId) ?? null);
       const { episodeId, opened } = nextEpisode(previous?._id ?? null, state, () => new Types.ObjectId());
       let episode: EpisodeSnapshot | null = null;
       if (episodeId) {
@@ -270,7 +306,7 @@ export class TrackingWriter {
       for (const writeError of writeErrors) raced.add(writeError.index);
     }
     // Only now that the points are stored does the remembered episode state move on.
-    for (const [id, episode] of episodeOf) this.currentEpisode.set(id, episode);
+    for (const [id, episode] of episodeOf) this.currentEpisode.set(id, { episode });
     this.projector.record(latest, touchedEpisodes);
     return docs.map((doc, index) => (raced.has(index) ? DUPLICATE : { duplicate: false, event: trackingEventOf(doc) }));
   }

@@ -48,6 +48,7 @@ export class AppMetrics implements PublishObserver {
   private readonly latencyByTopic: Record<Topic, HistogramChild>;
   private readonly graphqlDuration: Histogram<'operation'>;
   private readonly graphqlErrors: Counter<'operation' | 'code'>;
+  private readonly ignoredDeviceTimes: Counter<'reason'>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -88,6 +89,14 @@ export class AppMetrics implements PublishObserver {
     this.latencyByTopic = Object.fromEntries(
       topics.map((topic) => [topic, latency.labels(RECORD_KIND[topic])]),
     ) as Record<Topic, HistogramChild>;
+
+    this.ignoredDeviceTimes = new Counter({
+      name: 'aoc_ingest_device_time_ignored_total',
+      help: 'Tracking points stored without their device time, which was out of bounds (ahead, too_old).',
+      labelNames: ['reason'],
+      registers,
+    });
+    for (const reason of ['ahead', 'too_old']) this.ignoredDeviceTimes.labels(reason).inc(0);
 
     this.graphqlDuration = new Histogram({
       name: 'aoc_graphql_operation_duration_seconds',
@@ -185,6 +194,10 @@ export class AppMetrics implements PublishObserver {
         this.set(bus.isReady() ? 1 : 0);
       },
     });
+  }
+
+  countIgnoredDeviceTime(reason: string): void {
+    this.ignoredDeviceTimes.labels(reason).inc();
   }
 
   countIngest(endpoint: string, status: number): void {
