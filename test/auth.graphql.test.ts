@@ -11,6 +11,9 @@ import { uniqueName } from './helpers/test-env.js';
 const UPLOAD = `mutation Upload($ambulanceId: ID!, $files: [Upload!]!) {
   uploadSnapshot(ambulanceId: $ambulanceId, files: $files) { id ambulanceId }
 }`;
+const UPLOAD_WITH_POSITION = `mutation Upload($ambulanceId: ID!, $files: [Upload!]!) {
+  uploadSnapshot(ambulanceId: $ambulanceId, files: $files) { id ambulance { id lastPosition { latitude longitude } } }
+}`;
 const INTROSPECTION = '{ __schema { queryType { name } } }';
 const TYPO = '{ ambulancez { id } }';
 
@@ -183,6 +186,33 @@ describe('GraphQL over HTTP with authentication on', () => {
     assert.deepEqual(await storedState(app), before);
 
     assertForbidden(await ask('{ ambulances { id } }', tokens.device), /device role may not use Query.ambulances/);
+
+    // Nor through the upload's answer: the snapshot's ambulance and its position are for readers.
+    const nested = await graphqlMultipart(
+      app.graphqlUrl,
+      UPLOAD_WITH_POSITION,
+      { ambulanceId: inScope },
+      'files',
+      [{ data: TINY_PNG }],
+      headers,
+    );
+    assertForbidden(nested.body ?? {}, /device role may not use Snapshot.ambulance/);
+    assert.match(nested.text, /"path":\["uploadSnapshot","ambulance"\]/);
+    assert.doesNotMatch(nested.text, /latitude|longitude/);
+    assert.equal((await storedState(app)).imageRecords, before.imageRecords + 1, 'the upload itself is stored');
+
+    const dispatcher = await graphqlMultipart(
+      app.graphqlUrl,
+      UPLOAD_WITH_POSITION,
+      { ambulanceId: inScope },
+      'files',
+      [{ data: TINY_PNG }],
+      { 'Apollo-Require-Preflight': 'true', ...bearer(tokens.dispatcher) },
+    );
+    assert.equal(dispatcher.body?.errors, undefined, dispatcher.text);
+    const read = dispatcher.body?.data?.uploadSnapshot as { ambulance: { id: string; lastPosition: unknown } };
+    assert.equal(read.ambulance.id, inScope);
+    assert.ok(read.ambulance.lastPosition, dispatcher.text);
     assertForbidden(await ask(`{ crashes { edges { node { id } } } }`, tokens.device));
   });
 });

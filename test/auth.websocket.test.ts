@@ -32,6 +32,22 @@ function graphqlErrorsOf(
   }>;
 }
 
+/** Waits for the server to end a subscription; fails, rather than hangs, when it was let through instead. */
+async function ended(subscription: Subscription<unknown>, timeoutMs = 10_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`still subscribed; errors: ${JSON.stringify(subscription.errors)}`)),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([subscription.completed, hang]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 describe('GraphQL over WebSocket with authentication on', () => {
   let app: TestApp;
   const clients: Client[] = [];
@@ -54,13 +70,21 @@ describe('GraphQL over WebSocket with authentication on', () => {
   };
   const post = (id: string, speed: number) => postFields(`${app.url}${ENDPOINTS.tracking}`, trackingFields(id, speed));
 
-  it('closes a connection without a token, or with an invalid or expired one, with 4403', async () => {
+  it('closes a connection without a token, or with an invalid or expired one, with 4403 and says why', async () => {
     const wrong = await mintToken('dispatcher', { secret: `${TEST_JWT_SECRET}-not` });
     const expired = await mintToken('dispatcher', { expiresIn: -1 });
-    for (const authorization of [undefined, 'Bearer nonsense', `Bearer ${wrong}`, `Bearer ${expired}`, wrong]) {
+    const cases: Array<[string | undefined, string]> = [
+      [undefined, 'Forbidden: a bearer token is required'],
+      ['Bearer nonsense', 'Forbidden: token is malformed'],
+      [`Bearer ${wrong}`, 'Forbidden: token signature is not valid'],
+      [`Bearer ${expired}`, 'Forbidden: token expired'],
+      [wrong, 'Forbidden: the authorization must be "Bearer <token>"'],
+    ];
+    for (const [authorization, reason] of cases) {
       const subscription = subscribe(connect(authorization), TRACKING);
       await subscription.completed;
       assert.equal(closeCodeOf(subscription), 4403, `${authorization}: ${JSON.stringify(subscription.errors)}`);
+      assert.equal(closeReasonOf(subscription), reason);
       assert.equal(subscription.items.length, 0);
     }
   });
@@ -86,6 +110,67 @@ describe('GraphQL over WebSocket with authentication on', () => {
     await device.completed;
     assert.equal(graphqlErrorsOf(device)[0]?.extensions?.code, 'FORBIDDEN', JSON.stringify(device.errors));
     assert.equal(app.app.subscriptions.activeSubscribers, 0);
+  });
+
+  it("refuses a device joining a dispatcher's identical fleet-wide subscription, which keeps running", async () => {
+    const fleet = subscribe<Point>(connect(bearer(await mintToken('dispatcher')).authorization), TRACKING);
+    await waitForSubscribers(app, 1);
+    const device = subscribe<Point>(connect(bearer(await mintToken('device')).authorization), TRACKING);
+    await ended(device);
+    const [error] = graphqlErrorsOf(device);
+    assert.equal(error?.extensions?.code, 'FORBIDDEN', JSON.stringify(device.errors));
+    assert.match(error?.message ?? '', /device role may not use Subscription.trackingUpdated/);
+    assert.equal(app.app.subscriptions.activeSubscribers, 1);
+
+    await post(a, 11);
+    assert.deepEqual(await fleet.waitFor(1), [{ ambulanceId: a, speed: 11 }]);
+    assert.deepEqual(device.items, []);
+  });
+
+  it("refuses a device scoped like a partner joining the partner's identical subscriptions", async () => {
+    const partner = bearer(await mintToken('partner', { ambulances: [a] })).authorization;
+    const device = bearer(await mintToken('device', { ambulances: [a] })).authorization;
+    const perAmbulance = subscribe<Point>(connect(partner), TRACKING, { id: a });
+    const fleetWide = subscribe<Point>(connect(partner), TRACKING);
+    await waitForSubscribers(app, 2);
+    for (const variables of [{ id: a }, {}]) {
+      const joining = subscribe<Point>(connect(device), TRACKING, variables);
+      await ended(joining);
+      const [error] = graphqlErrorsOf(joining);
+      assert.equal(
+        error?.extensions?.code,
+        'FORBIDDEN',
+        `${JSON.stringify(variables)}: ${JSON.stringify(joining.errors)}`,
+      );
+      assert.deepEqual(joining.items, []);
+    }
+    assert.equal(app.app.subscriptions.activeSubscribers, 2);
+    await post(a, 12);
+    assert.deepEqual(await perAmbulance.waitFor(1), [{ ambulanceId: a, speed: 12 }]);
+    assert.deepEqual(await fleetWide.waitFor(1), [{ ambulanceId: a, speed: 12 }]);
+  });
+
+  it("refuses a narrower-scoped partner joining a wider partner's subscription of an ambulance outside its scope", async () => {
+    const wide = subscribe<Point>(
+      connect(bearer(await mintToken('partner', { ambulances: [a, b] })).authorization),
+      TRACKING,
+      {
+        id: b,
+      },
+    );
+    await waitForSubscribers(app, 1);
+    const narrow = subscribe<Point>(
+      connect(bearer(await mintToken('partner', { ambulances: [a] })).authorization),
+      TRACKING,
+      {
+        id: b,
+      },
+    );
+    await ended(narrow);
+    assert.equal(graphqlErrorsOf(narrow)[0]?.extensions?.code, 'FORBIDDEN', JSON.stringify(narrow.errors));
+    await post(b, 13);
+    assert.deepEqual(await wide.waitFor(1), [{ ambulanceId: b, speed: 13 }]);
+    assert.deepEqual(narrow.items, []);
   });
 
   it('gives a scoped partner only its ambulances on a fleet-wide subscription, in one shared execution per scope', async () => {

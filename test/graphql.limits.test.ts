@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { type GraphQLSchema, parse, validate } from 'graphql';
 import { LocalEventBus } from '../src/events/local.event-bus.js';
 import { eventBusPubSub } from '../src/events/type-graphql.pubsub.js';
 import { buildAppSchema } from '../src/graphql/schema.build.js';
 import { graphqlRequest, subscribe, wsClient } from './helpers/graphql.client.js';
-import { startTestApp, waitForSubscribers } from './helpers/test-app.js';
+import { startTestApp, type TestApp, waitForSubscribers } from './helpers/test-app.js';
 
 const MAX_DEPTH = 4;
 const MAX_ALIASES = 2;
@@ -153,4 +153,55 @@ describe('GraphQL document limits, the same over HTTP and WebSocket', () => {
       }
     });
   }
+});
+
+describe('the cost limit with list sizes from variables', () => {
+  const LIMIT_SIZE = 10;
+  const history = (first: string, declaration = first === '$n' ? ', $n: Int' : '') =>
+    `query($id: ID!${declaration}) { trackingHistory(ambulanceId: $id, first: ${first}) { edges { node { id latitude longitude ambulance { id } } } } }`;
+  let app: TestApp;
+  before(async () => {
+    const schema = await buildAppSchema(eventBusPubSub(new LocalEventBus(), 1));
+    const maxCost = Math.ceil(costOf(schema, history(String(LIMIT_SIZE))));
+    assert.ok(costOf(schema, history(String(LIMIT_SIZE + 1))) > maxCost);
+    app = await startTestApp({ events: 'local', env: { GRAPHQL_MAX_COST: String(maxCost) } });
+  });
+  after(() => app.close());
+
+  it('counts `first: $n` as `first: n` over HTTP: runs n at the limit, refuses n + 1 as MAX_COST', async () => {
+    const literalOver = await graphqlRequest(app.graphqlUrl, history(String(LIMIT_SIZE + 1)), { id: '332' });
+    assert.equal(literalOver.status, 400);
+    assertRefusal('MAX_COST', literalOver.errors?.[0], JSON.stringify(literalOver));
+
+    const inside = await graphqlRequest(app.graphqlUrl, history('$n'), { id: '332', n: LIMIT_SIZE });
+    assert.equal(inside.status, 200, JSON.stringify(inside));
+    assert.deepEqual(inside.data, { trackingHistory: { edges: [] } });
+    for (const n of [LIMIT_SIZE + 1, 500]) {
+      const over = await graphqlRequest(app.graphqlUrl, history('$n'), { id: '332', n });
+      assert.equal(over.status, 400, JSON.stringify(over));
+      assert.equal(over.data, undefined);
+      assertRefusal('MAX_COST', over.errors?.[0], JSON.stringify(over));
+    }
+    const byDefault = await graphqlRequest(app.graphqlUrl, history('$n', ', $n: Int = 11'), {
+      id: '332',
+    });
+    assertRefusal('MAX_COST', byDefault.errors?.[0], JSON.stringify(byDefault));
+  });
+
+  it('counts `first: $n` as `first: n` over WebSocket too', async () => {
+    const client = wsClient(app.wsUrl);
+    try {
+      const inside = subscribe(client, history('$n'), { id: '332', n: LIMIT_SIZE });
+      await inside.completed;
+      assert.deepEqual(inside.errors, []);
+      assert.deepEqual(inside.items, [{ edges: [] }]);
+      const over = subscribe(client, history('$n'), { id: '332', n: LIMIT_SIZE + 1 });
+      await over.completed;
+      const errors = (over.errors[0] ?? []) as GraphQLErrorJson[];
+      assertRefusal('MAX_COST', errors[0], JSON.stringify(over.errors));
+      assert.deepEqual(over.items, []);
+    } finally {
+      await client.dispose();
+    }
+  });
 });

@@ -11,7 +11,7 @@ import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { authenticatorFor } from '../auth/authenticator.js';
 import { authenticateGraphQLRequest, principalOf } from '../auth/http.auth.js';
-import { type Principal, scopeKeyOf } from '../auth/principal.js';
+import { authorizationKeyOf, type Principal } from '../auth/principal.js';
 import type { AppConfig } from '../config/env.config.js';
 import { createDashboardRouter, DASHBOARD_PATH } from '../dashboard/dashboard.router.js';
 import { EventPublisher } from '../events/event.publisher.js';
@@ -31,7 +31,7 @@ import { SnapshotService } from '../ingest/snapshot.service.js';
 import { TrackingWriter } from '../ingest/tracking.writer.js';
 import { UploadBudget } from '../ingest/upload.budget.js';
 import { UploadSpool } from '../ingest/upload.spool.js';
-import { graphqlLimitsOf, limitRules, parseOptionsFor } from '../limits/graphql.limits.js';
+import { costLimitPlugin, graphqlLimitsOf, limitRules, parseOptionsFor } from '../limits/graphql.limits.js';
 import { OriginPolicy } from '../limits/origin.policy.js';
 import { createLimitedWebSocketServer } from '../limits/ws.limits.js';
 import { createModels, type Models } from '../models/models.js';
@@ -161,7 +161,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     services,
     loaders: new Loaders(models),
     principal,
-    subscriptionScope: scopeKeyOf(principal),
+    subscriptionScope: authorizationKeyOf(principal),
     requestId,
   });
   const authenticator = authenticatorFor(config, logger);
@@ -232,6 +232,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: budget.httpDrainMs }),
       ops.graphql.plugin(),
+      costLimitPlugin(graphqlLimits),
       {
         async serverWillStart() {
           return {

@@ -35,7 +35,11 @@ export function mayAccessAmbulance(principal: Principal, ambulanceId: string): b
   return principal.ambulances === null || principal.ambulances.has(ambulanceId);
 }
 
-/** A stable text form of the scope: callers with the same key see exactly the same events. */
-export function scopeKeyOf(principal: Principal): string {
-  return principal.ambulances === null ? '' : `ambulances:${[...principal.ambulances].sort().join(',')}`;
+/**
+ * A stable text form of everything authorisation decides on (role and ambulance scope): callers with the same
+ * key may see exactly the same events, so only they may share a subscription's execution.
+ */
+export function authorizationKeyOf(principal: Principal): string {
+  const scope = principal.ambulances === null ? '*' : [...principal.ambulances].sort().join(',');
+  return `role:${principal.role};ambulances:${scope}`;
 }

@@ -15,5 +15,9 @@ export const UPLOADERS = [Role.Dispatcher, Role.Device] as const;
 export const roleAuthChecker: AuthChecker<GraphQLContext, Role> = ({ context, info }, roles) => {
   const { role } = context.principal;
   if (roles.includes(role)) return true;
-  throw forbiddenError(`the ${role} role may not use ${info.parentType.name}.${info.fieldName}`);
+  throw roleForbiddenError(role, `${info.parentType.name}.${info.fieldName}`);
 };
+
+/** FORBIDDEN for a role not listed on a field (`Type.field`). */
+export const roleForbiddenError = (role: Role, field: string) =>
+  forbiddenError(`the ${role} role may not use ${field}`);

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from './env.config.js';
 
 const SECRET = 'a-secret-that-is-at-least-32-characters';
+const IDP = { JWT_ISSUER: 'https://id.example/', JWT_AUDIENCE: 'ambulance-tracking' };
 
 function refused(env: NodeJS.ProcessEnv, pattern: RegExp): void {
   assert.throws(
@@ -32,10 +33,35 @@ describe('security configuration', () => {
     const jwks = loadConfig({
       NODE_ENV: 'production',
       JWT_JWKS_URL: 'https://id.example/.well-known/jwks.json',
+      ...IDP,
       // Image URLs need a key of their own when tokens come from an identity provider (upload-url.env.test.ts).
       UPLOAD_URL_SECRET: SECRET,
     });
     assert.equal(jwks.JWT_JWKS_URL, 'https://id.example/.well-known/jwks.json');
+  });
+
+  it('with JWT_JWKS_URL, requires JWT_ISSUER and JWT_AUDIENCE, saying what to set', () => {
+    const url = 'https://id.example/.well-known/jwks.json';
+    refused({ JWT_JWKS_URL: url }, /JWT_ISSUER and JWT_AUDIENCE are not.*Set JWT_ISSUER.*JWT_AUDIENCE to/s);
+    refused({ JWT_JWKS_URL: url, JWT_ISSUER: IDP.JWT_ISSUER }, /but JWT_AUDIENCE is not.*the `aud` claim/s);
+    refused({ JWT_JWKS_URL: url, JWT_AUDIENCE: IDP.JWT_AUDIENCE }, /but JWT_ISSUER is not/);
+    const config = loadConfig({ JWT_JWKS_URL: url, ...IDP });
+    assert.equal(config.JWT_ISSUER, IDP.JWT_ISSUER);
+    assert.equal(config.JWT_AUDIENCE, IDP.JWT_AUDIENCE);
+  });
+
+  it('with JWT_JWKS_URL, requires https, allowing http only for localhost and 127.0.0.1 outside production', () => {
+    for (const url of [
+      'http://id.example/jwks.json',
+      'http://10.0.0.5:8080/jwks.json',
+      'http://localhost.example/jwks',
+    ]) {
+      refused({ JWT_JWKS_URL: url, ...IDP }, /JWT_JWKS_URL must be an https:\/\/ URL.*only for localhost/s);
+    }
+    for (const url of ['http://localhost:8080/jwks.json', 'http://127.0.0.1:9000/jwks.json']) {
+      assert.equal(loadConfig({ NODE_ENV: 'development', JWT_JWKS_URL: url, ...IDP }).JWT_JWKS_URL, url);
+      refused({ NODE_ENV: 'production', JWT_JWKS_URL: url, ...IDP }, /must be an https:\/\/ URL/);
+    }
   });
 
   it('refuses a short secret (31 characters) and accepts 32', () => {

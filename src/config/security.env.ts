@@ -84,13 +84,46 @@ interface SecuritySettings {
   readonly NODE_ENV: string;
   readonly JWT_SECRET?: string | undefined;
   readonly JWT_JWKS_URL?: string | undefined;
+  readonly JWT_ISSUER?: string | undefined;
+  readonly JWT_AUDIENCE?: string | undefined;
   readonly INGEST_REQUIRE_DEVICE_KEY: readonly string[];
   readonly INGEST_DEVICE_KEYS: readonly string[];
   readonly INGEST_DEVICE_KEYS_FILE?: string | undefined;
 }
 
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1']);
+
+/**
+ * Rules for an identity provider's keys: tokens must be bound to it and to this API (an identity provider signs
+ * tokens for many applications), and its keys must come over TLS (plain http only from this machine in development).
+ */
+function checkJwksConfig(config: SecuritySettings): string | null {
+  if (!config.JWT_JWKS_URL) return null;
+  const missing = (['JWT_ISSUER', 'JWT_AUDIENCE'] as const).filter((name) => !config[name]);
+  if (missing.length > 0) {
+    return (
+      `JWT_JWKS_URL is set but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not: the identity ` +
+      'provider signs tokens for other applications too, so only tokens issued by it for this API may be accepted. ' +
+      "Set JWT_ISSUER to the provider's issuer (the `iss` claim of its tokens, e.g. https://id.example.org/) and " +
+      'JWT_AUDIENCE to the audience it issues this API\'s tokens for (the `aud` claim). See README "Security".'
+    );
+  }
+  const url = new URL(config.JWT_JWKS_URL);
+  const localDevelopment = LOCAL_HOSTS.has(url.hostname) && config.NODE_ENV !== 'production';
+  if (url.protocol !== 'https:' && !localDevelopment) {
+    return (
+      'JWT_JWKS_URL must be an https:// URL: keys fetched over plain http can be replaced on the way, and with them ' +
+      "anyone could sign tokens. Use the provider's https:// JWKS address (http:// is accepted only for localhost " +
+      'or 127.0.0.1 outside production).'
+    );
+  }
+  return null;
+}
+
 /** Rules across variables; returns what to fix, or null. */
 export function checkSecurityConfig(config: SecuritySettings): string | null {
+  const jwksProblem = checkJwksConfig(config);
+  if (jwksProblem) return jwksProblem;
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET && !config.JWT_JWKS_URL) {
     return (
       'NODE_ENV is production but neither JWT_SECRET nor JWT_JWKS_URL is set, so the GraphQL API would be open ' +

@@ -6,10 +6,13 @@ import type { Logger } from 'pino';
 import { AuthErrorCode } from '../auth/auth.errors.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Principal } from '../auth/principal.js';
+import { rolesOfRootFields } from '../auth/root-field.roles.js';
 import { type GraphQLLimits, prepareDocument } from '../limits/graphql.limits.js';
 import type { GraphQLContext } from '../resolvers/graphql.context.js';
 import { maskError } from './error.mask.js';
 import type { SharedSubscriptions } from './shared-subscriptions.js';
+import { authorizeSubscriber } from './subscription.authorization.js';
+import { forbiddenCloseReason } from './ws-close.reason.js';
 
 /** graphql-ws's "Forbidden" close code: a missing, invalid or expired token. */
 export const CLOSE_FORBIDDEN = 4403;
@@ -60,6 +63,7 @@ export function graphqlWsOptions(
   deps: GraphQLWsDependencies,
 ): ServerOptions<Record<string, unknown>, Extra & ConnectionState> & { isProd: boolean } {
   const { authenticator } = deps;
+  const rolesByRootField = rolesOfRootFields();
   return {
     schema: deps.schema,
     // Never put internal error messages into WebSocket close reasons, whatever NODE_ENV says.
@@ -74,7 +78,9 @@ export function graphqlWsOptions(
           closeAtExpiry(ctx.extra.socket, principal.expiresAt + authenticator.clockToleranceMs());
         }
         return true;
-      } catch {
+      } catch (error) {
+        // Closed here rather than by returning false, which closes with a bare "Forbidden": the reason says why.
+        ctx.extra.socket.close(CLOSE_FORBIDDEN, forbiddenCloseReason(error));
         return false;
       }
     },
@@ -102,7 +108,14 @@ export function graphqlWsOptions(
         contextValue: deps.createContext(principal, ctx.extra.request),
       };
     },
-    subscribe: deps.subscriptions.subscribe,
+    // Every subscriber, not only the first of a shared execution, is authorised before it is attached. Refused
+    // as graphql-js refuses in the resolver (a `next` with the errors, then `complete`), which clients rely on.
+    subscribe: (args) => {
+      const request = { document: args.document, operationName: args.operationName, variables: args.variableValues };
+      const { principal } = args.contextValue as GraphQLContext;
+      const refusal = authorizeSubscriber(deps.schema, request, principal, rolesByRootField);
+      return refusal ? { errors: refusal } : deps.subscriptions.subscribe(args);
+    },
     onNext: (ctx, _id, _payload, _args, result) =>
       result.errors
         ? {

@@ -9,7 +9,11 @@ import {
 import { BoundedQueue } from '../events/event.stream.js';
 
 export interface SharedSubscriptionKeySource {
-  /** Anything that can change what a subscriber may see (its authorisation scope); empty when all see the same. */
+  /**
+   * Everything that can change what a subscriber may see (its role and ambulance scope). Subscribers share an
+   * execution only when this is equal: the root field's authorisation ran for the first of them only, so each
+   * later one must have been authorised before (see authorizeSubscriber) and must see exactly what it sees.
+   */
   readonly subscriptionScope?: string;
 }
 

@@ -2,16 +2,20 @@ import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import type { ApolloServerPlugin } from '@apollo/server';
 import {
+  type ArgumentNode,
   type DocumentNode,
   GraphQLError,
   type GraphQLSchema,
+  Kind,
   type ParseOptions,
   parse,
   specifiedRules,
   type ValidationContext,
   type ValidationRule,
   validate,
+  visit,
 } from 'graphql';
 import type { AppConfig } from '../config/env.config.js';
 
@@ -56,14 +60,76 @@ function rejectWith(limit: string) {
   };
 }
 
-/** The extra validation rules (graphql-armor) that bound a document's depth, cost, aliases and directives. */
+/**
+ * The extra validation rules (graphql-armor) that bound a document's depth, aliases and directives. Cost
+ * depends on variables (`first: $n`), so it is checked once they are known: see costErrors.
+ */
 export function limitRules(limits: GraphQLLimits): ValidationRule[] {
   return [
     maxDepthRule({ n: limits.maxDepth, ...rejectWith('MAX_DEPTH') }),
-    costLimitRule({ maxCost: limits.maxCost, ...rejectWith('MAX_COST') }),
     maxAliasesRule({ n: limits.maxAliases, ...rejectWith('MAX_ALIASES') }),
     maxDirectivesRule({ n: limits.maxDirectives, ...rejectWith('MAX_DIRECTIVES') }),
   ] as ValidationRule[];
+}
+
+const LIST_SIZE_ARGUMENTS = new Set(['first', 'last']);
+
+/**
+ * The document with `first: $n` / `last: $n` replaced by the value of `$n` (or its default), so graphql-armor's
+ * cost rule, which multiplies by literal list sizes only, counts them as it counts `first: 500`.
+ */
+export function withListSizesInlined(
+  document: DocumentNode,
+  variables: Readonly<Record<string, unknown>>,
+): DocumentNode {
+  const defaults = new Map<string, unknown>();
+  visit(document, {
+    VariableDefinition(node) {
+      if (node.defaultValue?.kind === Kind.INT) defaults.set(node.variable.name.value, node.defaultValue.value);
+    },
+  });
+  const inline = (argument: ArgumentNode): ArgumentNode => {
+    if (!LIST_SIZE_ARGUMENTS.has(argument.name.value) || argument.value.kind !== Kind.VARIABLE) return argument;
+    const name = argument.value.name.value;
+    const value = Object.hasOwn(variables, name) ? variables[name] : defaults.get(name);
+    if (typeof value === 'string' && /^-?\d+$/.test(value)) return { ...argument, value: { kind: Kind.INT, value } };
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) return argument;
+    return { ...argument, value: { kind: Kind.INT, value: String(value) } };
+  };
+  return visit(document, {
+    Field(node) {
+      return node.arguments?.length ? { ...node, arguments: node.arguments.map(inline) } : undefined;
+    },
+  });
+}
+
+/** The cost limit (graphql-armor's rule) with the operation's variables: GRAPHQL_VALIDATION_FAILED / MAX_COST. */
+export function costErrors(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: unknown,
+  limits: GraphQLLimits,
+): readonly GraphQLError[] {
+  const values = typeof variables === 'object' && variables !== null ? (variables as Record<string, unknown>) : {};
+  return validate(schema, withListSizesInlined(document, values), [
+    costLimitRule({ maxCost: limits.maxCost, ...rejectWith('MAX_COST') }) as ValidationRule,
+  ]);
+}
+
+/** Apollo's side of the cost limit: refused with 400 once the operation and its variables are known. */
+export function costLimitPlugin(limits: GraphQLLimits): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, request }) {
+          const [error] = costErrors(schema, document, request.variables, limits);
+          if (error) {
+            throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } });
+          }
+        },
+      };
+    },
+  };
 }
 
 /** graphql-js stops parsing past this many tokens, before any document is built. */
@@ -95,7 +161,9 @@ export function prepareDocument(
     const message = error instanceof GraphQLError ? error.message : 'query could not be parsed';
     return [new GraphQLError(message, { extensions: { code: LimitErrorCode.ParseFailed } })];
   }
-  const errors = validate(schema, document, [...specifiedRules, ...rules]);
+  const validationErrors = validate(schema, document, [...specifiedRules, ...rules]);
+  const errors =
+    validationErrors.length > 0 ? validationErrors : costErrors(schema, document, payload.variables, limits);
   if (errors.length > 0) {
     return errors.map(
       (error) =>

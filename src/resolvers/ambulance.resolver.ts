@@ -29,6 +29,7 @@ export class AmbulanceResolver {
     return doc ? Ambulance.fromDoc(doc) : null;
   }
 
+  @Authorized(...READERS)
   @FieldResolver(() => TrackingPoint, { nullable: true, description: 'The newest stored position.' })
   async lastPosition(@Root() ambulance: Ambulance, @Ctx() context: GraphQLContext): Promise<TrackingPoint | null> {
     const event =

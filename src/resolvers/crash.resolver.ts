@@ -44,6 +44,7 @@ export class CrashResolver {
     return Crash.fromEvent(event);
   }
 
+  @Authorized(...READERS)
   @FieldResolver(() => Ambulance)
   async ambulance(@Root() crash: Crash, @Ctx() context: GraphQLContext): Promise<Ambulance> {
     return loadAmbulance(context.loaders, crash.ambulanceId);

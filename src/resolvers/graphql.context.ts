@@ -21,7 +21,7 @@ export interface GraphQLContext {
   readonly loaders: Loaders;
   /** The authenticated caller (in open mode, a dispatcher). */
   readonly principal: Principal;
-  /** Part of the shared-subscription key: everything that changes what this caller may see. */
+  /** Part of the shared-subscription key: everything that changes what this caller may see (role and scope). */
   readonly subscriptionScope: string;
   /** The HTTP request's id (or the WebSocket upgrade request's), for logs. */
   readonly requestId: string;

@@ -92,6 +92,8 @@ export class SnapshotResolver {
     return Snapshot.fromEvent(event);
   }
 
+  // Devices may upload but read nothing: not the ambulance (and its position) behind an uploaded snapshot either.
+  @Authorized(...READERS)
   @FieldResolver(() => Ambulance)
   async ambulance(@Root() snapshot: Snapshot, @Ctx() context: GraphQLContext): Promise<Ambulance> {
     return loadAmbulance(context.loaders, snapshot.ambulanceId);

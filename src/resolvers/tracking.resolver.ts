@@ -44,6 +44,7 @@ export class TrackingResolver {
     return TrackingPoint.fromEvent(event);
   }
 
+  @Authorized(...READERS)
   @FieldResolver(() => Ambulance)
   async ambulance(@Root() point: TrackingPoint, @Ctx() context: GraphQLContext): Promise<Ambulance> {
     return loadAmbulance(context.loaders, point.ambulanceId);
