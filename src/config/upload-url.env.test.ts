@@ -15,12 +15,20 @@ describe('image URL configuration', () => {
     assert.throws(() => loadConfig({ UPLOAD_URL_SECRET: 'short' }), /UPLOAD_URL_SECRET: must be at least 32/);
   });
 
+  // JWKS mode also requires the issuer and audience (security.env.ts).
+  const IDENTITY_PROVIDER = { JWT_ISSUER: 'https://id.example/', JWT_AUDIENCE: 'ambulance-tracking' };
+
   it('production needs a key for image URLs: JWT_SECRET or UPLOAD_URL_SECRET, not only a JWKS address', () => {
     assert.throws(
-      () => loadConfig({ NODE_ENV: 'production', JWT_JWKS_URL: JWKS_URL }),
+      () => loadConfig({ NODE_ENV: 'production', JWT_JWKS_URL: JWKS_URL, ...IDENTITY_PROVIDER }),
       /neither UPLOAD_URL_SECRET nor JWT_SECRET.*openssl rand -hex 32/s,
     );
-    const own = loadConfig({ NODE_ENV: 'production', JWT_JWKS_URL: JWKS_URL, UPLOAD_URL_SECRET: SECRET });
+    const own = loadConfig({
+      NODE_ENV: 'production',
+      JWT_JWKS_URL: JWKS_URL,
+      ...IDENTITY_PROVIDER,
+      UPLOAD_URL_SECRET: SECRET,
+    });
     assert.equal(own.UPLOAD_URL_SECRET, SECRET);
     assert.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET }).UPLOAD_URL_SECRET, undefined);
   });
