@@ -339,3 +339,37 @@ describe('uploadSnapshot limits with a larger file limit', () => {
     assert.deepEqual(await filesUnder(app.uploadDir), []);
   });
 });
+
+describe('uploadSnapshot shares the upload bytes in flight with the REST endpoint', () => {
+  let app: TestApp;
+
+  before(async () => {
+    app = await startTestApp();
+  });
+  after(async () => {
+    await app.close();
+  });
+
+  it('refuses with UPLOAD_CAPACITY_EXCEEDED while other uploads hold the budget, and releases what it read', async () => {
+    const { budget } = app.app.uploadSpool;
+    // Stands for REST uploads in progress: all but a few bytes of the cap are taken.
+    const held = budget.reserve(budget.maxBytes - Math.floor(TINY_PNG.length / 2));
+    assert.ok(held);
+    try {
+      assertRejected(await upload(app, 'CAP1', [PNG]), 'UPLOAD_REJECTED', 'UPLOAD_CAPACITY_EXCEEDED');
+      assert.equal(budget.inFlightBytes, budget.maxBytes - Math.floor(TINY_PNG.length / 2), 'its bytes released');
+      assert.deepEqual(await storedCounts(app, 'CAP1'), NOTHING);
+    } finally {
+      held.release();
+    }
+    // Just inside: the file fits exactly in what is left.
+    const exact = budget.reserve(budget.maxBytes - TINY_PNG.length);
+    assert.ok(exact);
+    try {
+      snapshotOf(await upload(app, 'CAP1', [PNG]));
+    } finally {
+      exact.release();
+    }
+    assert.equal(budget.inFlightBytes, 0);
+  });
+});

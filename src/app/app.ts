@@ -142,11 +142,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     maxFileBytes: config.UPLOAD_MAX_FILE_BYTES,
     maxFiles: config.UPLOAD_MAX_FILES,
   };
-  const uploadSpool = new UploadSpool(
-    imageStorage.incomingDirectory,
-    bodyLimits,
-    new UploadBudget(config.UPLOAD_MAX_INFLIGHT_BYTES),
-  );
+  // REST and GraphQL uploads draw on one budget of bytes in flight.
+  const uploadBudget = new UploadBudget(config.UPLOAD_MAX_INFLIGHT_BYTES);
+  const uploadSpool = new UploadSpool(imageStorage.incomingDirectory, bodyLimits, uploadBudget);
   const snapshotService = new SnapshotService(models, imageStorage, publisher, lane, config.UPLOAD_MAX_FILES);
   const uploadUrls = UploadUrlSigner.fromConfig(config);
   const services: GraphQLServices = {
@@ -154,6 +152,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     uploadUrls,
     bus,
     snapshotService,
+    uploadBudget,
     pageSize: { default: config.HISTORY_DEFAULT_PAGE_SIZE, max: config.HISTORY_MAX_PAGE_SIZE },
     subscriptionQueueLimit: config.SUBSCRIPTION_QUEUE_LIMIT,
   };

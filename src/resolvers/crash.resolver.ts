@@ -1,9 +1,9 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { READERS } from '../auth/role.auth-checker.js';
 import { crashEventOf } from '../events/event.mappers.js';
 import type { CrashEvent } from '../events/event.payloads.js';
 import { Topics } from '../events/topics.js';
 import type { CrashDoc } from '../models/crash.model.js';
-import { READERS } from '../auth/role.auth-checker.js';
 import { Ambulance } from './ambulance.type.js';
 
 import { Crash, CrashConnection } from './crash.type.js';

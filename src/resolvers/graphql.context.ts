@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { SnapshotService } from '../ingest/snapshot.service.js';
+import type { UploadBudget } from '../ingest/upload.budget.js';
 import type { Models } from '../models/models.js';
 import type { UploadUrlSigner } from '../uploads/upload-url.signer.js';
 import type { Loaders } from './graphql.loaders.js';
@@ -10,6 +11,8 @@ export interface GraphQLServices {
   readonly models: Models;
   readonly bus: EventBus;
   readonly snapshotService: SnapshotService;
+  /** Upload bytes in flight in this process, shared with the REST upload endpoint. */
+  readonly uploadBudget: UploadBudget;
   /** Signs image URLs; null in open mode (URLs unsigned). */
   readonly uploadUrls: UploadUrlSigner | null;
   readonly pageSize: { readonly default: number; readonly max: number };

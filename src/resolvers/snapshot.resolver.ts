@@ -19,6 +19,7 @@ import type { SnapshotEvent } from '../events/event.payloads.js';
 import { Topics } from '../events/topics.js';
 import { ErrorCode } from '../graphql/graphql.errors.js';
 import { IngestError } from '../ingest/ingest.errors.js';
+import { capacityExceeded } from '../ingest/upload.spool.js';
 import type { ImageRecordDoc } from '../models/image.model.js';
 import { Ambulance } from './ambulance.type.js';
 import type { GraphQLContext } from './graphql.context.js';
@@ -64,9 +65,16 @@ export class SnapshotResolver {
         extensions: { code: ErrorCode.UploadRejected, reason: 'FILE_MAPPED_TWICE', argumentName: 'files' },
       });
     }
+    const reservation = context.services.uploadBudget.reserve(0);
     try {
+      if (!reservation) throw capacityExceeded();
       const images = [];
-      for (const [index, file] of files.entries()) images.push(await readUpload(file, index));
+      let read = 0;
+      for (const [index, file] of files.entries()) {
+        const image = await readUpload(file, index, reservation, read);
+        read += image.data.length;
+        images.push(image);
+      }
       return Snapshot.fromEvent(await context.services.snapshotService.store(ambulanceId, images));
     } catch (error) {
       if (error instanceof IngestError) {
@@ -75,6 +83,8 @@ export class SnapshotResolver {
         });
       }
       throw error;
+    } finally {
+      reservation?.release();
     }
   }
 

@@ -1,9 +1,9 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { READERS } from '../auth/role.auth-checker.js';
 import { trackingEventOf } from '../events/event.mappers.js';
 import type { TrackingEvent } from '../events/event.payloads.js';
 import { Topics } from '../events/topics.js';
 import type { TrackingDoc } from '../models/tracking.model.js';
-import { READERS } from '../auth/role.auth-checker.js';
 import { Ambulance } from './ambulance.type.js';
 
 import type { GraphQLContext } from './graphql.context.js';

@@ -1,24 +1,42 @@
 import type { FileUpload } from 'graphql-upload-minimal';
 import { IngestError } from '../ingest/ingest.errors.js';
 import type { UploadedImage } from '../ingest/snapshot.service.js';
+import type { UploadReservation } from '../ingest/upload.budget.js';
+import { capacityExceeded } from '../ingest/upload.spool.js';
 
 /**
- * Reads one GraphQL multipart upload into memory. graphql-upload-minimal enforces the size limit, but
- * when the limit is reached after reading began, the parser just ends the stream early (marking it
- * `truncated`) instead of failing it; such a file is refused here rather than stored cut short.
+ * Reads one GraphQL multipart upload into memory, counting its bytes against the request's share of the
+ * process's upload budget (the caller releases it once the files are stored or refused).
+ * graphql-upload-minimal enforces the size limit, but when the limit is reached after reading began, the
+ * parser just ends the stream early (marking it `truncated`) instead of failing it; such a file is refused
+ * here rather than stored cut short.
  */
-export async function readUpload(upload: Promise<FileUpload> | FileUpload, index: number): Promise<UploadedImage> {
+export async function readUpload(
+  upload: Promise<FileUpload> | FileUpload,
+  index: number,
+  reservation: UploadReservation,
+  alreadyRead: number,
+): Promise<UploadedImage & { readonly data: Buffer }> {
   const file = await upload;
   const chunks: Buffer[] = [];
+  let read = alreadyRead;
   let truncated = false;
   try {
     const stream = file.createReadStream();
     stream.once('limit', () => {
       truncated = true;
     });
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    for await (const chunk of stream) {
+      read += (chunk as Buffer).length;
+      if (!reservation.growTo(read)) {
+        stream.destroy();
+        throw capacityExceeded();
+      }
+      chunks.push(chunk as Buffer);
+    }
     truncated ||= (stream as { truncated?: boolean }).truncated === true;
   } catch (error) {
+    if (error instanceof IngestError) throw error;
     throw new IngestError(
       413,
       'FILE_TOO_LARGE',
