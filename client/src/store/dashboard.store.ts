@@ -18,6 +18,7 @@ import {
 } from '../gql/graphql';
 import { type AuthProblem, normaliseToken, preferredProblem, tokenFromFragment } from '../logic/auth.token';
 import { prunedAcknowledgements, raiseAlerts, withoutAlert } from '../logic/crash.alerts';
+import { LiveCatchUp } from '../logic/live.catchup';
 import { type Page, readAllPages } from '../logic/paging';
 import { mergeById, newest } from '../logic/point.merge';
 import { clockOffsetMs } from '../logic/staleness';
@@ -94,6 +95,8 @@ const REPLAY_MAX_PAGES = 200;
 /** The fleet documents are projected a moment after points are stored: read them again once that has happened. */
 const FLEET_SETTLE_MS = 3_000;
 const SETTINGS_RETRY_MS = 3_000;
+/** When a (re)started subscription brings no event, its catch-up read runs this long after the start. */
+const LIVE_SETTLE_MS = 2_000;
 const NOTIFY_INTERVAL_MS = 50;
 
 const pointStamp = (point: TrackingPoint) => ({ id: point.id, time: point.recordedAt });
@@ -144,6 +147,8 @@ export class DashboardStore {
   private live: LiveConnection | null = null;
   private liveSubscriptions: Array<() => void> = [];
   private detailSubscriptions: Array<() => void> = [];
+  /** One per subscription: re-reads once it is live (see LiveCatchUp), armed again at each (re)connection. */
+  private readonly catchUps = new Set<LiveCatchUp>();
   private crashCursor: { from: string; after: string | null } | null = null;
   private trackCursor: { ambulanceId: string; from: string; after: string | null } | null = null;
   private snapshotCursor: { ambulanceId: string; after: string | null } | null = null;
@@ -368,6 +373,7 @@ export class DashboardStore {
           this.update({
             connection: { ...this.state.connection, reconnections: this.state.connection.reconnections + 1 },
           });
+        this.armCatchUps();
         void this.synchronise();
       },
       onAuthProblem: (problem) => {
@@ -375,12 +381,24 @@ export class DashboardStore {
         // A bare refusal of the live connection says nothing about why; the HTTP answer carries the server's reason.
         if (problem.generic) void this.loadFleet().catch((error: unknown) => this.failed('checking the token', error));
       },
-      onSubscriptionRestarted: () => void this.synchronise(),
+      onSubscriptionRestarted: () => {
+        this.armCatchUps();
+        void this.synchronise();
+      },
     });
-    const live = this.live;
     this.liveSubscriptions = [
-      live.subscribe(FleetTrackingDocument, {}, (data) => this.receivePoint(data.trackingUpdated)),
-      live.subscribe(CrashReportedDocument, {}, (data) => this.receiveCrashes([data.crashReported])),
+      this.subscribeLive(
+        FleetTrackingDocument,
+        {},
+        (data) => this.receivePoint(data.trackingUpdated),
+        () => this.loadFleet(),
+      ),
+      this.subscribeLive(
+        CrashReportedDocument,
+        {},
+        (data) => this.receiveCrashes([data.crashReported]),
+        () => this.catchUpCrashes(),
+      ),
     ];
     // After a token change the selected ambulance may be outside the new token's scope: the fleet read decides.
     if (this.state.selectedId && !this.fleetScopeChanged) this.subscribeDetail(this.state.selectedId);
@@ -399,15 +417,54 @@ export class DashboardStore {
     this.connect(liveUrl(window.location));
   }
 
-  private subscribeDetail(ambulanceId: string): void {
+  /**
+   * Subscribes, merging events as they come (also while the first read runs), and re-reads with `catchUp` once
+   * the subscription is live, for what was stored before the server listened (see LiveCatchUp).
+   */
+  private subscribeLive<Result, Variables>(
+    document: TypedDocumentString<Result, Variables>,
+    variables: Variables,
+    onData: (data: Result) => void,
+    catchUp: () => Promise<void>,
+  ): () => void {
     const live = this.live;
-    if (!live) return;
+    if (!live) return () => {};
+    const catchUps = this.catchUps;
+    const liveCatchUp = new LiveCatchUp(
+      () => void catchUp().catch((error: unknown) => this.failed('catching up', error)),
+      LIVE_SETTLE_MS,
+    );
+    catchUps.add(liveCatchUp);
+    liveCatchUp.arm();
+    const release = live.subscribe(document, variables, (data) => {
+      onData(data);
+      liveCatchUp.received();
+    });
+    return () => {
+      catchUps.delete(liveCatchUp);
+      liveCatchUp.dispose();
+      release();
+    };
+  }
+
+  private armCatchUps(): void {
+    for (const catchUp of this.catchUps) catchUp.arm();
+  }
+
+  private subscribeDetail(ambulanceId: string): void {
+    if (!this.live) return;
     this.detailSubscriptions = [
-      live.subscribe(AmbulanceTrackingDocument, { ambulanceId }, (data) =>
-        this.receiveTrack(ambulanceId, [data.trackingUpdated]),
+      this.subscribeLive(
+        AmbulanceTrackingDocument,
+        { ambulanceId },
+        (data) => this.receiveTrack(ambulanceId, [data.trackingUpdated]),
+        () => this.catchUpTrack(ambulanceId),
       ),
-      live.subscribe(SnapshotUploadedDocument, { ambulanceId }, (data) =>
-        this.receiveSnapshots(ambulanceId, [data.snapshotUploaded]),
+      this.subscribeLive(
+        SnapshotUploadedDocument,
+        { ambulanceId },
+        (data) => this.receiveSnapshots(ambulanceId, [data.snapshotUploaded]),
+        () => this.catchUpSnapshots(ambulanceId),
       ),
     ];
   }
@@ -541,8 +598,9 @@ export class DashboardStore {
         ),
       { after: cursor.after },
     );
-    if (this.trackCursor !== cursor) return;
-    this.trackCursor = { ...cursor, after: read.endCursor };
+    // Reads may overlap (selection, reconnection, live catch-up): each one's items are merged; only a read that
+    // started from the current cursor moves it (a cursor left behind only means re-reading what is merged once).
+    if (this.trackCursor === cursor) this.trackCursor = { ...cursor, after: read.endCursor ?? cursor.after };
     this.receiveTrack(ambulanceId, read.nodes, true);
   }
 
@@ -556,8 +614,8 @@ export class DashboardStore {
       last: Math.min(SNAPSHOTS_SHOWN, this.pageSize()),
       after: cursor.after,
     });
-    if (this.snapshotCursor !== cursor) return;
-    this.snapshotCursor = { ...cursor, after: snapshots.pageInfo.endCursor ?? cursor.after };
+    if (this.snapshotCursor === cursor)
+      this.snapshotCursor = { ...cursor, after: snapshots.pageInfo.endCursor ?? cursor.after };
     this.receiveSnapshots(
       ambulanceId,
       snapshots.edges.map((edge) => edge.node),
