@@ -3,7 +3,7 @@ import express from 'express';
 import multer from 'multer';
 import typeis from 'type-is';
 import { IngestError } from './ingest.errors.js';
-import type { UploadSpool, SpooledImage } from './upload.spool.js';
+import type { SpooledImage, UploadSpool } from './upload.spool.js';
 
 export interface BodyLimits {
   readonly maxBodyBytes: number;

@@ -65,13 +65,17 @@ export class IngestGuard {
     return proxyaddr(request, this.trust);
   }
 
-  /** Before the body is read: the network allowlist, then the per-address rate limit. */
-  async admitRequest(request: IncomingMessage, endpoint: IngestEndpoint): Promise<void> {
+  /**
+   * Before the body is read: the network allowlist, then the per-address rate limit. Returns the client's
+   * address for `admitDevice`.
+   */
+  async admitRequest(request: IncomingMessage, endpoint: IngestEndpoint): Promise<string> {
     const address = this.clientAddress(request);
     if (this.allowed && this.restricted.has(endpoint) && !this.allowed(address, 0)) {
       throw new IngestError(403, 'NETWORK_NOT_ALLOWED', `address ${address} may not post to this endpoint`);
     }
     await consume(this.perAddress[endpoint], address, 'from this address');
+    return address;
   }
 
   /**
@@ -82,6 +86,7 @@ export class IngestGuard {
    */
   async admitDevice(
     request: IncomingMessage,
+    address: string,
     endpoint: IngestEndpoint,
     ambulanceId: string,
     fields: Record<string, unknown>,
@@ -100,7 +105,7 @@ export class IngestGuard {
         throw new IngestError(403, 'DEVICE_KEY_INVALID', `the device key is not valid for ambulance ${ambulanceId}`);
       }
     }
-    const budget = keyRequired ? ambulanceId : `${ambulanceId}@${this.clientAddress(request)}`;
+    const budget = keyRequired ? ambulanceId : `${ambulanceId}@${address}`;
     await consume(
       this.perDevice[endpoint],
       budget,

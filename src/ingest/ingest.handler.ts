@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { isStorageUnavailable } from '../models/storage.errors.js';
 import type { IngestEndpoint } from '../config/security.env.js';
+import { isStorageUnavailable } from '../models/storage.errors.js';
 import { requestIdOf } from '../ops/request-id.js';
 import type { CrashService } from './crash.service.js';
 import type { DeviceTimeMonitor } from './device-time.monitor.js';
@@ -11,8 +11,8 @@ import { IngestError } from './ingest.errors.js';
 import type { IngestGuard } from './ingest.guard.js';
 import { parsePositionReport, readAmbulanceId } from './position.parse.js';
 import { noFilesError, type SnapshotService } from './snapshot.service.js';
-import type { UploadSpool } from './upload.spool.js';
 import type { TrackingWriter } from './tracking.writer.js';
+import type { UploadSpool } from './upload.spool.js';
 
 export interface IngestDependencies {
   readonly trackingWriter: TrackingWriter;
@@ -69,15 +69,17 @@ export function createIngestHandler(deps: IngestDependencies) {
     request: IncomingMessage,
     response: ServerResponse,
     endpoint: IngestEndpoint,
-    validate: (body: LegacyBody) => T,
+    validate: (body: LegacyBody) => T & { readonly ambulanceId: string },
     handle: (valid: T) => Promise<string>,
   ): Promise<void> => {
-    await deps.guard?.admitRequest(request, endpoint);
+    const address = await deps.guard?.admitRequest(request, endpoint);
     const body = await parser[endpoint](request, response);
     let answer: string;
     try {
       const valid = validate(body);
-      await deps.guard?.admitDevice(request, endpoint, readAmbulanceId(body.fields), body.fields);
+      if (deps.guard && address !== undefined) {
+        await deps.guard.admitDevice(request, address, endpoint, valid.ambulanceId, body.fields);
+      }
       answer = await handle(valid);
     } finally {
       await body.release();
@@ -102,10 +104,11 @@ export function createIngestHandler(deps: IngestDependencies) {
           request,
           response,
           'tracking',
-          ({ fields }) => ({
-            report: parsePositionReport(fields),
-            deviceTime: readDeviceTime(fields, new Date(), deps.deviceTimeBounds),
-          }),
+          ({ fields }) => {
+            const report = parsePositionReport(fields);
+            const deviceTime = readDeviceTime(fields, new Date(), deps.deviceTimeBounds);
+            return { ambulanceId: report.ambulanceId, report, deviceTime };
+          },
           async ({ report, deviceTime }) => {
             if (deviceTime.ignored) {
               const { reason, detail } = deviceTime.ignored;
@@ -124,8 +127,11 @@ export function createIngestHandler(deps: IngestDependencies) {
           request,
           response,
           'crash',
-          ({ fields }) => parsePositionReport(fields),
-          async (report) => {
+          ({ fields }) => {
+            const report = parsePositionReport(fields);
+            return { ambulanceId: report.ambulanceId, report };
+          },
+          async ({ report }) => {
             const outcome = await deps.crashService.report(report);
             return outcome.duplicate ? DUPLICATE : SUCCESS;
           },
