@@ -153,7 +153,9 @@ export class TrackingWriter {
       const key = point.id?.toHexString();
       const first = key === undefined ? undefined : firstById.get(key);
       if (first) {
-        repeats.set(first, [...(repeats.get(first) ?? []), point]);
+        const held = repeats.get(first);
+        if (held) held.push(point);
+        else repeats.set(first, [point]);
         continue;
       }
       if (key !== undefined) firstById.set(key, point);
