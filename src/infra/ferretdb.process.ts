@@ -18,14 +18,39 @@ export function ferretdbCacheDir(): string {
   return path.join(base, 'ambulance-tracking', 'bin');
 }
 
+/**
+ * FerretDB v1's SQLite backend creates a unique index on `_id` but looks documents up by `_id` with a
+ * different SQL expression (`->'$._id'` against the index's `->"_id"`), so SQLite never uses the index and
+ * every find, update or delete by `_id` scans the whole collection (upstream: FerretDB issues #3235, #3340).
+ * The build writes the lookup expression the way the index is written; nothing else changes.
+ */
+const ID_LOOKUP_PATCH = {
+  file: path.join('internal', 'backends', 'sqlite', 'metadata', 'metadata.go'),
+  from: `IDColumn = DefaultColumn + "->'$._id'"`,
+  to: 'IDColumn = DefaultColumn + `->"_id"`',
+} as const;
+
 function cachedBinaryPath(): string {
-  return path.join(ferretdbCacheDir(), `ferretdb-${FERRETDB_VERSION}`);
+  return path.join(ferretdbCacheDir(), `ferretdb-${FERRETDB_VERSION}-id-index`);
+}
+
+async function applyIdLookupPatch(sourceDir: string): Promise<void> {
+  const file = path.join(sourceDir, ID_LOOKUP_PATCH.file);
+  const source = await readFile(file, 'utf8');
+  if (source.split(ID_LOOKUP_PATCH.from).length !== 2) {
+    throw new Error(
+      `FerretDB ${FERRETDB_VERSION} source changed: ${ID_LOOKUP_PATCH.file} no longer holds \`${ID_LOOKUP_PATCH.from}\` ` +
+        'once. Update ID_LOOKUP_PATCH in src/infra/ferretdb.process.ts for this version.',
+    );
+  }
+  await writeFile(file, source.replace(ID_LOOKUP_PATCH.from, ID_LOOKUP_PATCH.to));
 }
 
 /**
  * Finds the FerretDB binary (FERRETDB_BIN, then the build cache) or builds it once with Go.
  * `go install ...@version` cannot be used: its module zip carries no build/version/version.txt,
- * and FerretDB panics at start-up without one, so the source is copied and the file written.
+ * and FerretDB panics at start-up without one, so the source is copied, the file written and the `_id`
+ * lookup patched (ID_LOOKUP_PATCH).
  */
 export async function ensureFerretdbBinary(options: { explicitPath?: string; log?: Log } = {}): Promise<string> {
   const log = options.log ?? (() => {});
@@ -58,6 +83,7 @@ export async function ensureFerretdbBinary(options: { explicitPath?: string; log
     await cp(moduleDir, workDir, { recursive: true, mode: 0 });
     await execFileAsync('chmod', ['-R', 'u+w', workDir]);
     await writeFile(path.join(workDir, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+    await applyIdLookupPatch(workDir);
     await mkdir(path.dirname(target), { recursive: true });
     const partial = `${target}.${process.pid}.partial`;
     await execFileAsync('go', ['build', '-trimpath', '-o', partial, './cmd/ferretdb'], {
