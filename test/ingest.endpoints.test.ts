@@ -241,7 +241,7 @@ describe('legacy ingest endpoints', () => {
 
       await app.app.trackingWriter.drained();
       const ambulance = await app.app.models.collections.ambulances.findOne({ _id: ambulanceId });
-      assert.equal(ambulance?.current_speeding_episode_id?.toHexString(), second.toHexString());
+      assert.equal(ambulance?.last_position?.speeding_episode_id?.toHexString(), second.toHexString());
     });
 
     it('keeps max_state ORANGE for an episode that never went above 120', async () => {
@@ -261,7 +261,7 @@ describe('legacy ingest endpoints', () => {
       assert.equal(green.speeding_episode_id, undefined);
       await app.app.trackingWriter.drained();
       const ambulance = await app.app.models.collections.ambulances.findOne({ _id: ambulanceId });
-      assert.equal(ambulance?.current_speeding_episode_id ?? null, null);
+      assert.equal(ambulance?.last_position?.speeding_episode_id ?? null, null);
     });
 
     it('keeps the fleet document _id "332" with last_position equal to the newest point', async () => {
@@ -626,7 +626,7 @@ describe('speeding episodes across a restart', () => {
       // The process stopped before projecting the GREEN point: the fleet document still names the episode.
       await first.app.models.collections.ambulances.updateOne(
         { _id: 'RS1' },
-        { $set: { current_speeding_episode_id: oldEpisode } },
+        { $set: { 'last_position.speeding_episode_id': oldEpisode } },
       );
       await first.close();
 

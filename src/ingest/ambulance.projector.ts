@@ -1,52 +1,77 @@
-import type { Types } from 'mongoose';
+import type { mongo } from 'mongoose';
 import type { Logger } from 'pino';
-import type { LastPositionDoc } from '../models/ambulance.model.js';
+import type { AmbulanceDoc, LastPositionDoc } from '../models/ambulance.model.js';
 import type { Models } from '../models/models.js';
 import type { SpeedingEpisodeDoc } from '../models/speeding-episode.model.js';
-import { isDuplicateKeyError } from '../models/storage.errors.js';
+import { duplicateIndexesOf } from '../models/storage.errors.js';
 import type { WriteLane } from '../models/write.lane.js';
-
-export interface AmbulanceChange {
-  readonly lastPosition: LastPositionDoc;
-  readonly currentEpisodeId: Types.ObjectId | null;
-}
 
 /** The whole, current state of an episode (absolute values, so writing it twice is harmless). */
 export type EpisodeSnapshot = SpeedingEpisodeDoc;
 
-interface EpisodeChange {
+export interface EpisodeChange {
   readonly episode: EpisodeSnapshot;
-  /** Not yet in the database: insert rather than update. */
-  isNew: boolean;
+  /** Opened since it was last written: inserted rather than updated. */
+  readonly isNew: boolean;
 }
 
 type Operation =
-  | { readonly kind: 'ambulance'; readonly id: string; readonly change: AmbulanceChange }
+  | { readonly kind: 'ambulance'; readonly id: string; readonly lastPosition: LastPositionDoc }
   | { readonly kind: 'episode'; readonly id: string; readonly change: EpisodeChange };
 
 const RETRY_DELAY_MS = 500;
 /** Projection may take at most this share of the write lane: a round that took T waits T × (1/share − 1). */
 const MAX_LANE_SHARE = 0.25;
 /**
- * Time one background turn in the write lane may take before it yields: a device's insert waits at most
- * about this long behind projection (plus one update). About 20 updates on MongoDB, one or two on FerretDB.
+ * Time one background turn in the write lane should take, so other writes wait little behind projection.
+ * A turn sends its writes as one bulk command per kind, sized from the time each kind took lately (an
+ * episode insert costs far less than an update on FerretDB).
  */
 const TURN_BUDGET_MS = 5;
+
+type WriteKind = 'episodeInsert' | 'episodeUpdate' | 'ambulanceUpdate';
+
+function writeKindOf(operation: Operation): WriteKind {
+  if (operation.kind === 'ambulance') return 'ambulanceUpdate';
+  return operation.change.isNew ? 'episodeInsert' : 'episodeUpdate';
+}
+
+/**
+ * The newest point first: `$max` compares embedded documents field by field, so the stored position is
+ * replaced only by a newer one (or, at the same time, a later-stored one). Both MongoDB and FerretDB order
+ * documents this way.
+ */
+function comparableLastPosition(position: LastPositionDoc): LastPositionDoc {
+  return {
+    count_datetime: position.count_datetime,
+    tracking_id: position.tracking_id,
+    location: position.location,
+    speed: position.speed,
+    heading: position.heading,
+    state: position.state,
+    speeding_episode_id: position.speeding_episode_id ?? null,
+  };
+}
 
 /**
  * Keeps the derived documents (each ambulance's latest position, speeding-episode summaries) up to date
  * from stored points, off the request path. Changes recorded while a round waits or runs are merged, so
  * under load each ambulance costs one update per interval instead of one per point; an idle server
  * projects a point at once. Tracking points themselves are always stored before a device gets 200.
- * Episodes are inserted once and then updated by _id with absolute values: upserts with $max/$inc make
- * FerretDB scan the whole collection.
+ *
+ * Every write is idempotent (episodes are written whole; positions through `$max`), so a failed turn is
+ * simply written again. New episodes are inserted (no read first); updates filter on `_id` alone, the only
+ * filter FerretDB v1 (the embedded and test store) looks up through an index rather than by decoding every
+ * document of the collection (see ID_LOOKUP_PATCH in src/infra/ferretdb.process.ts).
  */
 export class AmbulanceProjector {
-  private ambulances = new Map<string, AmbulanceChange>();
+  private ambulances = new Map<string, LastPositionDoc>();
   private episodes = new Map<string, EpisodeChange>();
   private running: Promise<void> | null = null;
   private waitTimer: NodeJS.Timeout | null = null;
   private nextRoundAt = 0;
+  /** Milliseconds one write of each kind took lately (smoothed); sizes the next turn. */
+  private readonly msPerWrite: Record<WriteKind, number> = { episodeInsert: 1, episodeUpdate: 1, ambulanceUpdate: 1 };
   failedRounds = 0;
 
   /**
@@ -60,8 +85,9 @@ export class AmbulanceProjector {
     private readonly logger: Logger,
   ) {}
 
-  record(ambulances: ReadonlyMap<string, AmbulanceChange>, episodes: ReadonlyMap<string, EpisodeChange>): void {
-    for (const [id, change] of ambulances) this.ambulances.set(id, change);
+  /** Newest positions per ambulance and the current state of the episodes they touched. */
+  record(positions: ReadonlyMap<string, LastPositionDoc>, episodes: ReadonlyMap<string, EpisodeChange>): void {
+    for (const [id, position] of positions) this.ambulances.set(id, position);
     for (const [id, change] of episodes) this.mergeEpisode(id, change);
     this.start();
   }
@@ -89,9 +115,10 @@ export class AmbulanceProjector {
     this.waitTimer = null;
   }
 
+  /** A newer state of the episode wins; it stays new until its insert succeeded. */
   private mergeEpisode(id: string, change: EpisodeChange): void {
     const pending = this.episodes.get(id);
-    this.episodes.set(id, { episode: change.episode, isNew: change.isNew || (pending?.isNew ?? false) });
+    this.episodes.set(id, pending?.isNew && !change.isNew ? { ...change, isNew: true } : change);
   }
 
   private start(now = false): void {
@@ -115,109 +142,110 @@ export class AmbulanceProjector {
   private async round(startedAt: number): Promise<void> {
     const operations: Operation[] = [
       ...[...this.episodes].map(([id, change]) => ({ kind: 'episode' as const, id, change })),
-      ...[...this.ambulances].map(([id, change]) => ({ kind: 'ambulance' as const, id, change })),
+      ...[...this.ambulances].map(([id, lastPosition]) => ({ kind: 'ambulance' as const, id, lastPosition })),
     ];
     this.ambulances = new Map();
     this.episodes = new Map();
     let done = 0;
     while (done < operations.length) {
-      const from = done;
+      const turn = operations.slice(done, this.turnEnd(operations, done));
       try {
-        done = await this.lane.run(() => this.writeTurn(operations, from), 'background');
+        await this.lane.run(() => this.writeTurn(turn), 'background');
       } catch (error) {
         this.failedRounds += 1;
         this.logger.warn({ err: (error as Error).message }, 'ambulance positions not updated; will retry');
-        this.requeue(operations.slice(from));
+        this.requeue(operations.slice(done));
         this.nextRoundAt = Date.now() + RETRY_DELAY_MS;
         return;
       }
+      done += turn.length;
     }
     const took = Date.now() - startedAt;
     this.nextRoundAt = startedAt + Math.max(this.intervalMs, took / MAX_LANE_SHARE);
+  }
+
+  /** The end of the turn starting at `from`: at least one operation, then as many as fit the budget. */
+  private turnEnd(operations: readonly Operation[], from: number): number {
+    let end = from;
+    let estimatedMs = 0;
+    while (end < operations.length && (end === from || estimatedMs < TURN_BUDGET_MS)) {
+      estimatedMs += this.msPerWrite[writeKindOf(operations[end] as Operation)];
+      end += 1;
+    }
+    return end;
+  }
+
+  private async timed(kind: WriteKind, count: number, write: () => Promise<unknown>): Promise<void> {
+    if (count === 0) return;
+    const started = performance.now();
+    await write();
+    this.msPerWrite[kind] = (this.msPerWrite[kind] + (performance.now() - started) / count) / 2;
   }
 
   /** Puts back what was not written; changes recorded meanwhile are newer and win. */
   private requeue(operations: readonly Operation[]): void {
     for (const operation of operations) {
       if (operation.kind === 'ambulance') {
-        if (!this.ambulances.has(operation.id)) this.ambulances.set(operation.id, operation.change);
+        if (!this.ambulances.has(operation.id)) this.ambulances.set(operation.id, operation.lastPosition);
       } else {
         const newer = this.episodes.get(operation.id);
-        if (newer) newer.isNew ||= operation.change.isNew;
-        else this.episodes.set(operation.id, operation.change);
+        this.episodes.set(
+          operation.id,
+          newer ? { ...newer, isNew: newer.isNew || operation.change.isNew } : operation.change,
+        );
       }
     }
   }
 
-  /**
-   * Writes operations from `from` on until the turn's time budget is spent (at least one); returns the
-   * index of the first one not written. Operations before a failure are written; the failed one is retried.
-   */
-  private async writeTurn(operations: readonly Operation[], from: number): Promise<number> {
-    const started = performance.now();
+  /** Writes one turn: the episodes first, then the fleet documents that name them. */
+  private async writeTurn(turn: readonly Operation[]): Promise<void> {
     const now = new Date();
-    let index = from;
-    while (index < operations.length && (index === from || performance.now() - started < TURN_BUDGET_MS)) {
-      const operation = operations[index] as Operation;
-      if (operation.kind === 'ambulance') {
-        await this.writeAmbulance(operation.id, operation.change, now);
-      } else {
-        await this.writeEpisode(operation.change);
+    const newEpisodes: EpisodeSnapshot[] = [];
+    const changedEpisodes: EpisodeSnapshot[] = [];
+    const ambulanceWrites: Array<mongo.AnyBulkWriteOperation<AmbulanceDoc>> = [];
+    for (const operation of turn) {
+      if (operation.kind === 'episode') {
+        (operation.change.isNew ? newEpisodes : changedEpisodes).push(operation.change.episode);
+        continue;
       }
-      index += 1;
-    }
-    return index;
-  }
-
-  /**
-   * Moves an ambulance's latest position forward, never back: with several instances an older point can be
-   * projected after a newer one. When the document holds a newer position the conditional upsert collides
-   * with the existing _id, which means there is nothing to do.
-   */
-  private async writeAmbulance(id: string, change: AmbulanceChange, now: Date): Promise<void> {
-    try {
-      await this.models.collections.ambulances.updateOne(
-        {
-          _id: id,
-          $or: [
-            { last_position: { $exists: false } },
-            { 'last_position.count_datetime': { $lte: change.lastPosition.count_datetime } },
-          ],
-        },
-        {
-          $set: {
-            last_position: change.lastPosition,
-            current_speeding_episode_id: change.currentEpisodeId,
-            updatedAt: now,
+      ambulanceWrites.push({
+        updateOne: {
+          filter: { _id: operation.id },
+          update: {
+            $max: { last_position: comparableLastPosition(operation.lastPosition) },
+            $set: { updatedAt: now },
+            $setOnInsert: { createdAt: now },
           },
-          $setOnInsert: { createdAt: now },
+          upsert: true,
         },
-        { upsert: true },
-      );
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
+      });
     }
+    // One inserted by an earlier attempt whose answer was lost is updated instead.
+    await this.timed('episodeInsert', newEpisodes.length, async () => {
+      changedEpisodes.push(...(await this.insertEpisodes(newEpisodes)));
+    });
+    await this.timed('episodeUpdate', changedEpisodes.length, () =>
+      this.models.collections.speedingEpisodes.bulkWrite(
+        changedEpisodes.map(({ _id, ...fields }) => ({
+          updateOne: { filter: { _id }, update: { $set: fields }, upsert: true },
+        })),
+      ),
+    );
+    await this.timed('ambulanceUpdate', ambulanceWrites.length, () =>
+      this.models.collections.ambulances.bulkWrite(ambulanceWrites),
+    );
   }
 
-  private async writeEpisode(change: EpisodeChange): Promise<void> {
-    const { _id, ...fields } = change.episode;
-    if (change.isNew) {
-      try {
-        await this.models.collections.speedingEpisodes.insertOne(change.episode);
-        change.isNew = false;
-        return;
-      } catch (error) {
-        // Inserted by an earlier attempt whose answer was lost: update it instead.
-        if (!isDuplicateKeyError(error)) throw error;
-        change.isNew = false;
-      }
-    }
-    const { matchedCount } = await this.models.collections.speedingEpisodes.updateOne({ _id }, { $set: fields });
-    // The document was never written (its insert was pending when a process stopped): write it now.
-    if (matchedCount === 0) {
-      await this.models.collections.speedingEpisodes.insertOne(change.episode).catch((error: unknown) => {
-        if (!isDuplicateKeyError(error)) throw error;
-      });
+  /** Inserts episodes; returns those already stored. */
+  private async insertEpisodes(episodes: readonly EpisodeSnapshot[]): Promise<EpisodeSnapshot[]> {
+    if (episodes.length === 0) return [];
+    try {
+      await this.models.collections.speedingEpisodes.insertMany(episodes, { ordered: false });
+      return [];
+    } catch (error) {
+      const duplicates = duplicateIndexesOf(error);
+      if (!duplicates) throw error;
+      return duplicates.map((index) => episodes[index] as EpisodeSnapshot);
     }
   }
 }

@@ -7,12 +7,13 @@ import { trackingEventOf } from '../events/event.mappers.js';
 import type { TrackingEvent } from '../events/event.payloads.js';
 import type { EventPublisher } from '../events/event.publisher.js';
 import { Topics } from '../events/topics.js';
+import type { LastPositionDoc } from '../models/ambulance.model.js';
 import type { Models } from '../models/models.js';
-import { isDuplicateKeyError } from '../models/storage.errors.js';
+import { duplicateIndexesOf } from '../models/storage.errors.js';
 import type { TrackingDoc } from '../models/tracking.model.js';
 import { devicePointId } from '../models/tracking-point.id.js';
 import type { WriteLane } from '../models/write.lane.js';
-import type { AmbulanceChange, AmbulanceProjector, EpisodeSnapshot } from './ambulance.projector.js';
+import type { AmbulanceProjector, EpisodeChange, EpisodeSnapshot } from './ambulance.projector.js';
 import type { PositionReport } from './position.parse.js';
 
 /** A stored point, or a point with the ambulance and device time of one already stored (not stored again). */
@@ -29,13 +30,6 @@ interface PendingPoint {
   readonly id: Types.ObjectId | null;
   readonly resolve: (outcome: TrackingOutcome) => void;
   readonly reject: (error: unknown) => void;
-}
-
-/** The per-document failures of an unordered bulk insert, or null when the failure was not per document. */
-function writeErrorsOf(error: unknown): Array<{ index: number; code?: unknown }> | null {
-  const writeErrors = (error as { writeErrors?: unknown } | null)?.writeErrors;
-  if (!Array.isArray(writeErrors) || writeErrors.length === 0) return null;
-  return writeErrors as Array<{ index: number; code?: unknown }>;
 }
 
 /**
@@ -110,6 +104,7 @@ export class TrackingWriter {
   }
 
   private async flush(): Promise<void> {
+    let settled: Promise<void> = Promise.resolve();
     while (this.queue.length > 0) {
       const received = this.queue.splice(0, this.maxBatch);
       const repeats = new Map<PendingPoint, PendingPoint[]>();
@@ -128,14 +123,31 @@ export class TrackingWriter {
         }
         continue;
       }
-      batch.forEach((point, index) => {
-        const outcome = outcomes[index] as TrackingOutcome;
-        point.resolve(outcome);
-        for (const repeat of repeats.get(point) ?? []) repeat.resolve(DUPLICATE);
-        if (!outcome.duplicate)
-          this.publisher.publish(Topics.TrackingUpdated, outcome.event.ambulanceId, outcome.event);
-      });
+      // Devices are answered and events published on the event loop's next turn, once the next batch is on
+      // its way to the database: the database then works while this batch's answers are written.
+      // Immediates run in order, so events keep the order points were stored in.
+      const stored = batch;
+      settled = new Promise((resolve) =>
+        setImmediate(() => {
+          this.settle(stored, outcomes, repeats);
+          resolve();
+        }),
+      );
     }
+    await settled;
+  }
+
+  private settle(
+    batch: readonly PendingPoint[],
+    outcomes: readonly TrackingOutcome[],
+    repeats: ReadonlyMap<PendingPoint, PendingPoint[]>,
+  ): void {
+    batch.forEach((point, index) => {
+      const outcome = outcomes[index] as TrackingOutcome;
+      point.resolve(outcome);
+      for (const repeat of repeats.get(point) ?? []) repeat.resolve(DUPLICATE);
+      if (!outcome.duplicate) this.publisher.publish(Topics.TrackingUpdated, outcome.event.ambulanceId, outcome.event);
+    });
   }
 
   /**
@@ -238,8 +250,8 @@ export class TrackingWriter {
     loaded: ReadonlyMap<string, EpisodeSnapshot | null>,
   ): Promise<TrackingOutcome[]> {
     const episodeOf = new Map<string, EpisodeSnapshot | null>();
-    const touchedEpisodes = new Map<string, { episode: EpisodeSnapshot; isNew: boolean }>();
-    const latest = new Map<string, AmbulanceChange>();
+    const touchedEpisodes = new Map<string, EpisodeChange>();
+    const latest = new Map<string, LastPositionDoc>();
     const docs = batch.map(({ report, receivedAt, id }): TrackingDoc => {
       const state = speedStateOf(report.speed);
       const previous = episodeOf.has(report.ambulanceId)
@@ -284,16 +296,13 @@ export class TrackingWriter {
         ...(report.deviceTime ? { device_timestamp: report.deviceTime } : {}),
       };
       latest.set(report.ambulanceId, {
-        lastPosition: {
-          tracking_id: doc._id,
-          location: doc.location,
-          speed: report.speed,
-          heading: report.heading,
-          state,
-          count_datetime: receivedAt,
-          speeding_episode_id: episodeId,
-        },
-        currentEpisodeId: episodeId,
+        tracking_id: doc._id,
+        location: doc.location,
+        speed: report.speed,
+        heading: report.heading,
+        state,
+        count_datetime: receivedAt,
+        speeding_episode_id: episodeId,
       });
       return doc;
     });
@@ -303,9 +312,9 @@ export class TrackingWriter {
     try {
       await this.models.collections.trackings.insertMany(docs, { ordered: false });
     } catch (error) {
-      const writeErrors = writeErrorsOf(error);
-      if (!writeErrors?.every(isDuplicateKeyError)) throw error;
-      for (const writeError of writeErrors) raced.add(writeError.index);
+      const duplicates = duplicateIndexesOf(error);
+      if (!duplicates) throw error;
+      for (const index of duplicates) raced.add(index);
     }
     // Only now that the points are stored does the remembered episode state move on.
     for (const [id, episode] of episodeOf) this.currentEpisode.set(id, { episode });

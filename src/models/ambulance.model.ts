@@ -19,7 +19,6 @@ export interface LastPositionDoc {
 export interface AmbulanceDoc {
   _id: string | Types.ObjectId;
   last_position?: LastPositionDoc;
-  current_speeding_episode_id?: Types.ObjectId | null;
   last_crash_at?: Date;
   createdAt?: Date;
   updatedAt?: Date;
@@ -42,7 +41,6 @@ const ambulanceSchema = new Schema<AmbulanceDoc>(
   {
     _id: { type: Schema.Types.Mixed },
     last_position: lastPositionSchema,
-    current_speeding_episode_id: Schema.Types.ObjectId,
     last_crash_at: Date,
     createdAt: Date,
     updatedAt: Date,

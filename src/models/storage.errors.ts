@@ -28,3 +28,14 @@ export function isStorageUnavailable(error: unknown): boolean {
 export function isDuplicateKeyError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
 }
+
+/**
+ * For an unordered bulk insert that failed only because some documents' `_id`s were already stored: the
+ * indexes of those documents (the others were stored). Null for any other failure.
+ */
+export function duplicateIndexesOf(error: unknown): number[] | null {
+  const writeErrors = (error as { writeErrors?: unknown } | null)?.writeErrors;
+  if (!Array.isArray(writeErrors) || writeErrors.length === 0) return null;
+  if (!writeErrors.every(isDuplicateKeyError)) return null;
+  return writeErrors.map((writeError: { index: number }) => writeError.index);
+}

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import mongoose, { Types } from 'mongoose';
+import pino from 'pino';
+import { AmbulanceProjector, type EpisodeChange, type EpisodeSnapshot } from '../src/ingest/ambulance.projector.js';
+import type { LastPositionDoc } from '../src/models/ambulance.model.js';
+import { createModels, type Models } from '../src/models/models.js';
+import { WriteLane } from '../src/models/write.lane.js';
+import { testEnv, uniqueName } from './helpers/test-env.js';
+
+const position = (at: number, speed: number, trackingId = new Types.ObjectId()): LastPositionDoc => ({
+  tracking_id: trackingId,
+  location: { lat: 45 + speed / 1000, lon: -73.6 },
+  speed,
+  heading: 90,
+  state: speed > 80 ? 'ORANGE' : 'GREEN',
+  count_datetime: new Date(at),
+  speeding_episode_id: null,
+});
+
+const episode = (id: Types.ObjectId, pointCount: number, maxSpeed: number): EpisodeSnapshot => ({
+  _id: id,
+  ambulance_id: 'P1',
+  started_at: new Date(1_000),
+  ended_at: new Date(1_000 + pointCount * 1_000),
+  max_speed: maxSpeed,
+  max_state: maxSpeed > 120 ? 'RED' : 'ORANGE',
+  point_count: pointCount,
+});
+
+describe('ambulance projector (fleet positions and episode summaries, against FerretDB)', () => {
+  let connection: mongoose.Connection;
+  let models: Models;
+  let projector: AmbulanceProjector;
+
+  before(async () => {
+    connection = await mongoose.createConnection(testEnv.mongoUri, { dbName: uniqueName('projector') }).asPromise();
+    models = createModels(connection);
+    projector = new AmbulanceProjector(models, new WriteLane(), 0, pino({ level: 'silent' }));
+  });
+
+  after(async () => {
+    projector.stop();
+    await connection.dropDatabase();
+    await connection.close();
+  });
+
+  const record = async (
+    positions: Array<[string, LastPositionDoc]>,
+    episodes: Array<[Types.ObjectId, EpisodeChange]> = [],
+  ) => {
+    projector.record(new Map(positions), new Map(episodes.map(([id, change]) => [id.toHexString(), change])));
+    await projector.drained();
+  };
+
+  it('writes each ambulance its newest position, and never an older one over a newer', async () => {
+    await record([
+      ['P1', position(5_000, 50)],
+      ['P2', position(5_000, 60)],
+    ]);
+    await record([['P1', position(9_000, 90)]]);
+    // Projected late, e.g. by another instance: older than what is stored.
+    await record([['P1', position(7_000, 70)]]);
+    const [p1, p2] = await models.collections.ambulances.find({}, { sort: { _id: 1 } }).toArray();
+    assert.equal(p1?.last_position?.count_datetime.getTime(), 9_000);
+    assert.equal(p1?.last_position?.speed, 90);
+    assert.equal(p1?.last_position?.state, 'ORANGE');
+    assert.equal(p2?.last_position?.speed, 60);
+    assert.ok(p1?.createdAt instanceof Date);
+  });
+
+  it('at the same time, keeps the point stored last (the greater tracking id)', async () => {
+    const earlier = new Types.ObjectId();
+    const later = new Types.ObjectId();
+    await record([['P3', position(4_000, 40, later)]]);
+    await record([['P3', position(4_000, 30, earlier)]]);
+    const stored = await models.collections.ambulances.findOne({ _id: 'P3' });
+    assert.equal(stored?.last_position?.tracking_id.toHexString(), later.toHexString());
+  });
+
+  it('inserts a new episode, then updates it whole as it grows', async () => {
+    const id = new Types.ObjectId();
+    await record([], [[id, { episode: episode(id, 1, 95), isNew: true }]]);
+    assert.equal((await models.collections.speedingEpisodes.findOne({ _id: id }))?.point_count, 1);
+    await record([], [[id, { episode: episode(id, 4, 130), isNew: false }]]);
+    const stored = await models.collections.speedingEpisodes.findOne({ _id: id });
+    assert.equal(stored?.point_count, 4);
+    assert.equal(stored?.max_speed, 130);
+    assert.equal(stored?.max_state, 'RED');
+  });
+
+  it('updates a "new" episode that an earlier attempt already inserted (its answer was lost)', async () => {
+    const id = new Types.ObjectId();
+    const other = new Types.ObjectId();
+    await models.collections.speedingEpisodes.insertOne(episode(id, 1, 85));
+    await record(
+      [],
+      [
+        [id, { episode: episode(id, 3, 110), isNew: true }],
+        [other, { episode: episode(other, 1, 99), isNew: true }],
+      ],
+    );
+    assert.equal((await models.collections.speedingEpisodes.findOne({ _id: id }))?.point_count, 3);
+    assert.equal((await models.collections.speedingEpisodes.findOne({ _id: other }))?.max_speed, 99);
+    assert.equal(await models.collections.speedingEpisodes.countDocuments({ _id: { $in: [id, other] } }), 2);
+  });
+
+  it('writes a round larger than one turn in several turns, all of it', async () => {
+    const ambulances = Array.from({ length: 300 }, (_, n): [string, LastPositionDoc] => [
+      `BULK${n}`,
+      position(10_000 + n, n % 150),
+    ]);
+    await record(ambulances);
+    const stored = await models.collections.ambulances.find({ _id: { $regex: /^BULK/ } }).toArray();
+    assert.equal(stored.length, 300);
+    for (const doc of stored) {
+      const n = Number(String(doc._id).slice(4));
+      assert.equal(doc.last_position?.count_datetime.getTime(), 10_000 + n);
+    }
+  });
+});
