@@ -3,6 +3,7 @@
  * POST to a subscriber receiving the event, for every delivery. Run by hand: `npm run bench:live`.
  * Knobs: BENCH_AMBULANCES (200), BENCH_PER_AMBULANCE (5), BENCH_FLEET_SUBSCRIBERS (10), BENCH_SECONDS (30).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createClient } from 'graphql-ws';
 import { Pool } from 'undici';
 import WebSocket from 'ws';
@@ -70,6 +71,9 @@ await new Promise((resolve) => setTimeout(resolve, 3000));
 const rssSubscribed = await server.rssMiB();
 
 const pool = new Pool(server.url, { connections: 32 });
+// Delays in this process's own event loop add to every latency it measures; reported beside them.
+const generatorLoopDelay = monitorEventLoopDelay({ resolution: 5 });
+generatorLoopDelay.enable();
 let seq = 0;
 let posted = 0;
 let failed = 0;
@@ -105,6 +109,11 @@ for (let tick = 0; tick < SECONDS * AMBULANCES; tick += 1) {
   inflight.push(post(tick % AMBULANCES));
 }
 await Promise.all(inflight);
+generatorLoopDelay.disable();
+const serverMetrics = await (await fetch(`${server.url}/metrics`)).text();
+const serverLoopLag = (name: string) =>
+  Number(new RegExp(`^nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(serverMetrics)?.[1] ?? Number.NaN) *
+  1000;
 await new Promise((resolve) => setTimeout(resolve, 2000));
 const rssAfter = await server.rssMiB();
 
@@ -124,5 +133,9 @@ say(
 );
 postLatencies.sort((a, b) => a - b);
 say(`  POST answered:     p50 ${fmt(percentile(postLatencies, 50))} ms, p99 ${fmt(percentile(postLatencies, 99))} ms`);
+say(
+  `  event-loop delay:  server p99 ${fmt(serverLoopLag('p99'))} ms, max ${fmt(serverLoopLag('max'))} ms (since start); ` +
+    `load generator p99 ${fmt(generatorLoopDelay.percentile(99) / 1e6)} ms, max ${fmt(generatorLoopDelay.max / 1e6)} ms`,
+);
 say(`  server RSS:        ${fmt(rssSubscribed)} MiB with subscribers connected, ${fmt(rssAfter)} MiB after the run`);
 process.exit(received === expected && failed === 0 ? 0 : 1);
