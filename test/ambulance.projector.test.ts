@@ -4,6 +4,7 @@ import mongoose, { Types } from 'mongoose';
 import pino from 'pino';
 import { AmbulanceProjector, type EpisodeChange, type EpisodeSnapshot } from '../src/ingest/ambulance.projector.js';
 import type { LastPositionDoc } from '../src/models/ambulance.model.js';
+import { migrateLastPositionLayout } from '../src/models/last-position.order.js';
 import { createModels, type Models } from '../src/models/models.js';
 import { WriteLane } from '../src/models/write.lane.js';
 import { testEnv, uniqueName } from './helpers/test-env.js';
@@ -28,15 +29,25 @@ const episode = (id: Types.ObjectId, pointCount: number, maxSpeed: number): Epis
   point_count: pointCount,
 });
 
+/** Counts the projector's turns in the write lane. */
+class CountingLane extends WriteLane {
+  backgroundTurns = 0;
+  override run<T>(work: () => Promise<T>, priority: 'urgent' | 'background' = 'urgent'): Promise<T> {
+    if (priority === 'background') this.backgroundTurns += 1;
+    return super.run(work, priority);
+  }
+}
+
 describe('ambulance projector (fleet positions and episode summaries, against FerretDB)', () => {
   let connection: mongoose.Connection;
   let models: Models;
   let projector: AmbulanceProjector;
+  const lane = new CountingLane();
 
   before(async () => {
     connection = await mongoose.createConnection(testEnv.mongoUri, { dbName: uniqueName('projector') }).asPromise();
     models = createModels(connection);
-    projector = new AmbulanceProjector(models, new WriteLane(), 0, pino({ level: 'silent' }));
+    projector = new AmbulanceProjector(models, lane, 0, pino({ level: 'silent' }));
   });
 
   after(async () => {
@@ -110,12 +121,56 @@ describe('ambulance projector (fleet positions and episode summaries, against Fe
       `BULK${n}`,
       position(10_000 + n, n % 150),
     ]);
+    const turnsBefore = lane.backgroundTurns;
     await record(ambulances);
+    assert.ok(
+      lane.backgroundTurns - turnsBefore > 1,
+      `one round of 300 writes took ${lane.backgroundTurns - turnsBefore} turn(s)`,
+    );
     const stored = await models.collections.ambulances.find({ _id: { $regex: /^BULK/ } }).toArray();
     assert.equal(stored.length, 300);
     for (const doc of stored) {
       const n = Number(String(doc._id).slice(4));
       assert.equal(doc.last_position?.count_datetime.getTime(), 10_000 + n);
     }
+  });
+
+  it('rewrites positions stored by earlier versions so that an older point cannot replace them', async () => {
+    const trackingId = new Types.ObjectId();
+    const episodeId = new Types.ObjectId();
+    // The layout earlier versions wrote: tracking_id first, and the episode beside the position.
+    await models.collections.ambulances.insertOne({
+      _id: 'OLD1',
+      last_position: {
+        tracking_id: trackingId,
+        location: { lat: 45, lon: -73.6 },
+        speed: 90,
+        heading: 10,
+        state: 'ORANGE',
+        count_datetime: new Date(9_000),
+        speeding_episode_id: episodeId,
+      },
+      current_speeding_episode_id: episodeId,
+    } as never);
+
+    assert.equal(await migrateLastPositionLayout(models.collections.ambulances), 1);
+    const migrated = await models.collections.ambulances.findOne({ _id: 'OLD1' });
+    assert.deepEqual(Object.keys(migrated?.last_position ?? {}), [
+      'count_datetime',
+      'tracking_id',
+      'location',
+      'speed',
+      'heading',
+      'state',
+      'speeding_episode_id',
+    ]);
+    assert.equal(migrated?.last_position?.tracking_id.toHexString(), trackingId.toHexString());
+    assert.equal('current_speeding_episode_id' in (migrated ?? {}), false);
+    assert.equal(await migrateLastPositionLayout(models.collections.ambulances), 0, 'nothing left to rewrite');
+
+    await record([['OLD1', position(7_000, 20)]]);
+    const after = await models.collections.ambulances.findOne({ _id: 'OLD1' });
+    assert.equal(after?.last_position?.count_datetime.getTime(), 9_000);
+    assert.equal(after?.last_position?.speed, 90);
   });
 });

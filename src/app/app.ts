@@ -34,6 +34,7 @@ import { UploadSpool } from '../ingest/upload.spool.js';
 import { costLimitPlugin, graphqlLimitsOf, limitRules, parseOptionsFor } from '../limits/graphql.limits.js';
 import { OriginPolicy } from '../limits/origin.policy.js';
 import { createLimitedWebSocketServer } from '../limits/ws.limits.js';
+import { migrateLastPositionLayout } from '../models/last-position.order.js';
 import { createModels, type Models } from '../models/models.js';
 import { WriteLane } from '../models/write.lane.js';
 import { Operations } from '../ops/operations.js';
@@ -116,6 +117,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   } catch (error) {
     logger.warn({ err: (error as Error).message }, 'could not create indexes; queries will be slower');
   }
+  const rewrittenPositions = await migrateLastPositionLayout(models.collections.ambulances);
+  if (rewrittenPositions > 0) logger.info({ rewrittenPositions }, 'fleet positions rewritten in the current layout');
 
   const publisher = new EventPublisher(bus, config.PUBLISH_OUTBOX_LIMIT, logger, ops.metrics);
   // Point inserts have a lane of their own; everything that upserts shares the other, because FerretDB's

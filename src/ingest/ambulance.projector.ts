@@ -1,6 +1,7 @@
 import type { mongo } from 'mongoose';
 import type { Logger } from 'pino';
 import type { AmbulanceDoc, LastPositionDoc } from '../models/ambulance.model.js';
+import { comparableLastPosition } from '../models/last-position.order.js';
 import type { Models } from '../models/models.js';
 import type { SpeedingEpisodeDoc } from '../models/speeding-episode.model.js';
 import { duplicateIndexesOf } from '../models/storage.errors.js';
@@ -28,29 +29,14 @@ const MAX_LANE_SHARE = 0.25;
  * episode insert costs far less than an update on FerretDB).
  */
 const TURN_BUDGET_MS = 5;
+/** However cheap writes were lately, a turn holds at most this many (one slow command stays short). */
+const MAX_OPERATIONS_PER_TURN = 100;
 
 type WriteKind = 'episodeInsert' | 'episodeUpdate' | 'ambulanceUpdate';
 
 function writeKindOf(operation: Operation): WriteKind {
   if (operation.kind === 'ambulance') return 'ambulanceUpdate';
   return operation.change.isNew ? 'episodeInsert' : 'episodeUpdate';
-}
-
-/**
- * The newest point first: `$max` compares embedded documents field by field, so the stored position is
- * replaced only by a newer one (or, at the same time, a later-stored one). Both MongoDB and FerretDB order
- * documents this way.
- */
-function comparableLastPosition(position: LastPositionDoc): LastPositionDoc {
-  return {
-    count_datetime: position.count_datetime,
-    tracking_id: position.tracking_id,
-    location: position.location,
-    speed: position.speed,
-    heading: position.heading,
-    state: position.state,
-    speeding_episode_id: position.speeding_episode_id ?? null,
-  };
 }
 
 /**
@@ -168,7 +154,8 @@ export class AmbulanceProjector {
   private turnEnd(operations: readonly Operation[], from: number): number {
     let end = from;
     let estimatedMs = 0;
-    while (end < operations.length && (end === from || estimatedMs < TURN_BUDGET_MS)) {
+    const last = Math.min(operations.length, from + MAX_OPERATIONS_PER_TURN);
+    while (end < last && (end === from || estimatedMs < TURN_BUDGET_MS)) {
       estimatedMs += this.msPerWrite[writeKindOf(operations[end] as Operation)];
       end += 1;
     }

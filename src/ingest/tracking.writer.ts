@@ -129,8 +129,11 @@ export class TrackingWriter {
       const stored = batch;
       settled = new Promise((resolve) =>
         setImmediate(() => {
-          this.settle(stored, outcomes, repeats);
-          resolve();
+          try {
+            this.settle(stored, outcomes, repeats);
+          } finally {
+            resolve();
+          }
         }),
       );
     }
@@ -142,12 +145,14 @@ export class TrackingWriter {
     outcomes: readonly TrackingOutcome[],
     repeats: ReadonlyMap<PendingPoint, PendingPoint[]>,
   ): void {
+    // Every device is answered before any event goes out, so nothing a publish does can leave one waiting.
     batch.forEach((point, index) => {
-      const outcome = outcomes[index] as TrackingOutcome;
-      point.resolve(outcome);
+      point.resolve(outcomes[index] as TrackingOutcome);
       for (const repeat of repeats.get(point) ?? []) repeat.resolve(DUPLICATE);
-      if (!outcome.duplicate) this.publisher.publish(Topics.TrackingUpdated, outcome.event.ambulanceId, outcome.event);
     });
+    for (const outcome of outcomes) {
+      if (!outcome.duplicate) this.publisher.publish(Topics.TrackingUpdated, outcome.event.ambulanceId, outcome.event);
+    }
   }
 
   /**
