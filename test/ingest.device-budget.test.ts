@@ -1,25 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ENDPOINTS, type HttpResult, postRaw, TINY_PNG, trackingFields } from './helpers/http.client.js';
+import { ENDPOINTS, postJson, TINY_PNG, trackingFields } from './helpers/http.client.js';
 import { assertRefused, multipartForm } from './helpers/ingest.helpers.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 
-type Endpoint = keyof typeof ENDPOINTS;
-
 const DEVICE = '198.51.100.10';
 const ATTACKER = '203.0.113.66';
-
-function post(
-  app: TestApp,
-  endpoint: Endpoint,
-  fields: Record<string, unknown>,
-  headers: Record<string, string> = {},
-): Promise<HttpResult> {
-  return postRaw(`${app.url}${ENDPOINTS[endpoint]}`, JSON.stringify(fields), {
-    'content-type': 'application/json',
-    ...headers,
-  });
-}
 
 const from = (address: string, headers: Record<string, string> = {}) => ({ 'x-forwarded-for': address, ...headers });
 
@@ -36,11 +22,11 @@ describe('per-device rate limit without device keys (the default)', () => {
 
   it('does not count invalid bodies against the ambulance they name', async () => {
     for (let request = 0; request < LIMIT * 3; request += 1) {
-      assertRefused(await post(app, 'tracking', { ambulance_id: '331' }, from(DEVICE)), {
+      assertRefused(await postJson(app, 'tracking', { ambulance_id: '331' }, from(DEVICE)), {
         status: 400,
         code: 'INVALID_FIELD',
       });
-      assertRefused(await post(app, 'crash', { ambulance_id: '331', tracking_latitude: 91 }, from(DEVICE)), {
+      assertRefused(await postJson(app, 'crash', { ambulance_id: '331', tracking_latitude: 91 }, from(DEVICE)), {
         status: 400,
       });
     }
@@ -55,7 +41,7 @@ describe('per-device rate limit without device keys (the default)', () => {
     }
     for (const endpoint of ['tracking', 'crash'] as const) {
       for (let request = 0; request < LIMIT; request += 1) {
-        const result = await post(app, endpoint, trackingFields('331'), from(DEVICE));
+        const result = await postJson(app, endpoint, trackingFields('331'), from(DEVICE));
         assert.equal(result.status, 200, `${endpoint} ${request}: ${result.text}`);
       }
     }
@@ -75,9 +61,9 @@ describe('per-device rate limit without device keys (the default)', () => {
     // The attacker exhausts "332" from its own address: every well-formed post counts there...
     for (const endpoint of ['tracking', 'crash'] as const) {
       for (let request = 0; request < LIMIT; request += 1) {
-        assert.equal((await post(app, endpoint, trackingFields('332'), from(ATTACKER))).status, 200);
+        assert.equal((await postJson(app, endpoint, trackingFields('332'), from(ATTACKER))).status, 200);
       }
-      assertRefused(await post(app, endpoint, trackingFields('332'), from(ATTACKER)), {
+      assertRefused(await postJson(app, endpoint, trackingFields('332'), from(ATTACKER)), {
         status: 429,
         code: 'RATE_LIMITED',
       });
@@ -85,10 +71,10 @@ describe('per-device rate limit without device keys (the default)', () => {
     // ...while the device keeps posting from its own address, up to its own budget and not past it.
     for (const endpoint of ['tracking', 'crash'] as const) {
       for (let request = 0; request < LIMIT; request += 1) {
-        const result = await post(app, endpoint, trackingFields('332'), from(DEVICE));
+        const result = await postJson(app, endpoint, trackingFields('332'), from(DEVICE));
         assert.equal(result.status, 200, `${endpoint} ${request}: ${result.text}`);
       }
-      const limited = await post(app, endpoint, trackingFields('332'), from(DEVICE));
+      const limited = await postJson(app, endpoint, trackingFields('332'), from(DEVICE));
       assertRefused(limited, { status: 429, code: 'RATE_LIMITED' }, endpoint);
       assert.ok(Number(limited.headers.get('retry-after')) >= 1);
     }
@@ -117,19 +103,19 @@ describe('per-device rate limit with a required device key', () => {
   it('counts only requests with the verified key, per ambulance whatever the address', async () => {
     for (let request = 0; request < LIMIT * 3; request += 1) {
       assertRefused(
-        await post(app, 'tracking', trackingFields('332'), from(ATTACKER, { 'x-device-key': 'x'.repeat(20) })),
+        await postJson(app, 'tracking', trackingFields('332'), from(ATTACKER, { 'x-device-key': 'x'.repeat(20) })),
         {
           status: 403,
           code: 'DEVICE_KEY_INVALID',
         },
       );
-      assertRefused(await post(app, 'tracking', trackingFields('332'), from(ATTACKER)), { status: 401 });
+      assertRefused(await postJson(app, 'tracking', trackingFields('332'), from(ATTACKER)), { status: 401 });
     }
     const keyed = { 'x-device-key': KEY };
-    assert.equal((await post(app, 'tracking', trackingFields('332'), from(DEVICE, keyed))).status, 200);
+    assert.equal((await postJson(app, 'tracking', trackingFields('332'), from(DEVICE, keyed))).status, 200);
     // The same device behind another address (a new cell) shares its one budget.
-    assert.equal((await post(app, 'tracking', trackingFields('332'), from('192.0.2.44', keyed))).status, 200);
-    assertRefused(await post(app, 'tracking', trackingFields('332'), from(DEVICE, keyed)), {
+    assert.equal((await postJson(app, 'tracking', trackingFields('332'), from('192.0.2.44', keyed))).status, 200);
+    assertRefused(await postJson(app, 'tracking', trackingFields('332'), from(DEVICE, keyed)), {
       status: 429,
       code: 'RATE_LIMITED',
     });

@@ -1,23 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ENDPOINTS, type HttpResult, postFields, postRaw, TINY_PNG, trackingFields } from './helpers/http.client.js';
+import { ENDPOINTS, type HttpResult, postJson, postFields, TINY_PNG, trackingFields } from './helpers/http.client.js';
 import { assertRefused, multipartForm, storedState } from './helpers/ingest.helpers.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { uniqueName } from './helpers/test-env.js';
-
-type Endpoint = keyof typeof ENDPOINTS;
-
-function post(
-  app: TestApp,
-  endpoint: Endpoint,
-  fields: Record<string, unknown>,
-  headers: Record<string, string> = {},
-): Promise<HttpResult> {
-  return postRaw(`${app.url}${ENDPOINTS[endpoint]}`, JSON.stringify(fields), {
-    'content-type': 'application/json',
-    ...headers,
-  });
-}
 
 const fromAddress = (address: string) => ({ 'x-forwarded-for': address });
 
@@ -30,7 +16,7 @@ describe('ingest guards off (the defaults)', () => {
 
   it('keeps devices working without credentials from any address', async () => {
     for (const endpoint of ['tracking', 'crash'] as const) {
-      const result = await post(app, endpoint, trackingFields(uniqueName('d')), fromAddress('203.0.113.9'));
+      const result = await postJson(app, endpoint, trackingFields(uniqueName('d')), fromAddress('203.0.113.9'));
       assert.equal(result.status, 200, result.text);
     }
   });
@@ -51,16 +37,16 @@ describe('network allowlist', () => {
 
   it('accepts the first and last addresses of the network and refuses those just outside with 403', async () => {
     for (const address of ['10.1.0.0', '10.1.255.255', '10.0.0.1, 10.1.2.3']) {
-      const result = await post(app, 'tracking', trackingFields(uniqueName('n')), fromAddress(address));
+      const result = await postJson(app, 'tracking', trackingFields(uniqueName('n')), fromAddress(address));
       assert.equal(result.status, 200, `${address}: ${result.text}`);
     }
     const before = await storedState(app);
     for (const address of ['10.0.255.255', '10.2.0.0', '10.1.2.3, 192.0.2.1']) {
-      const result = await post(app, 'tracking', trackingFields(uniqueName('n')), fromAddress(address));
+      const result = await postJson(app, 'tracking', trackingFields(uniqueName('n')), fromAddress(address));
       assertRefused(result, { status: 403, code: 'NETWORK_NOT_ALLOWED' }, address);
     }
     // The socket's own address (loopback) is outside the network too.
-    assertRefused(await post(app, 'tracking', trackingFields(uniqueName('n'))), { status: 403 });
+    assertRefused(await postJson(app, 'tracking', trackingFields(uniqueName('n'))), { status: 403 });
     const form = multipartForm([
       { name: 'ambulance_id', value: 'n1' },
       { name: 'image', data: TINY_PNG },
@@ -71,12 +57,12 @@ describe('network allowlist', () => {
   });
 
   it('applies only to the listed endpoints', async () => {
-    const result = await post(app, 'crash', trackingFields(uniqueName('n')), fromAddress('192.0.2.1'));
+    const result = await postJson(app, 'crash', trackingFields(uniqueName('n')), fromAddress('192.0.2.1'));
     assert.equal(result.status, 200, result.text);
   });
 
   it('believes X-Forwarded-For only from trusted proxies (TRUST_PROXY=none trusts none)', async () => {
-    const result = await post(untrusting, 'tracking', trackingFields(uniqueName('n')), fromAddress('10.1.2.3'));
+    const result = await postJson(untrusting, 'tracking', trackingFields(uniqueName('n')), fromAddress('10.1.2.3'));
     assertRefused(result, { status: 403, code: 'NETWORK_NOT_ALLOWED' });
     assert.match((result.body as { error: string }).error, /127\.0\.0\.1/);
   });
@@ -98,8 +84,8 @@ describe('per-device keys', () => {
   after(() => app.close());
 
   it('accepts the key in the X-Device-Key header, a JSON field, a form field or a multipart field', async () => {
-    assert.equal((await post(app, 'tracking', trackingFields('332'), { 'x-device-key': KEY })).status, 200);
-    assert.equal((await post(app, 'tracking', trackingFields('332', 50, { device_key: KEY }))).status, 200);
+    assert.equal((await postJson(app, 'tracking', trackingFields('332'), { 'x-device-key': KEY })).status, 200);
+    assert.equal((await postJson(app, 'tracking', trackingFields('332', 50, { device_key: KEY }))).status, 200);
     const form = new URLSearchParams(
       Object.entries({ ...trackingFields('332'), device_key: KEY }).map(([name, value]): [string, string] => [
         name,
@@ -124,17 +110,17 @@ describe('per-device keys', () => {
 
   it('refuses a missing key with 401 and a wrong, foreign or one-character-short key with 403, storing nothing', async () => {
     const before = await storedState(app);
-    assertRefused(await post(app, 'tracking', trackingFields('332')), { status: 401, code: 'DEVICE_KEY_REQUIRED' });
+    assertRefused(await postJson(app, 'tracking', trackingFields('332')), { status: 401, code: 'DEVICE_KEY_REQUIRED' });
     for (const [id, key] of [
       ['332', OTHER_KEY],
       ['332', KEY.slice(0, -1)],
       ['332', `${KEY}x`],
       ['334', KEY],
     ]) {
-      const result = await post(app, 'tracking', trackingFields(id as string), { 'x-device-key': key as string });
+      const result = await postJson(app, 'tracking', trackingFields(id as string), { 'x-device-key': key as string });
       assertRefused(result, { status: 403, code: 'DEVICE_KEY_INVALID' }, `${id} ${key}`);
     }
-    assertRefused(await post(app, 'tracking', trackingFields('332', 50, { device_key: 12345 })), { status: 403 });
+    assertRefused(await postJson(app, 'tracking', trackingFields('332', 50, { device_key: 12345 })), { status: 403 });
     const upload = multipartForm([
       { name: 'ambulance_id', value: '332' },
       { name: 'image', data: TINY_PNG },
@@ -145,7 +131,7 @@ describe('per-device keys', () => {
   });
 
   it('leaves endpoints that do not require a key open', async () => {
-    assert.equal((await post(app, 'crash', trackingFields('334'))).status, 200);
+    assert.equal((await postJson(app, 'crash', trackingFields('334'))).status, 200);
   });
 });
 
@@ -176,23 +162,28 @@ describe('rate limits', () => {
   it('answers the request after the last allowed one per device with 429, Retry-After and nothing stored', async () => {
     const device = uniqueName('r');
     for (let request = 1; request <= 3; request += 1) {
-      assert.equal((await post(perDevice, 'tracking', trackingFields(device))).status, 200);
+      assert.equal((await postJson(perDevice, 'tracking', trackingFields(device))).status, 200);
     }
     const before = await storedState(perDevice);
-    assertLimited(await post(perDevice, 'tracking', trackingFields(device)));
+    assertLimited(await postJson(perDevice, 'tracking', trackingFields(device)));
     assert.deepEqual(await storedState(perDevice), before);
     // Another device, and the same device's crash notifications, have budgets of their own.
-    assert.equal((await post(perDevice, 'tracking', trackingFields(uniqueName('r')))).status, 200);
-    assert.equal((await post(perDevice, 'crash', trackingFields(device))).status, 200);
+    assert.equal((await postJson(perDevice, 'tracking', trackingFields(uniqueName('r')))).status, 200);
+    assert.equal((await postJson(perDevice, 'crash', trackingFields(device))).status, 200);
   });
 
   it('limits per source address before reading the body, whatever device ids are sent', async () => {
     for (let request = 1; request <= 4; request += 1) {
-      const result = await post(perAddress, 'tracking', trackingFields(uniqueName('a')), fromAddress('198.51.100.7'));
+      const result = await postJson(
+        perAddress,
+        'tracking',
+        trackingFields(uniqueName('a')),
+        fromAddress('198.51.100.7'),
+      );
       assert.equal(result.status, 200, result.text);
     }
     const before = await storedState(perAddress);
-    assertLimited(await post(perAddress, 'tracking', trackingFields(uniqueName('a')), fromAddress('198.51.100.7')));
+    assertLimited(await postJson(perAddress, 'tracking', trackingFields(uniqueName('a')), fromAddress('198.51.100.7')));
     // Malformed bodies from that address are refused for the rate, before being read.
     const garbage = await fetch(`${perAddress.url}${ENDPOINTS.tracking}`, {
       method: 'POST',
@@ -201,7 +192,7 @@ describe('rate limits', () => {
     });
     assert.equal(garbage.status, 429);
     assert.deepEqual(await storedState(perAddress), before);
-    const other = await post(perAddress, 'tracking', trackingFields(uniqueName('a')), fromAddress('198.51.100.8'));
+    const other = await postJson(perAddress, 'tracking', trackingFields(uniqueName('a')), fromAddress('198.51.100.8'));
     assert.equal(other.status, 200);
     const crash = await postFields(`${perAddress.url}${ENDPOINTS.crash}`, trackingFields(uniqueName('a')));
     assert.equal(crash.status, 200);

@@ -39,6 +39,11 @@ function writeKindOf(operation: Operation): WriteKind {
   return operation.change.isNew ? 'episodeInsert' : 'episodeUpdate';
 }
 
+/** The newer state of an episode wins; it stays new until an insert of it succeeded. */
+function laterEpisode(older: EpisodeChange | undefined, newer: EpisodeChange): EpisodeChange {
+  return older?.isNew && !newer.isNew ? { ...newer, isNew: true } : newer;
+}
+
 /**
  * Keeps the derived documents (each ambulance's latest position, speeding-episode summaries) up to date
  * from stored points, off the request path. Changes recorded while a round waits or runs are merged, so
@@ -101,10 +106,8 @@ export class AmbulanceProjector {
     this.waitTimer = null;
   }
 
-  /** A newer state of the episode wins; it stays new until its insert succeeded. */
   private mergeEpisode(id: string, change: EpisodeChange): void {
-    const pending = this.episodes.get(id);
-    this.episodes.set(id, pending?.isNew && !change.isNew ? { ...change, isNew: true } : change);
+    this.episodes.set(id, laterEpisode(this.episodes.get(id), change));
   }
 
   private start(now = false): void {
@@ -176,10 +179,7 @@ export class AmbulanceProjector {
         if (!this.ambulances.has(operation.id)) this.ambulances.set(operation.id, operation.lastPosition);
       } else {
         const newer = this.episodes.get(operation.id);
-        this.episodes.set(
-          operation.id,
-          newer ? { ...newer, isNew: newer.isNew || operation.change.isNew } : operation.change,
-        );
+        this.episodes.set(operation.id, newer ? laterEpisode(operation.change, newer) : operation.change);
       }
     }
   }

@@ -126,11 +126,10 @@ export class TrackingWriter {
       // Devices are answered and events published on the event loop's next turn, once the next batch is on
       // its way to the database: the database then works while this batch's answers are written.
       // Immediates run in order, so events keep the order points were stored in.
-      const stored = batch;
       settled = new Promise((resolve) =>
         setImmediate(() => {
           try {
-            this.settle(stored, outcomes, repeats);
+            this.settle(batch, outcomes, repeats);
           } finally {
             resolve();
           }

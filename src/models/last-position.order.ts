@@ -35,14 +35,12 @@ export async function migrateLastPositionLayout(ambulances: RawCollection<Ambula
   let rewritten = 0;
   for (const doc of stored) {
     const position = doc.last_position;
-    const laidOut = !position || Object.keys(position)[0] === 'count_datetime';
-    if (laidOut && !('current_speeding_episode_id' in doc)) continue;
+    const reordered =
+      position && Object.keys(position)[0] !== 'count_datetime' ? comparableLastPosition(position) : null;
+    if (!reordered && !('current_speeding_episode_id' in doc)) continue;
     const { modifiedCount } = await ambulances.updateOne(
       position ? { _id: doc._id, 'last_position.tracking_id': position.tracking_id } : { _id: doc._id },
-      {
-        ...(laidOut || !position ? {} : { $set: { last_position: comparableLastPosition(position) } }),
-        $unset: { current_speeding_episode_id: '' },
-      },
+      { ...(reordered ? { $set: { last_position: reordered } } : {}), $unset: { current_speeding_episode_id: '' } },
     );
     rewritten += modifiedCount;
   }

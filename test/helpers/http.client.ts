@@ -52,6 +52,19 @@ export async function postRaw(
   return toResult(await fetch(url, { method: 'POST', body, headers }));
 }
 
+/** A JSON POST to one of the legacy endpoints of a running server, with extra headers (an address, a key). */
+export function postJson(
+  server: { readonly url: string },
+  endpoint: keyof typeof ENDPOINTS,
+  fields: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<HttpResult> {
+  return postRaw(`${server.url}${ENDPOINTS[endpoint]}`, JSON.stringify(fields), {
+    'content-type': 'application/json',
+    ...headers,
+  });
+}
+
 export async function getUrl(url: string): Promise<HttpResult> {
   return toResult(await fetch(url));
 }
