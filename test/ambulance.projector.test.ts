@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import mongoose, { Types } from 'mongoose';
 import pino from 'pino';
-import { AmbulanceProjector, type EpisodeChange, type EpisodeSnapshot } from '../src/ingest/ambulance.projector.js';
 import type { LastPositionDoc } from '../src/models/ambulance.model.js';
 import { migrateLastPositionLayout } from '../src/models/last-position.order.js';
 import { createModels, type Models } from '../src/models/models.js';
 import { WriteLane } from '../src/models/write.lane.js';
+import { AmbulanceProjector, type EpisodeChange, type EpisodeSnapshot } from '../src/writes/ambulance.projector.js';
 import { testEnv, uniqueName } from './helpers/test-env.js';
 
 const position = (at: number, speed: number, trackingId = new Types.ObjectId()): LastPositionDoc => ({

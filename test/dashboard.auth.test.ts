@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { setTimeout as delay } from 'node:timers/promises';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Browser, Page } from 'playwright-core';
 import { mintToken, startSecuredTestApp } from './helpers/auth.helpers.js';
 import { type DashboardPage, fleetRow, launchBrowser, mapMarker, openDashboard } from './helpers/browser.js';

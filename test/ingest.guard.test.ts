@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ENDPOINTS, type HttpResult, postJson, postFields, TINY_PNG, trackingFields } from './helpers/http.client.js';
+import { ENDPOINTS, type HttpResult, postFields, postJson, TINY_PNG, trackingFields } from './helpers/http.client.js';
 import { assertRefused, multipartForm, storedState } from './helpers/ingest.helpers.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { uniqueName } from './helpers/test-env.js';

@@ -8,7 +8,7 @@ import { findFreePort } from '../src/infra/free-port.js';
 import type { ReadinessReport } from '../src/ops/readiness.js';
 import { graphqlRequest, subscribe, wsClient } from './helpers/graphql.client.js';
 import { ENDPOINTS, getUrl, postFields, trackingFields } from './helpers/http.client.js';
-import { scrape, sampleValue } from './helpers/metrics.helpers.js';
+import { sampleValue, scrape } from './helpers/metrics.helpers.js';
 import { closeAll, startOwnRedis } from './helpers/process.helpers.js';
 import { runServer, type ServerProcess } from './helpers/server.process.js';
 import { startTestApp, type TestApp, waitForSubscribers } from './helpers/test-app.js';

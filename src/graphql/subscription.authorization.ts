@@ -1,18 +1,18 @@
 import {
   type DocumentNode,
   type FieldNode,
+  GraphQLError,
+  type GraphQLSchema,
   getArgumentValues,
   getOperationAST,
   getVariableValues,
-  GraphQLError,
-  type GraphQLSchema,
   Kind,
   type SelectionSetNode,
 } from 'graphql';
 import { assertAmbulanceInScope } from '../auth/ambulance.scope.js';
 import type { Principal, Role } from '../auth/principal.js';
-import { roleForbiddenError } from '../auth/role.auth-checker.js';
 import { validAmbulanceId } from '../resolvers/page.query.js';
+import { roleForbiddenError } from './role.auth-checker.js';
 
 export interface SubscriberRequest {
   readonly document: DocumentNode;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { RefusalError } from '../domain/refusal.error.js';
 import { readDeviceTime } from './device-time.parse.js';
-import { IngestError } from './ingest.errors.js';
 
 const NOW = new Date('2024-05-01T12:00:00.000Z');
 const BOUNDS = { maxAgeMs: 24 * 3_600_000, maxAheadMs: 300_000 };
@@ -19,7 +19,7 @@ function refused(fields: Record<string, unknown>, pattern: RegExp): void {
   assert.throws(
     () => read(fields),
     (error: unknown) =>
-      error instanceof IngestError &&
+      error instanceof RefusalError &&
       error.status === 400 &&
       error.code === 'INVALID_FIELD' &&
       pattern.test(error.message),

@@ -1,4 +1,4 @@
-import { invalidField } from './ingest.errors.js';
+import { invalidField } from '../domain/refusal.error.js';
 
 /** Where a device may put the time it took a reading, in order of preference. */
 export const DEVICE_TIME_FIELDS = ['tracking_timestamp', 'timestamp'] as const;

@@ -2,49 +2,25 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import multer from 'multer';
 import typeis from 'type-is';
-import { IngestError } from './ingest.errors.js';
-import type { SpooledImage, UploadSpool } from './upload.spool.js';
+import { RefusalError } from '../domain/refusal.error.js';
+import { type BodyLimits, limitError, MAX_FIELD_BYTES, MAX_FIELDS } from '../uploads/body.limits.js';
+import type { SpooledImage, UploadSpool } from '../uploads/upload.spool.js';
 
-export interface BodyLimits {
-  readonly maxBodyBytes: number;
-  readonly maxFileBytes: number;
-  readonly maxFiles: number;
-}
-
-export const MAX_FIELDS = 20;
-export const MAX_FIELD_BYTES = 1024;
-
-const LIMIT_ERRORS: Record<string, { status: number; message: (limits: BodyLimits) => string }> = {
-  LIMIT_FILE_SIZE: { status: 413, message: (l) => `each file may be at most ${l.maxFileBytes} bytes` },
-  LIMIT_FILE_COUNT: { status: 413, message: (l) => `at most ${l.maxFiles} files per request` },
-  LIMIT_FIELD_COUNT: { status: 413, message: () => `at most ${MAX_FIELDS} form fields per request` },
-  LIMIT_FIELD_VALUE: { status: 413, message: () => `each form field may be at most ${MAX_FIELD_BYTES} bytes` },
-  LIMIT_FIELD_KEY: { status: 400, message: () => 'a form field name is too long' },
-  LIMIT_PART_COUNT: { status: 413, message: () => 'too many parts in the multipart body' },
-  LIMIT_UNEXPECTED_FILE: { status: 400, message: () => 'this endpoint takes no files' },
-};
-
-/** A multipart limit refusal, with the same codes and messages for multer's and the upload spool's limits. */
-export function limitError(code: string, limits: BodyLimits, field?: string, fallback = code): IngestError {
-  const known = LIMIT_ERRORS[code];
-  return new IngestError(known?.status ?? 400, code, known?.message(limits) ?? fallback, field);
-}
-
-function translateParserError(error: unknown, limits: BodyLimits): IngestError {
-  if (error instanceof IngestError) return error;
+function translateParserError(error: unknown, limits: BodyLimits): RefusalError {
+  if (error instanceof RefusalError) return error;
   if (error instanceof multer.MulterError) return limitError(error.code, limits, error.field, error.message);
   const type = (error as { type?: string }).type;
   if (type === 'entity.too.large') {
-    return new IngestError(413, 'BODY_TOO_LARGE', `request body may be at most ${limits.maxBodyBytes} bytes`);
+    return new RefusalError(413, 'BODY_TOO_LARGE', `request body may be at most ${limits.maxBodyBytes} bytes`);
   }
-  if (type === 'entity.parse.failed') return new IngestError(400, 'MALFORMED_BODY', 'request body is not valid JSON');
+  if (type === 'entity.parse.failed') return new RefusalError(400, 'MALFORMED_BODY', 'request body is not valid JSON');
   if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
-    return new IngestError(415, 'UNSUPPORTED_ENCODING', 'send the body as UTF-8 without content encoding');
+    return new RefusalError(415, 'UNSUPPORTED_ENCODING', 'send the body as UTF-8 without content encoding');
   }
   if (error instanceof Error && /multipart|boundary|busboy|Unexpected end of form/i.test(error.message)) {
-    return new IngestError(400, 'MALFORMED_BODY', `multipart body could not be read: ${error.message}`);
+    return new RefusalError(400, 'MALFORMED_BODY', `multipart body could not be read: ${error.message}`);
   }
-  return new IngestError(400, 'MALFORMED_BODY', 'request body could not be read');
+  return new RefusalError(400, 'MALFORMED_BODY', 'request body could not be read');
 }
 
 export interface LegacyBody {
@@ -88,7 +64,7 @@ export function legacyBodyParser(
   return (request: ParsedRequest, response: ServerResponse) =>
     new Promise<LegacyBody>((resolve, reject) => {
       if (!typeis.hasBody(request) || request.headers['content-length'] === '0') {
-        reject(new IngestError(400, 'EMPTY_BODY', 'request body is empty; send the fields as JSON or a form'));
+        reject(new RefusalError(400, 'EMPTY_BODY', 'request body is empty; send the fields as JSON or a form'));
         return;
       }
       if (spool && typeis(request, ['multipart/form-data'])) {
@@ -98,7 +74,7 @@ export function legacyBodyParser(
       const parser = parserFor(request);
       if (!parser) {
         reject(
-          new IngestError(
+          new RefusalError(
             415,
             'UNSUPPORTED_MEDIA_TYPE',
             'send application/json, application/x-www-form-urlencoded or multipart/form-data',
@@ -110,7 +86,7 @@ export function legacyBodyParser(
         if (error) return reject(translateParserError(error, limits));
         const body: unknown = request.body;
         if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-          return reject(new IngestError(400, 'MALFORMED_BODY', 'request body must be an object of fields'));
+          return reject(new RefusalError(400, 'MALFORMED_BODY', 'request body must be an object of fields'));
         }
         resolve({ fields: body as Record<string, unknown>, files: [], release: NOTHING_TO_RELEASE });
       });

@@ -3,8 +3,8 @@ import proxyaddr from 'proxy-addr';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppConfig } from '../config/env.config.js';
 import type { IngestEndpoint } from '../config/security.env.js';
+import { RefusalError } from '../domain/refusal.error.js';
 import { DeviceKeys } from './device-keys.js';
-import { IngestError } from './ingest.errors.js';
 
 export interface IngestGuardSettings {
   /** Proxies whose X-Forwarded-For is believed (addresses, CIDRs, or loopback/linklocal/uniquelocal). */
@@ -72,7 +72,7 @@ export class IngestGuard {
   async admitRequest(request: IncomingMessage, endpoint: IngestEndpoint): Promise<string> {
     const address = this.clientAddress(request);
     if (this.allowed && this.restricted.has(endpoint) && !this.allowed(address, 0)) {
-      throw new IngestError(403, 'NETWORK_NOT_ALLOWED', `address ${address} may not post to this endpoint`);
+      throw new RefusalError(403, 'NETWORK_NOT_ALLOWED', `address ${address} may not post to this endpoint`);
     }
     await consume(this.perAddress[endpoint], address, 'from this address');
     return address;
@@ -95,14 +95,14 @@ export class IngestGuard {
     if (keyRequired) {
       const presented = request.headers[DEVICE_KEY_HEADER] ?? fields[DEVICE_KEY_FIELD];
       if (presented === undefined || presented === '') {
-        throw new IngestError(
+        throw new RefusalError(
           401,
           'DEVICE_KEY_REQUIRED',
           `this endpoint requires the device key: send it in the ${DEVICE_KEY_HEADER} header or the ${DEVICE_KEY_FIELD} field`,
         );
       }
       if (typeof presented !== 'string' || !this.settings.deviceKeys.matches(ambulanceId, presented)) {
-        throw new IngestError(403, 'DEVICE_KEY_INVALID', `the device key is not valid for ambulance ${ambulanceId}`);
+        throw new RefusalError(403, 'DEVICE_KEY_INVALID', `the device key is not valid for ambulance ${ambulanceId}`);
       }
     }
     const budget = keyRequired ? ambulanceId : `${ambulanceId}@${address}`;
@@ -121,7 +121,7 @@ async function consume(limiter: RateLimiterMemory | null, key: string, scope: st
   } catch (refusal) {
     if (!(refusal instanceof RateLimiterRes)) throw refusal;
     const seconds = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
-    throw new IngestError(
+    throw new RefusalError(
       429,
       'RATE_LIMITED',
       `at most ${limiter.points} requests per minute ${scope} on this endpoint; retry in ${seconds} s`,

@@ -1,18 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { IngestEndpoint } from '../config/security.env.js';
+import { RefusalError } from '../domain/refusal.error.js';
+import { requestIdOf } from '../http/request-id.js';
 import { isStorageUnavailable } from '../models/storage.errors.js';
-import { requestIdOf } from '../ops/request-id.js';
-import type { CrashService } from './crash.service.js';
+import type { BodyLimits } from '../uploads/body.limits.js';
+import type { UploadSpool } from '../uploads/upload.spool.js';
+import type { CrashService } from '../writes/crash.service.js';
+import { noFilesError, type SnapshotService } from '../writes/snapshot.service.js';
+import type { TrackingWriter } from '../writes/tracking.writer.js';
 import type { DeviceTimeMonitor } from './device-time.monitor.js';
 import { type DeviceTimeBounds, readDeviceTime } from './device-time.parse.js';
-import { type BodyLimits, type LegacyBody, legacyBodyParser } from './ingest.body.js';
-import { IngestError } from './ingest.errors.js';
+import { type LegacyBody, legacyBodyParser } from './ingest.body.js';
 import type { IngestGuard } from './ingest.guard.js';
 import { parsePositionReport, readAmbulanceId } from './position.parse.js';
-import { noFilesError, type SnapshotService } from './snapshot.service.js';
-import type { TrackingWriter } from './tracking.writer.js';
-import type { UploadSpool } from './upload.spool.js';
 
 export interface IngestDependencies {
   readonly trackingWriter: TrackingWriter;
@@ -168,7 +169,7 @@ export function createIngestHandler(deps: IngestDependencies) {
     }
     // Refusals and failures are logged (successes are not: thousands a second); never the body's values.
     const context = { reqId: requestIdOf(request), path: request.url };
-    if (error instanceof IngestError) {
+    if (error instanceof RefusalError) {
       // A throttled device retries often: its refusals would flood the log at warn.
       const level = error.status === 429 ? 'debug' : 'warn';
       deps.logger[level]({ ...context, status: error.status, code: error.code, field: error.field }, 'ingest refused');
@@ -206,7 +207,7 @@ export function createIngestHandler(deps: IngestDependencies) {
       return true;
     }
     if (path === '/api' || path.startsWith('/api/')) {
-      fail(new IngestError(404, 'NOT_FOUND', `no endpoint ${request.method} ${path}`), request, response);
+      fail(new RefusalError(404, 'NOT_FOUND', `no endpoint ${request.method} ${path}`), request, response);
       return true;
     }
     return false;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { IngestError } from './ingest.errors.js';
+import { RefusalError } from '../domain/refusal.error.js';
 import { MAX_SPEED, parsePositionReport, readAmbulanceId } from './position.parse.js';
 
 const VALID = {
@@ -17,7 +17,7 @@ function assertRejected(body: Record<string, unknown>, field: string, label = ''
   assert.throws(
     () => parsePositionReport(body),
     (error: unknown) => {
-      assert.ok(error instanceof IngestError, `expected IngestError ${label}`);
+      assert.ok(error instanceof RefusalError, `expected RefusalError ${label}`);
       assert.equal(error.status, 400);
       assert.equal(error.code, 'INVALID_FIELD');
       assert.equal(error.field, field);
@@ -151,7 +151,7 @@ describe('parsePositionReport', () => {
       parsePositionReport(withField('tracking_heading', 361));
       assert.fail('expected a rejection');
     } catch (error) {
-      assert.ok(error instanceof IngestError);
+      assert.ok(error instanceof RefusalError);
       assert.deepEqual(error.toBody(), {
         success: false,
         error: error.message,
@@ -206,7 +206,7 @@ describe('readAmbulanceId', () => {
       assert.throws(
         () => readAmbulanceId({ ambulance_id: value }),
         (error: unknown) =>
-          error instanceof IngestError &&
+          error instanceof RefusalError &&
           error.status === 400 &&
           error.code === 'INVALID_FIELD' &&
           error.field === 'ambulance_id',

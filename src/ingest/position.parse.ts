@@ -1,16 +1,6 @@
 import { AMBULANCE_ID_RULE, isValidAmbulanceId } from '../domain/ambulance-id.js';
-import { invalidField } from './ingest.errors.js';
-
-/** What a GPS or crash device sends: the legacy tracking fields, as JSON numbers or numeric strings. */
-export interface PositionReport {
-  readonly ambulanceId: string;
-  readonly latitude: number;
-  readonly longitude: number;
-  readonly speed: number;
-  readonly heading: number;
-  /** The time the device took the reading, when it sent one (tracking only; see device-time.parse.ts). */
-  readonly deviceTime?: Date | null;
-}
+import type { PositionReport } from '../domain/position-report.js';
+import { invalidField } from '../domain/refusal.error.js';
 
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 

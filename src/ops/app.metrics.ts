@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { EventPublisher, PublishObserver } from '../events/event.publisher.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Topic, TopicPayloads } from '../events/topics.js';

@@ -6,12 +6,12 @@ import type { AppConfig } from '../config/env.config.js';
 import type { EventPublisher } from '../events/event.publisher.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { SharedSubscriptions } from '../graphql/shared-subscriptions.js';
+import { assignRequestId, REQUEST_ID_HEADER, requestIdOf } from '../http/request-id.js';
 import { AppMetrics } from './app.metrics.js';
 import { GraphqlObservability } from './graphql.observability.js';
 import { instrumentIngest } from './ingest.metrics.js';
 import { createOpsEndpoints } from './ops.endpoints.js';
 import { busProbe, mongoProbe, Readiness } from './readiness.js';
-import { assignRequestId, REQUEST_ID_HEADER, requestIdOf } from './request-id.js';
 
 /** WebSocket close code 1012 "Service Restart": clients (graphql-ws among them) reconnect, through the proxy to another instance. */
 export const SERVICE_RESTART_CLOSE_CODE = 1012;

@@ -1,9 +1,9 @@
 import type { Principal } from '../auth/principal.js';
 import type { EventBus } from '../events/event-bus.js';
-import type { SnapshotService } from '../ingest/snapshot.service.js';
-import type { UploadBudget } from '../ingest/upload.budget.js';
 import type { Models } from '../models/models.js';
+import type { UploadBudget } from '../uploads/upload.budget.js';
 import type { UploadUrlSigner } from '../uploads/upload-url.signer.js';
+import type { SnapshotService } from '../writes/snapshot.service.js';
 import type { Loaders } from './graphql.loaders.js';
 
 /** What resolvers need from the running app; one per app instance. */

@@ -13,14 +13,14 @@ import {
   Subscription,
 } from 'type-graphql';
 import { assertAmbulanceInScope } from '../auth/ambulance.scope.js';
-import { READERS, UPLOADERS } from '../auth/role.auth-checker.js';
+import { RefusalError } from '../domain/refusal.error.js';
 import { snapshotEventOf } from '../events/event.mappers.js';
 import type { SnapshotEvent } from '../events/event.payloads.js';
 import { Topics } from '../events/topics.js';
 import { ErrorCode } from '../graphql/graphql.errors.js';
-import { IngestError } from '../ingest/ingest.errors.js';
-import { capacityExceeded } from '../ingest/upload.spool.js';
+import { READERS, UPLOADERS } from '../graphql/role.auth-checker.js';
 import type { ImageRecordDoc } from '../models/image.model.js';
+import { capacityExceeded } from '../uploads/upload.spool.js';
 import { Ambulance } from './ambulance.type.js';
 import type { GraphQLContext } from './graphql.context.js';
 import { loadAmbulance } from './graphql.loaders.js';
@@ -77,7 +77,7 @@ export class SnapshotResolver {
       }
       return Snapshot.fromEvent(await context.services.snapshotService.store(ambulanceId, images));
     } catch (error) {
-      if (error instanceof IngestError) {
+      if (error instanceof RefusalError) {
         throw new GraphQLError(error.message, {
           extensions: { code: ErrorCode.UploadRejected, reason: error.code, argumentName: 'files' },
         });

@@ -1,8 +1,8 @@
 import type { FileUpload } from 'graphql-upload-minimal';
-import { IngestError } from '../ingest/ingest.errors.js';
-import type { UploadedImage } from '../ingest/snapshot.service.js';
-import type { UploadReservation } from '../ingest/upload.budget.js';
-import { capacityExceeded } from '../ingest/upload.spool.js';
+import { RefusalError } from '../domain/refusal.error.js';
+import type { UploadReservation } from '../uploads/upload.budget.js';
+import { capacityExceeded } from '../uploads/upload.spool.js';
+import type { UploadedImage } from '../writes/snapshot.service.js';
 
 /**
  * Reads one GraphQL multipart upload into memory, counting its bytes against the request's share of the
@@ -36,8 +36,8 @@ export async function readUpload(
     }
     truncated ||= (stream as { truncated?: boolean }).truncated === true;
   } catch (error) {
-    if (error instanceof IngestError) throw error;
-    throw new IngestError(
+    if (error instanceof RefusalError) throw error;
+    throw new RefusalError(
       413,
       'FILE_TOO_LARGE',
       `files.${index} could not be read: ${(error as Error).message}`,
@@ -45,7 +45,7 @@ export async function readUpload(
     );
   }
   if (truncated) {
-    throw new IngestError(413, 'FILE_TOO_LARGE', `files.${index} exceeds the upload size limit`, `files.${index}`);
+    throw new RefusalError(413, 'FILE_TOO_LARGE', `files.${index} exceeds the upload size limit`, `files.${index}`);
   }
   return { field: `files.${index}`, data: Buffer.concat(chunks) };
 }

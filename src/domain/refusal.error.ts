@@ -1,6 +1,6 @@
 /** A refusal a device integrator can act on: HTTP status, stable code and, when it applies, the field. */
-export class IngestError extends Error {
-  override readonly name = 'IngestError';
+export class RefusalError extends Error {
+  override readonly name = 'RefusalError';
   constructor(
     readonly status: number,
     readonly code: string,
@@ -18,4 +18,4 @@ export class IngestError extends Error {
 }
 
 export const invalidField = (field: string, message: string) =>
-  new IngestError(400, 'INVALID_FIELD', `${field} ${message}`, field);
+  new RefusalError(400, 'INVALID_FIELD', `${field} ${message}`, field);

@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import { sniffImage } from '../domain/image.sniff.js';
+import { RefusalError } from '../domain/refusal.error.js';
 import { snapshotEventOf } from '../events/event.mappers.js';
 import type { SnapshotEvent } from '../events/event.payloads.js';
 import type { EventPublisher } from '../events/event.publisher.js';
@@ -7,15 +8,14 @@ import { Topics } from '../events/topics.js';
 import type { ImageRecordDoc } from '../models/image.model.js';
 import type { Models } from '../models/models.js';
 import type { WriteLane } from '../models/write.lane.js';
-import type { ImageStorage } from './image.storage.js';
-import { IngestError } from './ingest.errors.js';
-import type { SpooledImage } from './upload.spool.js';
+import type { ImageStorage } from '../uploads/image.storage.js';
+import type { SpooledImage } from '../uploads/upload.spool.js';
 
 /** An image read into memory (GraphQL uploads) or already checked and written to a temporary file (REST). */
 export type UploadedImage = { readonly field: string; readonly data: Uint8Array } | SpooledImage;
 
 export const noFilesError = () =>
-  new IngestError(400, 'NO_FILES', 'attach at least one image file (JPEG, PNG, GIF or WebP)', 'files');
+  new RefusalError(400, 'NO_FILES', 'attach at least one image file (JPEG, PNG, GIF or WebP)', 'files');
 
 /** Stores camera images (files first, then the legacy records) for REST and GraphQL uploads alike. */
 export class SnapshotService {
@@ -32,13 +32,13 @@ export class SnapshotService {
       throw noFilesError();
     }
     if (files.length > this.maxFiles) {
-      throw new IngestError(413, 'TOO_MANY_FILES', `at most ${this.maxFiles} files per upload`, 'files');
+      throw new RefusalError(413, 'TOO_MANY_FILES', `at most ${this.maxFiles} files per upload`, 'files');
     }
     const typed = files.map((file) => {
       if ('path' in file) return file;
       const kind = sniffImage(file.data);
       if (!kind) {
-        throw new IngestError(
+        throw new RefusalError(
           415,
           'NOT_AN_IMAGE',
           `file in field "${file.field}" is not a JPEG, PNG, GIF or WebP image`,

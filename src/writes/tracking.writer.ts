@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { Types } from 'mongoose';
 import type { Logger } from 'pino';
+import type { PositionReport } from '../domain/position-report.js';
 import { speedStateOf } from '../domain/speed.state.js';
 import { nextEpisode } from '../domain/speeding-episode.js';
 import { trackingEventOf } from '../events/event.mappers.js';
@@ -14,7 +15,6 @@ import type { TrackingDoc } from '../models/tracking.model.js';
 import { devicePointId } from '../models/tracking-point.id.js';
 import type { WriteLane } from '../models/write.lane.js';
 import type { AmbulanceProjector, EpisodeChange, EpisodeSnapshot } from './ambulance.projector.js';
-import type { PositionReport } from './position.parse.js';
 
 /** A stored point, or a point with the ambulance and device time of one already stored (not stored again). */
 export type TrackingOutcome =

@@ -6,8 +6,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { type ImageKind, sniffImage } from '../domain/image.sniff.js';
-import { type BodyLimits, limitError, MAX_FIELD_BYTES, MAX_FIELDS } from './ingest.body.js';
-import { IngestError } from './ingest.errors.js';
+import { RefusalError } from '../domain/refusal.error.js';
+import { type BodyLimits, limitError, MAX_FIELD_BYTES, MAX_FIELDS } from './body.limits.js';
 import type { UploadBudget, UploadReservation } from './upload.budget.js';
 
 /** An uploaded image written to a temporary file, its type checked from its first bytes. */
@@ -73,7 +73,7 @@ export class UploadSpool {
   async read(request: IncomingMessage): Promise<SpooledBody> {
     const declared = request.headers['content-length'] === undefined ? 0 : Number(request.headers['content-length']);
     if (declared > this.maxRequestBytes) {
-      throw new IngestError(
+      throw new RefusalError(
         413,
         'BODY_TOO_LARGE',
         `an upload may be at most ${this.maxRequestBytes} bytes (${this.limits.maxFiles} files of ${this.limits.maxFileBytes} bytes)`,
@@ -148,7 +148,9 @@ export class UploadSpool {
           },
         });
       } catch (error) {
-        reject(new IngestError(400, 'MALFORMED_BODY', `multipart body could not be read: ${(error as Error).message}`));
+        reject(
+          new RefusalError(400, 'MALFORMED_BODY', `multipart body could not be read: ${(error as Error).message}`),
+        );
         return;
       }
 
@@ -193,13 +195,13 @@ export class UploadSpool {
       parser.on('fieldsLimit', () => fail(limitError('LIMIT_FIELD_COUNT', limits)));
       parser.on('partsLimit', () => fail(limitError('LIMIT_PART_COUNT', limits)));
       parser.on('error', (error: Error) =>
-        fail(new IngestError(400, 'MALFORMED_BODY', `multipart body could not be read: ${error.message}`)),
+        fail(new RefusalError(400, 'MALFORMED_BODY', `multipart body could not be read: ${error.message}`)),
       );
       parser.on('close', () => {
         parsed = true;
         finish();
       });
-      request.on('aborted', () => fail(new IngestError(400, 'MALFORMED_BODY', 'the upload was aborted')));
+      request.on('aborted', () => fail(new RefusalError(400, 'MALFORMED_BODY', 'the upload was aborted')));
       request.on('error', (error) => fail(error));
       request.pipe(parser);
     });
@@ -233,7 +235,7 @@ export class UploadSpool {
         reject(error);
       };
       const notAnImage = () =>
-        new IngestError(415, 'NOT_AN_IMAGE', `file in field "${field}" is not a JPEG, PNG, GIF or WebP image`, field);
+        new RefusalError(415, 'NOT_AN_IMAGE', `file in field "${field}" is not a JPEG, PNG, GIF or WebP image`, field);
 
       const write = (chunk: Buffer) => {
         const target = output as WriteStream;
@@ -298,8 +300,8 @@ export class UploadSpool {
   }
 }
 
-export function capacityExceeded(): IngestError {
-  return new IngestError(
+export function capacityExceeded(): RefusalError {
+  return new RefusalError(
     503,
     'UPLOAD_CAPACITY_EXCEEDED',
     `the server is receiving as many upload bytes as it allows at once; retry in ${CAPACITY_RETRY_AFTER_SECONDS} s`,

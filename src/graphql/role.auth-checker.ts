@@ -1,7 +1,7 @@
 import type { AuthChecker } from 'type-graphql';
+import { forbiddenError } from '../auth/auth.errors.js';
+import { Role } from '../auth/principal.js';
 import type { GraphQLContext } from '../resolvers/graphql.context.js';
-import { forbiddenError } from './auth.errors.js';
-import { Role } from './principal.js';
 
 /** `@Authorized(...READERS)`: history queries and subscriptions. */
 export const READERS = [Role.Dispatcher, Role.Partner] as const;

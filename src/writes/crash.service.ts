@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import type { PositionReport } from '../domain/position-report.js';
 import { metresPerSecondToKmh, speedStateOf } from '../domain/speed.state.js';
 import { crashEventOf } from '../events/event.mappers.js';
 import type { CrashEvent } from '../events/event.payloads.js';
@@ -7,7 +8,6 @@ import { Topics } from '../events/topics.js';
 import type { CrashDoc } from '../models/crash.model.js';
 import type { Models } from '../models/models.js';
 import type { WriteLane } from '../models/write.lane.js';
-import type { PositionReport } from './position.parse.js';
 import { staticMapUrl } from './static-map.url.js';
 
 export type CrashOutcome = { readonly duplicate: true } | { readonly duplicate: false; readonly event: CrashEvent };
