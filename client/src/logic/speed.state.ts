@@ -1,15 +1,8 @@
-/** The speed rule (same as the server's): above 120 km/h RED, above 80 up to 120 ORANGE, otherwise GREEN. */
+/** The server's speed rule: above 120 km/h RED, above 80 up to 120 ORANGE, otherwise GREEN. */
 export type SpeedState = 'GREEN' | 'ORANGE' | 'RED';
 
 export const ORANGE_ABOVE_KMH = 80;
 export const RED_ABOVE_KMH = 120;
-
-export function stateOfSpeed(kmh: number | null): SpeedState {
-  if (kmh === null || !Number.isFinite(kmh)) return 'GREEN';
-  if (kmh > RED_ABOVE_KMH) return 'RED';
-  if (kmh > ORANGE_ABOVE_KMH) return 'ORANGE';
-  return 'GREEN';
-}
 
 export type Tone = 'green' | 'orange' | 'red' | 'stale';
 
