@@ -112,6 +112,8 @@ describe('dashboard: access tokens against a server that requires them (JWT_SECR
     });
     assert.ok(traffic);
     await page.locator('.sign-in-reason[data-reason="unauthenticated"]').waitFor();
+    // Tokens are checked (JWT_SECRET), so the top bar offers the sign-in.
+    assert.equal(await page.locator('header.top-bar').getByRole('button', { name: 'Sign in' }).count(), 1);
     // Refused both ways: the queries with 401 UNAUTHENTICATED, the WebSocket closed with 4403.
     await page.locator('.connection[data-connection-state="refused"]').waitFor();
     assert.match(await page.locator('.connection').innerText(), /SIGN-IN NEEDED/);

@@ -68,6 +68,11 @@ describe('dashboard: live fleet view in a real browser', () => {
     const settings = await getUrl(`${app.url}/dashboard/config.json`);
     assert.equal(settings.status, 200);
     assert.equal((settings.body as { staleAfterSeconds: number }).staleAfterSeconds, 60);
+    // Open mode (no JWT_SECRET or JWT_JWKS_URL): there is nothing to sign in to, so no sign-in button.
+    assert.equal((settings.body as { signInRequired: boolean }).signInRequired, false);
+    const { page } = dashboard;
+    assert.equal(await page.locator('.app[data-ready="true"] header.top-bar').count(), 1);
+    assert.equal(await page.getByRole('button', { name: /^Sign (in|out)$/ }).count(), 0);
     const legacy = await getUrl(`${app.url}/`);
     assert.match(legacy.text, /AOC-V.2 Tracking Server On/);
   });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import express from 'express';
 import { ConfigError, loadConfig } from '../config/env.config.js';
-import { createDashboardRouter, DASHBOARD_PATH } from './dashboard.router.js';
+import { createDashboardRouter, DASHBOARD_PATH, dashboardSettings } from './dashboard.router.js';
 
 async function serve(router: express.Router): Promise<{ url: string; close: () => Promise<void> }> {
   const app = express();
@@ -114,6 +114,18 @@ describe('dashboard router', () => {
     assert.equal(body.tileAttribution, '© Example');
     assert.equal(body.maxPageSize, 500);
     assert.ok(Math.abs(Date.parse(String(body.serverTime)) - Date.now()) < 60_000);
+    assert.equal(body.signInRequired, false);
+  });
+
+  it('asks for a sign-in only when tokens are checked (JWT_SECRET or JWT_JWKS_URL)', () => {
+    assert.equal(dashboardSettings(loadConfig({})).signInRequired, false);
+    assert.equal(dashboardSettings(loadConfig({ JWT_SECRET: 'x'.repeat(32) })).signInRequired, true);
+    const jwks = loadConfig({
+      JWT_JWKS_URL: 'https://id.example/.well-known/jwks.json',
+      JWT_ISSUER: 'https://id.example/',
+      JWT_AUDIENCE: 'ambulance-tracking',
+    });
+    assert.equal(dashboardSettings(jwks).signInRequired, true);
   });
 
   it('says how to build the dashboard when it is not built', async () => {

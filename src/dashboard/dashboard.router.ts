@@ -2,25 +2,15 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { type Request, type Response, type Router } from 'express';
 import type { AppConfig } from '../config/env.config.js';
+import type { DashboardSettings } from './dashboard.settings.js';
 
 export const DASHBOARD_PATH = '/dashboard';
 
 /** Where `npm run build` puts the built client: dist/dashboard, beside dist/src. */
 export const DEFAULT_DASHBOARD_DIR = path.resolve(import.meta.dirname, '..', '..', 'dashboard');
 
-/** What the dashboard reads from `/dashboard/config.json` (client/src/api/dashboard.config.ts parses it). */
-export interface DashboardClientConfig {
-  readonly staleAfterSeconds: number;
-  readonly alertLookbackMinutes: number;
-  readonly tileUrl: string | null;
-  readonly tileAttribution: string | null;
-  /** The largest `first` the history queries accept (HISTORY_MAX_PAGE_SIZE). */
-  readonly maxPageSize: number;
-  /** Lets the client measure its clock against the server's, which stamps every point. */
-  readonly serverTime: string;
-}
-
-export function dashboardClientConfig(config: AppConfig, now = new Date()): DashboardClientConfig {
+/** The dashboard settings for this configuration, with the server's current time. */
+export function dashboardSettings(config: AppConfig, now = new Date()): DashboardSettings {
   return {
     staleAfterSeconds: config.DASHBOARD_STALE_AFTER_SECONDS,
     alertLookbackMinutes: config.DASHBOARD_ALERT_LOOKBACK_MINUTES,
@@ -28,6 +18,7 @@ export function dashboardClientConfig(config: AppConfig, now = new Date()): Dash
     tileAttribution: config.DASHBOARD_TILE_ATTRIBUTION ?? null,
     maxPageSize: config.HISTORY_MAX_PAGE_SIZE,
     serverTime: now.toISOString(),
+    signInRequired: Boolean(config.JWT_SECRET || config.JWT_JWKS_URL),
   };
 }
 
@@ -57,7 +48,7 @@ export function createDashboardRouter(config: AppConfig, directory = DEFAULT_DAS
 
   router.get('/config.json', (_request, response) => {
     response.setHeader('Cache-Control', 'no-store');
-    response.json(dashboardClientConfig(config));
+    response.json(dashboardSettings(config));
   });
 
   router.use(

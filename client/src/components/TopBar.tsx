@@ -26,6 +26,8 @@ function FleetSummary() {
 export function TopBar() {
   const { store } = useServices();
   const token = useDashboard((state) => state.token);
+  // In open mode (the server checks no tokens) there is nothing to sign in to.
+  const signInRequired = useDashboard((state) => state.settings?.signInRequired ?? false);
   const notice = useDashboard((state) => state.notice);
   const now = useNow();
   return (
@@ -36,9 +38,11 @@ export function TopBar() {
       <time className="clock" dateTime={new Date(now).toISOString()}>
         {formatTime(now)}
       </time>
-      <button type="button" onClick={() => (token ? store.signOut() : store.openSignIn())}>
-        {token ? 'Sign out' : 'Sign in'}
-      </button>
+      {signInRequired ? (
+        <button type="button" onClick={() => (token ? store.signOut() : store.openSignIn())}>
+          {token ? 'Sign out' : 'Sign in'}
+        </button>
+      ) : null}
       {notice ? (
         <p className="notice" role="status">
           {notice}

@@ -1,0 +1,16 @@
+/**
+ * What the dashboard reads from `/dashboard/config.json`: served by dashboard.router.ts, parsed by
+ * client/src/api/dashboard.settings.ts. Types only, so the client can `import type` it without server code.
+ */
+export interface DashboardSettings {
+  readonly staleAfterSeconds: number;
+  readonly alertLookbackMinutes: number;
+  readonly tileUrl: string | null;
+  readonly tileAttribution: string | null;
+  /** The largest `first` the history queries accept (HISTORY_MAX_PAGE_SIZE). */
+  readonly maxPageSize: number;
+  /** Lets the client measure its clock against the server's, which stamps every point. */
+  readonly serverTime: string;
+  /** False in open mode (neither JWT_SECRET nor JWT_JWKS_URL set): there is nothing to sign in to. */
+  readonly signInRequired: boolean;
+}
