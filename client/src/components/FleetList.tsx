@@ -2,7 +2,7 @@ import { memo, useCallback, useMemo, useState } from 'react';
 import { appearanceOf, formatSpeed, type SpeedState } from '../logic/speed.state';
 import { ageSeconds, formatAge, isStale } from '../logic/staleness';
 import { useDashboard, useNow, useServices } from '../store/dashboard.context';
-import type { FleetEntry } from '../store/dashboard.store';
+import type { FleetEntry } from '../store/dashboard.state';
 import { StateBadge } from './StateBadge';
 
 type SortOrder = 'id' | 'severity';

@@ -1,5 +1,5 @@
+import type { Snapshot } from '../store/dashboard.state';
 import { formatTime } from './time.format';
-import type { Snapshot } from '../store/dashboard.store';
 
 /** The selected ambulance's latest camera images, newest first. */
 export function SnapshotGallery({ snapshots, loaded }: { snapshots: readonly Snapshot[]; loaded: boolean }) {

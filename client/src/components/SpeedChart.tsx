@@ -3,7 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { ORANGE_ABOVE_KMH, RED_ABOVE_KMH, STATE_COLOURS } from '../logic/speed.state';
 import { useServices } from '../store/dashboard.context';
-import type { TrackingPoint } from '../store/dashboard.store';
+import type { TrackingPoint } from '../store/dashboard.state';
 
 const CHART_HEIGHT_REM = 11;
 

@@ -5,7 +5,7 @@ import type { ReplaySample } from '../logic/replay.timing';
 import { appearanceOf, formatSpeed } from '../logic/speed.state';
 import { isStale } from '../logic/staleness';
 import { segmentsByState } from '../logic/track.segments';
-import type { FleetEntry, TrackingPoint } from '../store/dashboard.store';
+import type { FleetEntry, TrackingPoint } from '../store/dashboard.state';
 
 export interface MapOptions {
   readonly tileUrl: string | null;

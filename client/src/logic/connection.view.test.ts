@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { connectionView, OFFLINE_AFTER_MS } from './connection.view.js';
+import { type ConnectionState, connectionView, OFFLINE_AFTER_MS, withLinkStatus } from './connection.view.js';
 
 const time = (ms: number) => `t${ms / 1000}`;
 
@@ -32,5 +32,21 @@ describe('connection banner', () => {
 
   it('asks for sign-in when the token was refused', () => {
     assert.equal(connectionView('refused', 0, 0, true, time).label, 'SIGN-IN NEEDED');
+  });
+});
+
+describe('connection status changes', () => {
+  const connected: ConnectionState = { status: 'connected', sinceMs: 1_000, syncedAtMs: 1_500, reconnections: 2 };
+
+  it('counts a loss from the moment the connection was lost, not from each retry', () => {
+    const lost = withLinkStatus(connected, 'reconnecting', 5_000);
+    assert.deepEqual(lost, { status: 'reconnecting', sinceMs: 5_000, syncedAtMs: 1_500, reconnections: 2 });
+    assert.equal(withLinkStatus(lost, 'connecting', 9_000).sinceMs, 5_000);
+    assert.equal(withLinkStatus(lost, 'refused', 9_000).sinceMs, 5_000);
+    assert.equal(withLinkStatus(lost, 'connected', 9_000).sinceMs, 9_000);
+  });
+
+  it('is unchanged when the status stays', () => {
+    assert.equal(withLinkStatus(connected, 'connected', 9_000), connected);
   });
 });

@@ -5,6 +5,23 @@ export type LinkStatus = 'connecting' | 'connected' | 'reconnecting' | 'refused'
 /** After this long without a connection the banner says OFFLINE rather than reconnecting. */
 export const OFFLINE_AFTER_MS = 30_000;
 
+export interface ConnectionState {
+  readonly status: LinkStatus;
+  /** Local time of the last status change: connected since, or disconnected since. */
+  readonly sinceMs: number;
+  /** When the dashboard last had a complete picture (after a load or a catch-up). */
+  readonly syncedAtMs: number | null;
+  readonly reconnections: number;
+}
+
+/** The connection after a status change (`current` itself when the status stays). */
+export function withLinkStatus(current: ConnectionState, status: LinkStatus, nowMs: number): ConnectionState {
+  if (current.status === status) return current;
+  // "Reconnecting since" counts from the moment the connection was lost, not from each retry.
+  const keepsSince = (current.status === 'reconnecting' || current.status === 'connecting') && status !== 'connected';
+  return { ...current, status, sinceMs: keepsSince ? current.sinceMs : nowMs };
+}
+
 export interface ConnectionView {
   readonly tone: 'green' | 'orange' | 'red';
   /** One word, shown in capitals beside the colour. */

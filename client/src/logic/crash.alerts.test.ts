@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { prunedAcknowledgements, raiseAlerts, withoutAlert } from './crash.alerts.js';
+import { parseAcknowledgements, prunedAcknowledgements, raiseAlerts, withoutAlert } from './crash.alerts.js';
 
 const crash = (id: string, minute: number) => ({
   id,
@@ -37,5 +37,12 @@ describe('crash alerts', () => {
       5_000,
     );
     assert.deepEqual([...kept.keys()], ['new']);
+  });
+
+  it('reads stored acknowledgements, ignoring what is not a time and text that is not JSON', () => {
+    assert.deepEqual(parseAcknowledgements('{"a":5,"b":"x"}'), new Map([['a', 5]]));
+    assert.deepEqual(parseAcknowledgements(null), new Map());
+    assert.deepEqual(parseAcknowledgements('null'), new Map());
+    assert.deepEqual(parseAcknowledgements('{not json'), new Map());
   });
 });

@@ -34,3 +34,14 @@ export function prunedAcknowledgements(
 ): Map<string, number> {
   return new Map([...acknowledged].filter(([, at]) => nowMs - at <= keepMs));
 }
+
+/** Acknowledgements as stored (JSON of crash id → when acknowledged); nothing when the text is unusable. */
+export function parseAcknowledgements(text: string | null): Map<string, number> {
+  try {
+    const stored: unknown = JSON.parse(text ?? '{}');
+    if (typeof stored !== 'object' || stored === null) return new Map();
+    return new Map(Object.entries(stored).filter((entry): entry is [string, number] => typeof entry[1] === 'number'));
+  } catch {
+    return new Map();
+  }
+}

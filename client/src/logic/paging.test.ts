@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Page, readAllPages } from './paging.js';
+import { type Page, pageOf, readAllPages } from './paging.js';
 
 /** A connection of numbers 1..total served `size` at a time, with cursors as the last number given. */
 function numbers(total: number, size: number) {
@@ -39,5 +39,15 @@ describe('reading every page of a connection', () => {
     assert.deepEqual(read.nodes, [1, 2, 3, 4]);
     assert.equal(read.complete, false);
     assert.equal(read.endCursor, '4');
+  });
+});
+
+describe('a page of a connection', () => {
+  it('holds its nodes in order and where the next page starts', () => {
+    const connection = {
+      edges: [{ node: 'a' }, { node: 'b' }],
+      pageInfo: { hasNextPage: true, endCursor: 'b' },
+    };
+    assert.deepEqual(pageOf(connection), { nodes: ['a', 'b'], hasNextPage: true, endCursor: 'b' });
   });
 });

@@ -4,6 +4,20 @@ export interface Page<Node> {
   readonly endCursor: string | null;
 }
 
+/** A Relay connection as the GraphQL queries return it. */
+interface Connection<Node> {
+  readonly edges: ReadonlyArray<{ readonly node: Node }>;
+  readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
+}
+
+export function pageOf<Node>(connection: Connection<Node>): Page<Node> {
+  return {
+    nodes: connection.edges.map((edge) => edge.node),
+    hasNextPage: connection.pageInfo.hasNextPage,
+    endCursor: connection.pageInfo.endCursor,
+  };
+}
+
 export interface PagesRead<Node> {
   readonly nodes: Node[];
   /** Where the next read should continue (`after`); the given start cursor when nothing new was read. */

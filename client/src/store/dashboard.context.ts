@@ -1,5 +1,6 @@
 import { createContext, useContext, useEffect, useState, useSyncExternalStore } from 'react';
-import type { DashboardState, DashboardStore } from './dashboard.store';
+import type { DashboardState } from './dashboard.state';
+import type { DashboardStore } from './dashboard.store';
 import type { ReplayCursor } from './replay.cursor';
 
 export interface DashboardServices {

@@ -1,0 +1,111 @@
+import type { CrashFieldsFragment, SnapshotFieldsFragment, TrackingPointFieldsFragment } from '../gql/graphql';
+import type { AuthProblem } from '../logic/auth.token';
+import type { ConnectionState } from '../logic/connection.view';
+import type { FleetEntry as FleetEntryOf } from '../logic/fleet.merge';
+import type { DashboardSettings } from '../logic/settings.parse';
+
+export type TrackingPoint = TrackingPointFieldsFragment;
+export type Crash = CrashFieldsFragment;
+export type Snapshot = SnapshotFieldsFragment;
+export type FleetEntry = FleetEntryOf<TrackingPoint>;
+
+interface DetailState {
+  readonly ambulanceId: string;
+  readonly track: readonly TrackingPoint[];
+  readonly trackLoaded: boolean;
+  readonly snapshots: readonly Snapshot[];
+  readonly snapshotsLoaded: boolean;
+}
+
+export interface ReplayState {
+  readonly status: 'idle' | 'loading' | 'ready' | 'error';
+  readonly ambulanceId: string | null;
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly points: readonly TrackingPoint[];
+  readonly loadedCount: number;
+  readonly complete: boolean;
+  readonly message: string | null;
+}
+
+interface MapFocus {
+  readonly latitude: number;
+  readonly longitude: number;
+  readonly sequence: number;
+}
+
+export interface DashboardState {
+  readonly settings: DashboardSettings | null;
+  readonly clockOffsetMs: number;
+  readonly connection: ConnectionState;
+  readonly token: string | null;
+  readonly authProblem: AuthProblem | null;
+  readonly signInOpen: boolean;
+  readonly fleet: ReadonlyMap<string, FleetEntry>;
+  readonly fleetLoaded: boolean;
+  readonly alerts: readonly Crash[];
+  readonly selectedId: string | null;
+  readonly detail: DetailState | null;
+  readonly replay: ReplayState;
+  readonly mapFocus: MapFocus | null;
+  readonly notice: string | null;
+}
+
+export const emptyReplay: ReplayState = {
+  status: 'idle',
+  ambulanceId: null,
+  fromMs: 0,
+  toMs: 0,
+  points: [],
+  loadedCount: 0,
+  complete: true,
+  message: null,
+};
+
+export const pointStamp = (point: TrackingPoint) => ({ id: point.id, time: point.recordedAt });
+
+const NOTIFY_INTERVAL_MS = 50;
+
+/** The dashboard state every store part reads and patches; views are told of changes. */
+export class DashboardStateCell {
+  private state: DashboardState;
+  private readonly listeners = new Set<() => void>();
+  private notifyTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(nowMs: number) {
+    this.state = {
+      settings: null,
+      clockOffsetMs: 0,
+      connection: { status: 'connecting', sinceMs: nowMs, syncedAtMs: null, reconnections: 0 },
+      token: null,
+      authProblem: null,
+      signInOpen: false,
+      fleet: new Map(),
+      fleetLoaded: false,
+      alerts: [],
+      selectedId: null,
+      detail: null,
+      replay: emptyReplay,
+      mapFocus: null,
+      notice: null,
+    };
+  }
+
+  get(): DashboardState {
+    return this.state;
+  }
+
+  update(patch: Partial<DashboardState>): void {
+    this.state = { ...this.state, ...patch };
+    // A busy fleet sends hundreds of events a second: views redraw at most every NOTIFY_INTERVAL_MS.
+    this.notifyTimer ??= setTimeout(() => {
+      this.notifyTimer = undefined;
+      for (const listener of this.listeners) listener();
+    }, NOTIFY_INTERVAL_MS);
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,140 @@
+import { liveUrl } from '../api/live.connection';
+import { CrashReportedDocument, FleetTrackingDocument } from '../gql/graphql';
+import { type LinkStatus, withLinkStatus } from '../logic/connection.view';
+import type { CrashAlertsStore } from './crash-alerts.store';
+import type { DashboardStateCell } from './dashboard.state';
+import type { FleetStore } from './fleet.store';
+import type { LiveSubscriptions } from './live.subscriptions';
+import type { SelectionStore } from './selection.store';
+import type { SessionStore } from './session.store';
+
+/** The fleet documents are projected a moment after points are stored: read them again once that has happened. */
+const FLEET_SETTLE_MS = 3_000;
+
+/**
+ * Keeps the fleet, the crash alerts and the selected ambulance live: owns the live connection and re-reads what
+ * was missed after each (re)connection, so the picture is complete again without a reload.
+ */
+export class LiveSyncStore {
+  private fleetSubscriptions: Array<() => void> = [];
+  private syncing: Promise<void> | null = null;
+  private syncAgain = false;
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly cell: DashboardStateCell,
+    private readonly session: SessionStore,
+    private readonly live: LiveSubscriptions,
+    private readonly fleet: FleetStore,
+    private readonly crashes: CrashAlertsStore,
+    private readonly selection: SelectionStore,
+  ) {}
+
+  start(url: string): void {
+    this.connect(url);
+    void this.synchronise();
+  }
+
+  stop(): void {
+    clearTimeout(this.settleTimer);
+    this.disconnect();
+  }
+
+  /** Connects again with the current token, once started. */
+  reconnect(): void {
+    if (!this.live.open) return;
+    this.disconnect();
+    this.setLinkStatus('connecting');
+    this.connect(liveUrl(window.location));
+  }
+
+  private connect(url: string): void {
+    this.live.connect(url, this.cell.get().token, {
+      onStatus: (status) => this.setLinkStatus(status),
+      onConnected: (isFirst) => {
+        if (!isFirst) {
+          const { connection } = this.cell.get();
+          this.cell.update({ connection: { ...connection, reconnections: connection.reconnections + 1 } });
+        }
+        this.live.armCatchUps();
+        void this.synchronise();
+      },
+      onAuthProblem: (problem) => {
+        this.session.showAuthProblem(problem);
+        // A bare refusal of the live connection says nothing about why; the HTTP answer carries the server's reason.
+        if (problem.generic)
+          void this.fleet.load().catch((error: unknown) => this.session.failed('checking the token', error));
+      },
+      onSubscriptionRestarted: () => {
+        this.live.armCatchUps();
+        void this.synchronise();
+      },
+    });
+    this.fleetSubscriptions = [
+      this.live.subscribe(
+        FleetTrackingDocument,
+        {},
+        (data) => this.fleet.receive(data.trackingUpdated),
+        () => this.fleet.load(),
+      ),
+      this.live.subscribe(
+        CrashReportedDocument,
+        {},
+        (data) => this.crashes.receive([data.crashReported]),
+        () => this.crashes.catchUp(),
+      ),
+    ];
+    // After a token change the selected ambulance may be outside the new token's scope: the fleet read decides.
+    const { selectedId } = this.cell.get();
+    if (selectedId && this.fleet.scopeKnown) this.selection.follow(selectedId);
+  }
+
+  private disconnect(): void {
+    for (const release of this.fleetSubscriptions.splice(0)) release();
+    this.selection.release();
+    this.live.close();
+  }
+
+  private setLinkStatus(status: LinkStatus): void {
+    const { connection } = this.cell.get();
+    const next = withLinkStatus(connection, status, Date.now());
+    if (next !== connection) this.cell.update({ connection: next });
+  }
+
+  /**
+   * Reads everything a disconnected dashboard may have missed: the fleet, crashes since the last one seen, the
+   * selected ambulance's points and snapshots since the last seen. Runs one at a time; a request made meanwhile
+   * runs once more afterwards.
+   */
+  private synchronise(): Promise<void> {
+    if (this.syncing) {
+      this.syncAgain = true;
+      return this.syncing;
+    }
+    this.syncing = (async () => {
+      do {
+        this.syncAgain = false;
+        try {
+          // A new token's fleet comes first: it decides whether the selected ambulance may still be read.
+          const scopeKnown = this.fleet.scopeKnown;
+          if (!scopeKnown) await this.fleet.load();
+          const { selectedId } = this.cell.get();
+          await Promise.all([
+            scopeKnown ? this.fleet.load() : Promise.resolve(),
+            this.crashes.catchUp(),
+            selectedId ? this.selection.catchUp(selectedId) : Promise.resolve(),
+          ]);
+          this.cell.update({ notice: null, connection: { ...this.cell.get().connection, syncedAtMs: Date.now() } });
+        } catch (error) {
+          this.session.failed('reading the fleet', error);
+        }
+      } while (this.syncAgain);
+      this.syncing = null;
+    })();
+    clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => {
+      void this.fleet.load().catch(() => {});
+    }, FLEET_SETTLE_MS);
+    return this.syncing;
+  }
+}
