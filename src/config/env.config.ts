@@ -81,7 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(
-      `Invalid configuration; fix these environment variables (see README "Configuration"):\n${problems.join('\n')}`,
+      `Invalid configuration; fix these environment variables (see docs/configuration.md):\n${problems.join('\n')}`,
     );
   }
   if (result.data.HISTORY_DEFAULT_PAGE_SIZE > result.data.HISTORY_MAX_PAGE_SIZE) {
