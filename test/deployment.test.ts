@@ -206,6 +206,12 @@ describe('deployment files match the code', () => {
   });
 
   describe('ports', () => {
+    it('the image and compose set HOST=0.0.0.0 explicitly, since an unset HOST means 127.0.0.1 in open mode', () => {
+      assert.equal(defaults.HOST, '127.0.0.1', 'without HOST and without tokens the server listens on loopback only');
+      assert.equal(services.app.environment.HOST, '0.0.0.0', 'the proxy reaches the replicas over the compose network');
+      assert.ok(dockerfile.some((i) => i.keyword === 'ENV' && /\bHOST=0\.0\.0\.0\b/.test(i.value)));
+    });
+
     it('the app, the image, the proxy and Prometheus agree on the app port, and the proxy serves the legacy device port', () => {
       const port = defaults.PORT;
       assert.equal(port, LEGACY_DEVICE_PORT, 'the default port is the legacy device port');
