@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { type RunningApp, startApp } from './app/app.js';
@@ -114,7 +115,8 @@ async function main(): Promise<void> {
   );
 
   resources.app = await startApp({ config, mongoUri, bus: resources.bus, logger });
-  logger.info({ url: resources.app.url, graphql: `${resources.app.url}/graphql` }, 'listening');
+  const { address } = resources.app.httpServer.address() as AddressInfo;
+  logger.info({ url: resources.app.url, graphql: `${resources.app.url}/graphql`, address }, 'listening');
 }
 
 main().catch((error: unknown) => {

@@ -32,7 +32,8 @@ type Yaml = any;
 const compose: Yaml = parseYaml(readRepoFile('docker-compose.yml'));
 const services: Record<string, Yaml> = compose.services;
 const envExample = parseEnvExample(readRepoFile('.env.example'));
-const readme = readRepoFile('README.md');
+const configurationDoc = readRepoFile('docs/configuration.md');
+const operationsDoc = readRepoFile('docs/operations.md');
 const dockerfile = parseDockerfile(readRepoFile('Dockerfile'));
 const defaults = loadConfig({});
 const NGINX_MOUNT = { containerDir: '/etc/nginx/aoc', hostDir: path.join(REPO_ROOT, 'deploy', 'nginx') };
@@ -112,11 +113,11 @@ describe('deployment files match the code', () => {
   });
 
   describe('environment', () => {
-    it('every variable the app reads is listed in .env.example and documented in the README', () => {
+    it('every variable the app reads is listed in .env.example and documented in docs/configuration.md', () => {
       assert.ok(CONFIG_VARIABLES.length >= 20, 'the variable list comes from the config schema');
       for (const name of CONFIG_VARIABLES) {
         assert.ok(envExample.has(name), `${name} is missing from .env.example`);
-        assert.ok(readme.includes(`\`${name}\``), `${name} is not documented in README "Configuration"`);
+        assert.ok(configurationDoc.includes(`\`${name}\``), `${name} is not documented in docs/configuration.md`);
       }
     });
 
@@ -166,7 +167,10 @@ describe('deployment files match the code', () => {
       assert.match(String(services.app.environment.JWT_SECRET), /^\$\{JWT_SECRET:\?.+\}$/);
       const { JWT_SECRET: _, ...withoutSecret } = FIRST_START_ENV;
       assert.throws(() => interpolateCompose(String(services.app.environment.JWT_SECRET), withoutSecret), /JWT_SECRET/);
-      const firstStart = readme.slice(readme.indexOf('### First start'), readme.indexOf('### Scaling'));
+      const firstStart = operationsDoc.slice(
+        operationsDoc.indexOf('## First start'),
+        operationsDoc.indexOf('## Scaling'),
+      );
       assert.match(firstStart, /JWT_SECRET=\$\(openssl rand -hex 32\)/);
       assert.ok(envExample.has('JWT_SECRET') && envExample.get('JWT_SECRET')?.commented === false);
     });
@@ -202,6 +206,12 @@ describe('deployment files match the code', () => {
   });
 
   describe('ports', () => {
+    it('the image and compose set HOST=0.0.0.0 explicitly, since an unset HOST means 127.0.0.1 in open mode', () => {
+      assert.equal(defaults.HOST, '127.0.0.1', 'without HOST and without tokens the server listens on loopback only');
+      assert.equal(services.app.environment.HOST, '0.0.0.0', 'the proxy reaches the replicas over the compose network');
+      assert.ok(dockerfile.some((i) => i.keyword === 'ENV' && /\bHOST=0\.0\.0\.0\b/.test(i.value)));
+    });
+
     it('the app, the image, the proxy and Prometheus agree on the app port, and the proxy serves the legacy device port', () => {
       const port = defaults.PORT;
       assert.equal(port, LEGACY_DEVICE_PORT, 'the default port is the legacy device port');
@@ -490,11 +500,11 @@ describe('deployment files match the code', () => {
     });
   });
 
-  describe('README', () => {
-    it('has a deployment and operations section with the commands an operator needs', () => {
-      const start = readme.indexOf('## Deployment and operations');
+  describe('docs/operations.md', () => {
+    it('has a deployment and operations document with the commands an operator needs', () => {
+      const start = operationsDoc.indexOf('# Deployment and operations');
       assert.ok(start >= 0);
-      const section = readme.slice(start);
+      const section = operationsDoc.slice(start);
       for (const text of [
         'cp .env.example .env',
         'docker compose up -d',
@@ -509,7 +519,7 @@ describe('deployment files match the code', () => {
         '/metrics',
         'APP_IMAGE',
       ]) {
-        assert.ok(section.includes(text), `README deployment section mentions ${text}`);
+        assert.ok(section.includes(text), `docs/operations.md mentions ${text}`);
       }
     });
   });

@@ -157,4 +157,22 @@ describe('start-up without and with a JWT secret (the real server process)', () 
     assert.ok(!log.includes(token.split('.')[2] as string), 'a token signature appeared in the log');
     assert.ok(!log.includes(wrong.split('.')[2] as string));
   });
+  /** The address the server reports listening on when HOST is unset, and its GraphQL answer without a token. */
+  const listenWithoutHost = async (env: Record<string, string | undefined>) => {
+    const server = start({ NODE_ENV: 'development', HOST: undefined, ...env });
+    const listening = await server.waitForLog((line) => line.msg === 'listening');
+    const { status } = await graphqlRequest(`${String(listening.url)}/graphql`, '{ ambulances { id } }');
+    server.child.kill('SIGTERM');
+    assert.equal(await server.exited, 0);
+    return { address: listening.address, status };
+  };
+
+  it('listens on 127.0.0.1 only while GraphQL runs open, unless HOST says otherwise', async () => {
+    assert.deepEqual(await listenWithoutHost({}), { address: '127.0.0.1', status: 200 });
+    assert.deepEqual(await listenWithoutHost({ HOST: '0.0.0.0' }), { address: '0.0.0.0', status: 200 });
+  });
+
+  it('listens on every interface by default once tokens are required', async () => {
+    assert.deepEqual(await listenWithoutHost({ JWT_SECRET: TEST_JWT_SECRET }), { address: '0.0.0.0', status: 401 });
+  });
 });

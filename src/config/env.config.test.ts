@@ -18,7 +18,7 @@ describe('loadConfig', () => {
   it('applies defaults to an empty environment', () => {
     const config = loadConfig({});
     assert.equal(config.NODE_ENV, 'development');
-    assert.equal(config.HOST, '0.0.0.0');
+    assert.equal(config.HOST, '127.0.0.1', 'open mode (no JWT_SECRET, no JWT_JWKS_URL) listens on this machine only');
     assert.equal(config.PORT, 5000);
     assert.equal(config.MONGODB_URI, undefined);
     assert.equal(config.REDIS_URL, undefined);
@@ -80,10 +80,27 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).REDIS_URL, 'redis://127.0.0.1:6379');
   });
 
+  it('listens on every interface by default once GraphQL requires tokens, and on HOST whenever it is set', () => {
+    const secret = 's'.repeat(32);
+    assert.equal(loadConfig({ JWT_SECRET: secret }).HOST, '0.0.0.0');
+    assert.equal(
+      loadConfig({
+        JWT_JWKS_URL: 'https://id.example.com/.well-known/jwks.json',
+        JWT_ISSUER: 'https://id.example.com/',
+        JWT_AUDIENCE: 'aoc',
+      }).HOST,
+      '0.0.0.0',
+    );
+    assert.equal(loadConfig({ HOST: '0.0.0.0' }).HOST, '0.0.0.0', 'open mode on all interfaces only when asked for');
+    assert.equal(loadConfig({ HOST: '::' }).HOST, '::');
+    assert.equal(loadConfig({ JWT_SECRET: secret, HOST: '127.0.0.1' }).HOST, '127.0.0.1');
+    assert.equal(loadConfig({ JWT_SECRET: secret, HOST: ' 10.0.0.5 ' }).HOST, '10.0.0.5');
+  });
+
   it('treats any variable set to nothing as unset, so it takes its default', () => {
     const config = loadConfig({ PORT: '', HOST: '  ', EVENT_CHANNEL_PREFIX: '', UPLOAD_MAX_FILES: ' ' });
     assert.equal(config.PORT, 5000);
-    assert.equal(config.HOST, '0.0.0.0');
+    assert.equal(config.HOST, '127.0.0.1');
     assert.equal(config.EVENT_CHANNEL_PREFIX, 'aoc:');
     assert.equal(config.UPLOAD_MAX_FILES, 10);
   });

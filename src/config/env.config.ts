@@ -5,7 +5,7 @@ import { checkUploadUrlConfig, uploadUrlEnv } from './upload-url.env.js';
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  HOST: optionalString,
   PORT: wholeNumber(5000, 0, 65535),
   MONGODB_URI: optionalString.pipe(
     z
@@ -65,7 +65,15 @@ const envSchema = z.object({
 /** Every environment variable the app reads (the deployment files are checked against this list). */
 export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as ReadonlyArray<keyof z.infer<typeof envSchema>>;
 
-export type AppConfig = z.infer<typeof envSchema>;
+export type AppConfig = Omit<z.infer<typeof envSchema>, 'HOST'> & { readonly HOST: string };
+
+/**
+ * Where the server listens when HOST is unset: every interface once GraphQL requires tokens, but only this
+ * machine while it runs open (no JWT_SECRET, no JWT_JWKS_URL), where every caller would be a dispatcher.
+ */
+export function defaultHost(config: Pick<AppConfig, 'JWT_SECRET' | 'JWT_JWKS_URL'>): string {
+  return config.JWT_SECRET || config.JWT_JWKS_URL ? '0.0.0.0' : '127.0.0.1';
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -81,7 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(
-      `Invalid configuration; fix these environment variables (see README "Configuration"):\n${problems.join('\n')}`,
+      `Invalid configuration; fix these environment variables (see docs/configuration.md):\n${problems.join('\n')}`,
     );
   }
   if (result.data.HISTORY_DEFAULT_PAGE_SIZE > result.data.HISTORY_MAX_PAGE_SIZE) {
@@ -95,5 +103,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const securityProblem = checkSecurityConfig(result.data) ?? checkUploadUrlConfig(result.data);
   if (securityProblem) throw new ConfigError(`Invalid configuration: ${securityProblem}`);
-  return result.data;
+  return { ...result.data, HOST: result.data.HOST ?? defaultHost(result.data) };
 }

@@ -105,7 +105,7 @@ function checkJwksConfig(config: SecuritySettings): string | null {
       `JWT_JWKS_URL is set but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not: the identity ` +
       'provider signs tokens for other applications too, so only tokens issued by it for this API may be accepted. ' +
       "Set JWT_ISSUER to the provider's issuer (the `iss` claim of its tokens, e.g. https://id.example.org/) and " +
-      'JWT_AUDIENCE to the audience it issues this API\'s tokens for (the `aud` claim). See README "Security".'
+      "JWT_AUDIENCE to the audience it issues this API's tokens for (the `aud` claim). See docs/security.md."
     );
   }
   const url = new URL(config.JWT_JWKS_URL);
@@ -129,7 +129,7 @@ export function checkSecurityConfig(config: SecuritySettings): string | null {
       'NODE_ENV is production but neither JWT_SECRET nor JWT_JWKS_URL is set, so the GraphQL API would be open ' +
       'to anyone. Set JWT_SECRET to a random secret of at least 32 characters (for example the output of ' +
       '`openssl rand -base64 48`) and issue tokens with `npm run token`, or set JWT_JWKS_URL to your identity ' +
-      'provider\'s JWKS address. See README "Security".'
+      "provider's JWKS address. See docs/security.md."
     );
   }
   if (

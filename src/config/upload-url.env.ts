@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { optionalString, wholeNumber } from './env.fields.js';
 
-/** Signed, expiring image URLs (README "Security", stored images). */
+/** Signed, expiring image URLs (docs/security.md, stored images). */
 export const uploadUrlEnv = {
   UPLOAD_URL_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   UPLOAD_URL_TTL_SECONDS: wholeNumber(3600, 60, 7 * 24 * 3600),
@@ -19,7 +19,7 @@ export function checkUploadUrlConfig(config: UploadUrlSettings): string | null {
     return (
       'NODE_ENV is production but neither UPLOAD_URL_SECRET nor JWT_SECRET is set, so stored images would be ' +
       'public. Set UPLOAD_URL_SECRET to a random secret of at least 32 characters (openssl rand -hex 32). ' +
-      'See README "Security".'
+      'See docs/security.md.'
     );
   }
   return null;

@@ -1,9 +1,25 @@
 /* eslint-disable */
-/** Internal type. DO NOT USE DIRECTLY. */
-type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
-/** Internal type. DO NOT USE DIRECTLY. */
-export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = T | null | undefined;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the `date-time` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar. */
+  DateTime: { input: string; output: string; }
+  /** The `Upload` scalar type represents a file upload. */
+  Upload: { input: File; output: File; }
+};
+
 /** GREEN up to 80 km/h, ORANGE above 80 up to 120 km/h, RED above 120 km/h. */
 export type SpeedState =
   | 'GREEN'
@@ -11,7 +27,7 @@ export type SpeedState =
   | 'RED';
 
 export type AmbulanceTrackingSubscriptionVariables = Exact<{
-  ambulanceId: string;
+  ambulanceId: Scalars['ID']['input'];
 }>;
 
 
@@ -25,9 +41,9 @@ export type CrashReportedSubscription = { crashReported: { id: string, ambulance
 export type CrashFieldsFragment = { id: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string };
 
 export type CrashesQueryVariables = Exact<{
-  from?: string | null | undefined;
-  first?: number | null | undefined;
-  after?: string | null | undefined;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
@@ -44,7 +60,7 @@ export type FleetQueryVariables = Exact<{ [key: string]: never; }>;
 export type FleetQuery = { ambulances: Array<{ id: string, lastPosition: { id: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string } | null }> };
 
 export type SnapshotUploadedSubscriptionVariables = Exact<{
-  ambulanceId: string;
+  ambulanceId: Scalars['ID']['input'];
 }>;
 
 
@@ -53,20 +69,20 @@ export type SnapshotUploadedSubscription = { snapshotUploaded: { id: string, amb
 export type SnapshotFieldsFragment = { id: string, ambulanceId: string, createdAt: string, images: Array<{ name: string, url: string }> };
 
 export type LatestSnapshotsQueryVariables = Exact<{
-  ambulanceId: string;
-  last: number;
-  after?: string | null | undefined;
+  ambulanceId: Scalars['ID']['input'];
+  last: Scalars['Int']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
 export type LatestSnapshotsQuery = { snapshots: { edges: Array<{ node: { id: string, ambulanceId: string, createdAt: string, images: Array<{ name: string, url: string }> } }>, pageInfo: { endCursor: string | null } } };
 
 export type TrackingHistoryQueryVariables = Exact<{
-  ambulanceId: string;
-  from?: string | null | undefined;
-  to?: string | null | undefined;
-  first?: number | null | undefined;
-  after?: string | null | undefined;
+  ambulanceId: Scalars['ID']['input'];
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
