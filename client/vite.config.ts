@@ -12,7 +12,8 @@ export default defineConfig({
   build: {
     outDir: '../dist/dashboard',
     emptyOutDir: true,
-    sourcemap: true,
+    // Maps are written for debugging but not linked from the bundles (the server never serves them in production).
+    sourcemap: 'hidden',
     chunkSizeWarningLimit: 800,
   },
   server: {

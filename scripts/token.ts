@@ -75,6 +75,7 @@ async function main(): Promise<number> {
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
     clockToleranceSeconds: config.JWT_CLOCK_TOLERANCE_SECONDS,
+    maxTokenLifetimeSeconds: config.JWT_MAX_TOKEN_LIFETIME_SECONDS,
   });
   if (values.inspect !== undefined) return inspect(values.inspect, authenticator);
   if (!config.JWT_SECRET) {
@@ -92,6 +93,7 @@ async function main(): Promise<number> {
     ...request,
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
+    maxLifetimeSeconds: config.JWT_MAX_TOKEN_LIFETIME_SECONDS,
   });
   process.stdout.write(`${token}\n`);
   return 0;

@@ -5,12 +5,16 @@ import { ENDPOINTS, postRaw, TINY_JPEG, TINY_PNG } from './helpers/http.client.j
 import { assertRefused, listFiles, readUploadedFile, storedState } from './helpers/ingest.helpers.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { uniqueName } from './helpers/test-env.js';
-import { type MultipartPart, multipartBody, RawUpload, until } from './helpers/upload.helpers.js';
+import {
+  fakePng,
+  type MultipartPart,
+  multipartBody,
+  partialUpload,
+  RawUpload,
+  until,
+} from './helpers/upload.helpers.js';
 
 const MiB = 1024 * 1024;
-
-/** A PNG signature followed by `size` bytes of filler: an image by its content. */
-const fakePng = (size: number, fill = 7) => Buffer.concat([TINY_PNG.subarray(0, 8), Buffer.alloc(size - 8, fill)]);
 
 function postMultipart(app: TestApp, parts: readonly MultipartPart[]) {
   const { body, contentType } = multipartBody(parts);
@@ -146,9 +150,9 @@ describe('the in-flight upload cap (UPLOAD_MAX_INFLIGHT_BYTES)', () => {
   });
   after(() => app.close());
 
-  /** Holds an upload open that has declared `bytes` and sent nothing yet, once the server has reserved them. */
+  /** Holds an upload open that has sent `bytes` of its files and no more, once the server has reserved them. */
   async function holdOpen(bytes: number): Promise<RawUpload> {
-    const upload = await RawUpload.open(app.url, 'multipart/form-data; boundary=held', bytes, new Uint8Array());
+    const upload = await partialUpload(app.url, { sent: bytes, fileBytes: 4096 });
     await until(() => app.app.uploadSpool.budget.inFlightBytes, bytes);
     return upload;
   }
@@ -176,5 +180,37 @@ describe('the in-flight upload cap (UPLOAD_MAX_INFLIGHT_BYTES)', () => {
     assert.equal(accepted.status, 200, accepted.text);
     await letGo(at);
     assert.ok((await listFiles(app.uploadDir)).every((file) => !file.startsWith('.incoming/')));
+  });
+
+  it('refusal at the cap mid-stream (a chunked body) releases its share and keeps the others', async () => {
+    const held = 6000;
+    const holder = await partialUpload(app.url, { sent: held, fileBytes: 4096 });
+    await until(() => app.app.uploadSpool.budget.inFlightBytes, held);
+    const { body, contentType } = multipartBody([
+      { name: 'ambulance_id', value: '333' },
+      { name: 'image', data: fakePng(4096), filename: 'a.png' },
+    ]);
+    // Without Content-Length nothing is declared: the budget runs out while the file arrives.
+    const chunked = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(body);
+        controller.close();
+      },
+    });
+    const refused = await fetch(`${app.url}${ENDPOINTS.snapshot}`, {
+      method: 'POST',
+      body: chunked,
+      headers: { 'content-type': contentType },
+      duplex: 'half',
+    } as RequestInit);
+    assert.equal(refused.status, 503);
+    assert.equal(((await refused.json()) as Record<string, unknown>).code, 'UPLOAD_CAPACITY_EXCEEDED');
+    await until(() => app.app.uploadSpool.budget.inFlightBytes, held);
+    await letGo(holder);
+    const accepted = await postMultipart(app, [
+      { name: 'ambulance_id', value: '332' },
+      { name: 'image', data: TINY_PNG },
+    ]);
+    assert.equal(accepted.status, 200, accepted.text);
   });
 });

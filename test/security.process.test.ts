@@ -81,6 +81,7 @@ describe('npm run token (the compiled script)', () => {
       [['--role', 'admin'], {}, /--role must be one of dispatcher, partner, device/],
       [['--role', 'partner', '--ambulances', '332,../x'], {}, /"\.\.\/x" is not an ambulance id/],
       [['--role', 'partner', '--expires-in', 'soon'], {}, /--expires-in "soon"/],
+      [['--role', 'partner', '--expires-in', '30d'], {}, /longer than the 86400 s .*JWT_MAX_TOKEN_LIFETIME_SECONDS/],
       [['--role', 'partner'], { JWT_SECRET: undefined }, /JWT_SECRET is not set/],
       [['--role', 'partner'], { JWT_SECRET: 'short' }, /JWT_SECRET: must be at least 32 characters/],
       [['--rolle', 'partner'], {}, /Unknown option '--rolle'/],

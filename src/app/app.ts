@@ -147,7 +147,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   };
   // REST and GraphQL uploads draw on one budget of bytes in flight.
   const uploadBudget = new UploadBudget(config.UPLOAD_MAX_INFLIGHT_BYTES);
-  const uploadSpool = new UploadSpool(imageStorage.incomingDirectory, bodyLimits, uploadBudget);
+  const uploadSpool = new UploadSpool(
+    imageStorage.incomingDirectory,
+    bodyLimits,
+    uploadBudget,
+    config.UPLOAD_BODY_TIMEOUT_SECONDS * 1000,
+  );
   const snapshotService = new SnapshotService(models, imageStorage, publisher, lane, config.UPLOAD_MAX_FILES);
   const uploadUrls = UploadUrlSigner.fromConfig(config);
   const services: GraphQLServices = {

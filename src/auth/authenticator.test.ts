@@ -71,6 +71,36 @@ describe('Authenticator with an HS256 secret', () => {
     assert.match(await refusal(authenticator.verify('not-a-jwt')), /malformed/);
   });
 
+  it('refuses a token living longer than the maximum lifetime (24 h by default), with or without iat', async () => {
+    const day = 24 * 3600;
+    const tooLong = /lifetime .* longer than the 86400 s accepted \(JWT_MAX_TOKEN_LIFETIME_SECONDS\)/;
+    const farFuture = now() + 50 * 365 * day;
+    assert.match(await refusal(authenticator.verify(await sign({ role: 'dispatcher', exp: farFuture }))), tooLong);
+    const issued = now() - 60;
+    const stretched = await sign({ role: 'dispatcher', iat: issued, exp: issued + day + 3600 });
+    assert.match(await refusal(authenticator.verify(stretched)), tooLong);
+    // An iat in the future cannot shorten the lifetime counted from now.
+    const futureIat = await sign({ role: 'dispatcher', iat: farFuture - 60, exp: farFuture });
+    assert.match(await refusal(authenticator.verify(futureIat)), tooLong);
+    assert.equal(
+      (await authenticator.verify(await sign({ role: 'dispatcher', iat: now(), exp: now() + day }))).role,
+      'dispatcher',
+    );
+    assert.equal(
+      (await authenticator.verify(await sign({ role: 'dispatcher', exp: now() + day - 60 }))).role,
+      'dispatcher',
+    );
+    const weekly = new Authenticator({ secret: SECRET, clockToleranceSeconds: 5, maxTokenLifetimeSeconds: 7 * day });
+    assert.equal(
+      (await weekly.verify(await sign({ role: 'dispatcher', iat: now(), exp: now() + 7 * day }))).role,
+      'dispatcher',
+    );
+    assert.match(
+      await refusal(weekly.verify(await sign({ role: 'dispatcher', iat: now(), exp: now() + 8 * day }))),
+      /604800 s/,
+    );
+  });
+
   it('refuses role and ambulances claims it does not understand', async () => {
     const exp = now() + 60;
     for (const claims of [{}, { role: 'admin' }, { role: ['dispatcher'] }]) {

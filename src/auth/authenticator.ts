@@ -20,7 +20,12 @@ export interface AuthSettings {
   readonly issuer?: string | undefined;
   readonly audience?: string | undefined;
   readonly clockToleranceSeconds: number;
+  /** Longest lifetime accepted: exp − iat, or exp − now for a token without iat (JWT_MAX_TOKEN_LIFETIME_SECONDS). */
+  readonly maxTokenLifetimeSeconds?: number | undefined;
 }
+
+/** The default of JWT_MAX_TOKEN_LIFETIME_SECONDS. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
 
 /** Far above any real token; bounds the work an oversized header can cause. */
 const MAX_TOKEN_LENGTH = 8192;
@@ -62,6 +67,7 @@ export class Authenticator {
   private readonly secret: Uint8Array | null;
   private readonly jwks: ReturnType<typeof createRemoteJWKSet> | null;
   private readonly options: JWTVerifyOptions;
+  private readonly maxLifetimeSeconds: number;
 
   constructor(
     settings: AuthSettings,
@@ -70,6 +76,7 @@ export class Authenticator {
     this.secret = settings.secret ? new TextEncoder().encode(settings.secret) : null;
     this.jwks = settings.jwksUrl ? createRemoteJWKSet(new URL(settings.jwksUrl)) : null;
     this.open = !this.secret && !this.jwks;
+    this.maxLifetimeSeconds = settings.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
     this.options = {
       clockTolerance: settings.clockToleranceSeconds,
       requiredClaims: ['exp'],
@@ -99,11 +106,29 @@ export class Authenticator {
 
   async verify(token: string): Promise<Principal> {
     try {
-      return principalFromClaims(await this.verifyPayload(token));
+      const payload = await this.verifyPayload(token);
+      this.checkLifetime(payload);
+      return principalFromClaims(payload);
     } catch (error) {
       const reason = describeFailure(error);
       this.logger?.debug({ reason }, 'token refused');
       throw new AuthenticationFailure(reason);
+    }
+  }
+
+  /**
+   * A verified token may still live too long (a leaked token far from expiry): its lifetime counts from iat,
+   * or from now when iat is missing or in the future, so neither can stretch it.
+   */
+  private checkLifetime(payload: JWTPayload): void {
+    const now = Math.floor(Date.now() / 1000);
+    const issuedAt = typeof payload.iat === 'number' ? Math.min(payload.iat, now) : now;
+    const lifetime = (payload.exp as number) - issuedAt;
+    if (lifetime > this.maxLifetimeSeconds + Number(this.options.clockTolerance ?? 0)) {
+      throw new AuthenticationFailure(
+        `token lifetime (exp - iat) of ${lifetime} s is longer than the ${this.maxLifetimeSeconds} s accepted ` +
+          '(JWT_MAX_TOKEN_LIFETIME_SECONDS); get a shorter-lived token',
+      );
     }
   }
 
@@ -123,7 +148,13 @@ export class Authenticator {
 export function authenticatorFor(
   config: Pick<
     AppConfig,
-    'JWT_SECRET' | 'JWT_JWKS_URL' | 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'JWT_CLOCK_TOLERANCE_SECONDS' | 'NODE_ENV'
+    | 'JWT_SECRET'
+    | 'JWT_JWKS_URL'
+    | 'JWT_ISSUER'
+    | 'JWT_AUDIENCE'
+    | 'JWT_CLOCK_TOLERANCE_SECONDS'
+    | 'JWT_MAX_TOKEN_LIFETIME_SECONDS'
+    | 'NODE_ENV'
   >,
   logger: Logger,
 ): Authenticator {
@@ -134,6 +165,7 @@ export function authenticatorFor(
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
       clockToleranceSeconds: config.JWT_CLOCK_TOLERANCE_SECONDS,
+      maxTokenLifetimeSeconds: config.JWT_MAX_TOKEN_LIFETIME_SECONDS,
     },
     logger,
   );

@@ -1,4 +1,4 @@
-import { SignJWT } from 'jose';
+import { decodeJwt, SignJWT } from 'jose';
 import { isValidAmbulanceId } from '../domain/ambulance-id.js';
 import { isRole, ROLES, type Role } from './principal.js';
 
@@ -11,6 +11,8 @@ export interface TokenRequest {
   readonly expiresIn: string | number;
   readonly issuer?: string | undefined;
   readonly audience?: string | undefined;
+  /** The server's JWT_MAX_TOKEN_LIFETIME_SECONDS: a longer-lived token would be refused, so none is issued. */
+  readonly maxLifetimeSeconds?: number | undefined;
 }
 
 export class TokenRequestError extends Error {
@@ -52,5 +54,12 @@ export async function issueToken(secret: string, request: TokenRequest): Promise
   } catch {
     throw new TokenRequestError(`--expires-in "${request.expiresIn}" is not a time span such as 30m, 12h or 7d`);
   }
-  return jwt.sign(new TextEncoder().encode(secret));
+  const token = await jwt.sign(new TextEncoder().encode(secret));
+  const { exp = 0, iat = 0 } = decodeJwt(token);
+  if (request.maxLifetimeSeconds !== undefined && exp - iat > request.maxLifetimeSeconds) {
+    throw new TokenRequestError(
+      `--expires-in "${request.expiresIn}" is longer than the ${request.maxLifetimeSeconds} s the server accepts (JWT_MAX_TOKEN_LIFETIME_SECONDS)`,
+    );
+  }
+  return token;
 }

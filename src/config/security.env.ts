@@ -58,6 +58,7 @@ export const securityEnv = {
   JWT_ISSUER: optionalString,
   JWT_AUDIENCE: optionalString,
   JWT_CLOCK_TOLERANCE_SECONDS: wholeNumber(5, 0, 300),
+  JWT_MAX_TOKEN_LIFETIME_SECONDS: wholeNumber(24 * 3600, 60, 366 * 24 * 3600),
   CORS_ORIGINS: commaList(origin),
   TRUST_PROXY: addressList('loopback'),
   GRAPHQL_MAX_DEPTH: positiveInt(8),

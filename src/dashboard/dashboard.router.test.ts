@@ -104,6 +104,29 @@ describe('dashboard router', () => {
     assert.match(await missing.text(), /reload/);
   });
 
+  it('serves no source map in production, however the path is written (outside production it does)', async () => {
+    await writeFile(path.join(directory, 'assets', 'index-abc123.js.map'), '{"version":3,"sources":["secret.tsx"]}');
+    const production = await serve(
+      createDashboardRouter(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }), directory),
+    );
+    try {
+      for (const asset of [
+        'index-abc123.js.map',
+        'index-abc123.js%2Emap',
+        'index-abc123.js.MAP',
+        'index-abc123.js%2emap',
+      ]) {
+        const response = await fetch(`${production.url}/dashboard/assets/${asset}`);
+        assert.equal(response.status, 404, asset);
+        assert.doesNotMatch(await response.text(), /secret\.tsx/, asset);
+      }
+      assert.equal((await fetch(`${production.url}/dashboard/assets/index-abc123.js`)).status, 200);
+    } finally {
+      await production.close();
+    }
+    assert.equal((await fetch(`${built.url}/dashboard/assets/index-abc123.js.map`)).status, 200);
+  });
+
   it('gives the client its settings and the server time', async () => {
     const response = await fetch(`${built.url}/dashboard/config.json`);
     assert.equal(response.headers.get('cache-control'), 'no-store');

@@ -22,6 +22,15 @@ export function dashboardSettings(config: AppConfig, now = new Date()): Dashboar
   };
 }
 
+/** Whether a request names a source map, however its path is encoded (static serving decodes it). */
+function isSourceMap(request: Request): boolean {
+  try {
+    return decodeURIComponent(request.path).toLowerCase().endsWith('.map');
+  } catch {
+    return false;
+  }
+}
+
 function contentSecurityPolicy(tileUrl: string | undefined): string {
   const tileOrigin = tileUrl ? ` ${new URL(tileUrl.replace(/\{[a-z]\}/g, 'x')).origin}` : '';
   return [
@@ -51,6 +60,19 @@ export function createDashboardRouter(config: AppConfig, directory = DEFAULT_DAS
     response.json(dashboardSettings(config));
   });
 
+  const noSuchAsset = (_request: Request, response: Response) => {
+    response
+      .status(404)
+      .type('text/plain')
+      .send('No such dashboard asset (the dashboard may have been rebuilt: reload).');
+  };
+  // Source maps would hand anyone the dashboard's source: kept beside the build for debugging, never served
+  // in production.
+  if (config.NODE_ENV === 'production') {
+    router.use('/assets', (request, response, next) =>
+      isSourceMap(request) ? noSuchAsset(request, response) : next(),
+    );
+  }
   router.use(
     '/assets',
     express.static(path.join(directory, 'assets'), {
@@ -62,12 +84,7 @@ export function createDashboardRouter(config: AppConfig, directory = DEFAULT_DAS
       setHeaders: (response) => response.setHeader('X-Content-Type-Options', 'nosniff'),
     }),
   );
-  router.use('/assets', (_request, response) => {
-    response
-      .status(404)
-      .type('text/plain')
-      .send('No such dashboard asset (the dashboard may have been rebuilt: reload).');
-  });
+  router.use('/assets', noSuchAsset);
 
   const sendIndex = (request: Request, response: Response) => {
     if (!existsSync(indexFile)) {

@@ -4,7 +4,7 @@ import multer from 'multer';
 import typeis from 'type-is';
 import { RefusalError } from '../domain/refusal.error.js';
 import { type BodyLimits, limitError, MAX_FIELD_BYTES, MAX_FIELDS } from '../uploads/body.limits.js';
-import type { SpooledImage, UploadSpool } from '../uploads/upload.spool.js';
+import type { FileAdmission, SpooledImage, UploadSpool } from '../uploads/upload.spool.js';
 
 function translateParserError(error: unknown, limits: BodyLimits): RefusalError {
   if (error instanceof RefusalError) return error;
@@ -13,6 +13,7 @@ function translateParserError(error: unknown, limits: BodyLimits): RefusalError 
   if (type === 'entity.too.large') {
     return new RefusalError(413, 'BODY_TOO_LARGE', `request body may be at most ${limits.maxBodyBytes} bytes`);
   }
+  if (type === 'parameters.too.many') return limitError('LIMIT_FIELD_COUNT', limits);
   if (type === 'entity.parse.failed') return new RefusalError(400, 'MALFORMED_BODY', 'request body is not valid JSON');
   if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
     return new RefusalError(415, 'UNSUPPORTED_ENCODING', 'send the body as UTF-8 without content encoding');
@@ -39,13 +40,13 @@ type Middleware = (request: IncomingMessage, response: ServerResponse, next: (er
 /**
  * Parses the bodies devices send today: JSON, URL-encoded forms and multipart forms. The parsers are
  * body-parser's and multer's, used on the plain Node request (the ingest path runs without Express); with a
- * `spool` (the snapshot endpoint), multipart files (under any field name) are streamed to temporary files.
- * Without one, a multipart body may carry no file.
+ * `spool` (the snapshot endpoint), multipart files (under any field name) are streamed to temporary files,
+ * once `admitFiles` accepted the fields sent before them. Without one, a multipart body may carry no file.
  */
 export function legacyBodyParser(
   limits: BodyLimits,
   spool?: UploadSpool,
-): (request: IncomingMessage, response: ServerResponse) => Promise<LegacyBody> {
+): (request: IncomingMessage, response: ServerResponse, admitFiles?: FileAdmission) => Promise<LegacyBody> {
   const json = express.json({ limit: limits.maxBodyBytes, strict: true, type: () => true });
   const form = express.urlencoded({ limit: limits.maxBodyBytes, extended: false, parameterLimit: MAX_FIELDS });
   // Without files, one file part is let through to `.none()`, which refuses it as LIMIT_UNEXPECTED_FILE (400,
@@ -61,14 +62,14 @@ export function legacyBodyParser(
     return null;
   };
 
-  return (request: ParsedRequest, response: ServerResponse) =>
+  return (request: ParsedRequest, response: ServerResponse, admitFiles?: FileAdmission) =>
     new Promise<LegacyBody>((resolve, reject) => {
       if (!typeis.hasBody(request) || request.headers['content-length'] === '0') {
         reject(new RefusalError(400, 'EMPTY_BODY', 'request body is empty; send the fields as JSON or a form'));
         return;
       }
       if (spool && typeis(request, ['multipart/form-data'])) {
-        spool.read(request).then(resolve, reject);
+        spool.read(request, admitFiles).then(resolve, reject);
         return;
       }
       const parser = parserFor(request);

@@ -78,6 +78,27 @@ export class IngestGuard {
     return address;
   }
 
+  /** Whether `endpoint` requires a per-device key. */
+  requiresKey(endpoint: IngestEndpoint): boolean {
+    return this.keyRequired.has(endpoint);
+  }
+
+  /** The device key check alone (when the endpoint requires one): from the header, or else the fields. */
+  checkKey(request: IncomingMessage, endpoint: IngestEndpoint, ambulanceId: string, fields: Record<string, unknown>) {
+    if (!this.keyRequired.has(endpoint)) return;
+    const presented = request.headers[DEVICE_KEY_HEADER] ?? fields[DEVICE_KEY_FIELD];
+    if (presented === undefined || presented === '') {
+      throw new RefusalError(
+        401,
+        'DEVICE_KEY_REQUIRED',
+        `this endpoint requires the device key: send it in the ${DEVICE_KEY_HEADER} header or the ${DEVICE_KEY_FIELD} field (before any file)`,
+      );
+    }
+    if (typeof presented !== 'string' || !this.settings.deviceKeys.matches(ambulanceId, presented)) {
+      throw new RefusalError(403, 'DEVICE_KEY_INVALID', `the device key is not valid for ambulance ${ambulanceId}`);
+    }
+  }
+
   /**
    * Once the body is a well-formed report (invalid bodies never use up a device's budget): its key when the
    * endpoint requires one, then the per-device rate limit. With a verified key the budget is the ambulance's;
@@ -91,20 +112,8 @@ export class IngestGuard {
     ambulanceId: string,
     fields: Record<string, unknown>,
   ): Promise<void> {
+    this.checkKey(request, endpoint, ambulanceId, fields);
     const keyRequired = this.keyRequired.has(endpoint);
-    if (keyRequired) {
-      const presented = request.headers[DEVICE_KEY_HEADER] ?? fields[DEVICE_KEY_FIELD];
-      if (presented === undefined || presented === '') {
-        throw new RefusalError(
-          401,
-          'DEVICE_KEY_REQUIRED',
-          `this endpoint requires the device key: send it in the ${DEVICE_KEY_HEADER} header or the ${DEVICE_KEY_FIELD} field`,
-        );
-      }
-      if (typeof presented !== 'string' || !this.settings.deviceKeys.matches(ambulanceId, presented)) {
-        throw new RefusalError(403, 'DEVICE_KEY_INVALID', `the device key is not valid for ambulance ${ambulanceId}`);
-      }
-    }
     const budget = keyRequired ? ambulanceId : `${ambulanceId}@${address}`;
     await consume(
       this.perDevice[endpoint],

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { IngestEndpoint } from '../config/security.env.js';
-import { RefusalError } from '../domain/refusal.error.js';
+import { invalidField, RefusalError } from '../domain/refusal.error.js';
 import { requestIdOf } from '../http/request-id.js';
 import { isStorageUnavailable } from '../models/storage.errors.js';
 import type { BodyLimits } from '../uploads/body.limits.js';
-import type { UploadSpool } from '../uploads/upload.spool.js';
+import type { FileAdmission, UploadSpool } from '../uploads/upload.spool.js';
 import type { CrashService } from '../writes/crash.service.js';
 import { noFilesError, type SnapshotService } from '../writes/snapshot.service.js';
 import type { TrackingWriter } from '../writes/tracking.writer.js';
@@ -62,6 +62,21 @@ export function createIngestHandler(deps: IngestDependencies) {
   const parser = { tracking: positionBody, crash: positionBody, snapshot: snapshotBody };
 
   /**
+   * Where a device key is required, it is checked on the fields sent before the first file, so an upload
+   * without a valid key never reserves upload capacity nor writes a byte to disk.
+   */
+  const keyBeforeFiles = (request: IncomingMessage, endpoint: IngestEndpoint): FileAdmission | undefined => {
+    const { guard } = deps;
+    if (!guard?.requiresKey(endpoint)) return undefined;
+    return (fields) => {
+      if (fields.ambulance_id === undefined) {
+        throw invalidField('ambulance_id', 'must come before the files: the device key is checked before images');
+      }
+      guard.checkKey(request, endpoint, readAmbulanceId(fields), fields);
+    };
+  };
+
+  /**
    * Runs `handle` on a device request that passed the guards. The body is validated before the per-device
    * checks, so a malformed body never counts against (or is mistaken for) the device it names; its temporary
    * files are removed whatever the outcome.
@@ -74,7 +89,7 @@ export function createIngestHandler(deps: IngestDependencies) {
     handle: (valid: T) => Promise<string>,
   ): Promise<void> => {
     const address = await deps.guard?.admitRequest(request, endpoint);
-    const body = await parser[endpoint](request, response);
+    const body = await parser[endpoint](request, response, keyBeforeFiles(request, endpoint));
     let answer: string;
     try {
       const valid = validate(body);

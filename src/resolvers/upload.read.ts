@@ -1,5 +1,6 @@
 import type { FileUpload } from 'graphql-upload-minimal';
 import { RefusalError } from '../domain/refusal.error.js';
+import { badInput } from '../graphql/graphql.errors.js';
 import type { UploadReservation } from '../uploads/upload.budget.js';
 import { capacityExceeded } from '../uploads/upload.spool.js';
 import type { UploadedImage } from '../writes/snapshot.service.js';
@@ -17,7 +18,7 @@ export async function readUpload(
   reservation: UploadReservation,
   alreadyRead: number,
 ): Promise<UploadedImage & { readonly data: Buffer }> {
-  const file = await upload;
+  const file = await awaitUpload(upload, index);
   const chunks: Buffer[] = [];
   let read = alreadyRead;
   let truncated = false;
@@ -48,4 +49,21 @@ export async function readUpload(
     throw new RefusalError(413, 'FILE_TOO_LARGE', `files.${index} exceeds the upload size limit`, `files.${index}`);
   }
   return { field: `files.${index}`, data: Buffer.concat(chunks) };
+}
+
+/**
+ * The file an entry of `files` names. graphql-upload-minimal rejects it with an HTTP error when the request
+ * cannot provide it (the map names a file part that was never sent, or the parser stopped at a limit): the
+ * client's mistake, answered as such rather than as an internal error.
+ */
+async function awaitUpload(upload: Promise<FileUpload> | FileUpload, index: number): Promise<FileUpload> {
+  try {
+    return await upload;
+  } catch (error) {
+    const status = (error as { status?: unknown }).status;
+    if (typeof status !== 'number' || status < 400 || status >= 500) throw error;
+    const reason = (error as Error).message;
+    if (status === 413) throw new RefusalError(413, 'UPLOAD_TOO_LARGE', `files.${index}: ${reason}`, `files.${index}`);
+    throw badInput(`files.${index}`, `could not be read: ${reason}`);
+  }
 }

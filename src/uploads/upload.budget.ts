@@ -1,8 +1,8 @@
 /**
- * Upload bytes in flight in this process: a request reserves what it declares (its Content-Length, at
- * most what its files may hold) before its body is read, grows the reservation when it sends more than it
- * declared (chunked bodies), and releases it once its files are stored or refused. A reservation that
- * would take the total past the cap is refused, so a burst of uploads cannot fill the disk or the machine.
+ * Upload bytes in flight in this process: a request's reservation grows with the file bytes it has actually
+ * sent (never with what it merely declares, so an idle or stalled connection holds nothing it has not sent) and
+ * is released once its files are stored or refused. Growth that would take the total past the cap is refused,
+ * so a burst of uploads cannot fill the disk or the machine.
  */
 export class UploadBudget {
   private held = 0;
@@ -12,6 +12,16 @@ export class UploadBudget {
   /** Bytes reserved by uploads in progress. */
   get inFlightBytes(): number {
     return this.held;
+  }
+
+  /** Bytes still free under the cap. */
+  get freeBytes(): number {
+    return this.maxBytes - this.held;
+  }
+
+  /** An empty reservation, to grow as bytes arrive. */
+  open(): UploadReservation {
+    return new UploadReservation(this);
   }
 
   /** A reservation of `bytes`, or null when the cap does not leave room for it. */

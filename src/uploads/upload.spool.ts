@@ -8,7 +8,7 @@ import busboy from 'busboy';
 import { type ImageKind, sniffImage } from '../domain/image.sniff.js';
 import { RefusalError } from '../domain/refusal.error.js';
 import { type BodyLimits, limitError, MAX_FIELD_BYTES, MAX_FIELDS } from './body.limits.js';
-import type { UploadBudget, UploadReservation } from './upload.budget.js';
+import type { UploadBudget } from './upload.budget.js';
 
 /** An uploaded image written to a temporary file, its type checked from its first bytes. */
 export interface SpooledImage {
@@ -25,6 +25,12 @@ export interface SpooledBody {
   /** Removes temporary files not moved into place and frees the in-flight reservation; call once done. */
   release(): Promise<void>;
 }
+
+/**
+ * Checks the fields sent before the first file (the device key, say) before any file byte is accepted;
+ * throws a RefusalError to refuse the upload.
+ */
+export type FileAdmission = (fieldsBeforeFiles: Readonly<Record<string, unknown>>) => void;
 
 /** Bytes needed to tell JPEG, PNG, GIF and WebP apart (WebP's mark is at bytes 8 to 11). */
 const SNIFF_BYTES = 12;
@@ -52,6 +58,8 @@ export class UploadSpool {
     private readonly directory: string,
     private readonly limits: BodyLimits,
     readonly budget: UploadBudget,
+    /** How long the whole body may take to arrive (UPLOAD_BODY_TIMEOUT_SECONDS). */
+    private readonly bodyTimeoutMs = 30_000,
   ) {}
 
   /** Upload bytes held in this process's memory right now (written to temporary files, not yet flushed). */
@@ -70,7 +78,12 @@ export class UploadSpool {
     return maxFiles * (maxFileBytes + PART_OVERHEAD_BYTES) + MAX_FIELDS * (MAX_FIELD_BYTES + PART_OVERHEAD_BYTES);
   }
 
-  async read(request: IncomingMessage): Promise<SpooledBody> {
+  /**
+   * Reads the body. Nothing is reserved until file bytes arrive, and only after `admitFiles` (when given)
+   * accepted the fields sent before the first file. Every way out (refusal, parser error, aborted connection,
+   * body timeout) removes the temporary files and releases the reservation.
+   */
+  async read(request: IncomingMessage, admitFiles?: FileAdmission): Promise<SpooledBody> {
     const declared = request.headers['content-length'] === undefined ? 0 : Number(request.headers['content-length']);
     if (declared > this.maxRequestBytes) {
       throw new RefusalError(
@@ -79,21 +92,38 @@ export class UploadSpool {
         `an upload may be at most ${this.maxRequestBytes} bytes (${this.limits.maxFiles} files of ${this.limits.maxFileBytes} bytes)`,
       );
     }
-    const reservation = this.budget.reserve(Math.min(declared, this.limits.maxFiles * this.limits.maxFileBytes));
-    if (!reservation) throw capacityExceeded();
-    try {
-      this.ready ??= mkdir(this.directory, { recursive: true });
-      await this.ready;
-    } catch (error) {
-      reservation.release();
-      throw error;
+    // A body that cannot fit is refused before it is sent; one that may fit reserves its bytes as they arrive.
+    if (Math.min(declared, this.limits.maxFiles * this.limits.maxFileBytes) > this.budget.freeBytes) {
+      throw capacityExceeded();
     }
-    return this.parse(request, reservation);
+    this.ready ??= mkdir(this.directory, { recursive: true });
+    await this.ready;
+    return this.parse(request, admitFiles);
   }
 
-  private parse(request: IncomingMessage, reservation: UploadReservation): Promise<SpooledBody> {
+  private parse(request: IncomingMessage, admitFiles: FileAdmission | undefined): Promise<SpooledBody> {
     const { limits } = this;
     return new Promise<SpooledBody>((resolve, reject) => {
+      let parser: ReturnType<typeof busboy>;
+      try {
+        parser = busboy({
+          headers: request.headers,
+          limits: {
+            fileSize: limits.maxFileBytes + 1,
+            files: limits.maxFiles,
+            fields: MAX_FIELDS,
+            fieldSize: MAX_FIELD_BYTES + 1,
+            fieldNameSize: 100,
+            parts: MAX_FIELDS + limits.maxFiles,
+          },
+        });
+      } catch (error) {
+        reject(
+          new RefusalError(400, 'MALFORMED_BODY', `multipart body could not be read: ${(error as Error).message}`),
+        );
+        return;
+      }
+      const reservation = this.budget.open();
       const fields: Record<string, unknown> = Object.create(null);
       // Files in the order they were sent, whatever order their writes finish in.
       const files: SpooledImage[] = [];
@@ -115,6 +145,7 @@ export class UploadSpool {
       const fail = (error: unknown) => {
         if (settled) return;
         settled = true;
+        clearTimeout(bodyTimer);
         request.unpipe(parser);
         // The rest of the body is discarded, never buffered; the reply closes the connection.
         request.resume();
@@ -131,28 +162,12 @@ export class UploadSpool {
       const finish = () => {
         if (settled || !parsed || writing.size > 0) return;
         settled = true;
+        clearTimeout(bodyTimer);
         resolve({ fields, files, release });
       };
 
-      let parser: ReturnType<typeof busboy>;
-      try {
-        parser = busboy({
-          headers: request.headers,
-          limits: {
-            fileSize: limits.maxFileBytes + 1,
-            files: limits.maxFiles,
-            fields: MAX_FIELDS,
-            fieldSize: MAX_FIELD_BYTES + 1,
-            fieldNameSize: 100,
-            parts: MAX_FIELDS + limits.maxFiles,
-          },
-        });
-      } catch (error) {
-        reject(
-          new RefusalError(400, 'MALFORMED_BODY', `multipart body could not be read: ${(error as Error).message}`),
-        );
-        return;
-      }
+      const bodyTimer = setTimeout(() => fail(bodyTimeout(this.bodyTimeoutMs)), this.bodyTimeoutMs);
+      bodyTimer.unref();
 
       parser.on('field', (name, value, info) => {
         if (info.nameTruncated) return fail(limitError('LIMIT_FIELD_KEY', limits, name));
@@ -166,6 +181,14 @@ export class UploadSpool {
         if (settled) {
           stream.resume();
           return;
+        }
+        if (fileCount === 0 && admitFiles) {
+          try {
+            admitFiles(fields);
+          } catch (error) {
+            stream.resume();
+            return fail(error);
+          }
         }
         const index = fileCount++;
         const done = this.spoolFile(field, stream, {
@@ -201,8 +224,12 @@ export class UploadSpool {
         parsed = true;
         finish();
       });
-      request.on('aborted', () => fail(new RefusalError(400, 'MALFORMED_BODY', 'the upload was aborted')));
-      request.on('error', (error) => fail(error));
+      // A reset connection (an error, then close) is the client's doing, not a server failure.
+      const aborted = () => fail(new RefusalError(400, 'MALFORMED_BODY', 'the upload was aborted'));
+      request.on('close', () => {
+        if (!request.complete) aborted();
+      });
+      request.on('error', aborted);
       request.pipe(parser);
     });
   }
@@ -298,6 +325,14 @@ export class UploadSpool {
       });
     });
   }
+}
+
+function bodyTimeout(timeoutMs: number): RefusalError {
+  return new RefusalError(
+    408,
+    'BODY_TIMEOUT',
+    `the upload body did not arrive within ${timeoutMs / 1000} s; send it faster or in smaller uploads`,
+  );
 }
 
 export function capacityExceeded(): RefusalError {

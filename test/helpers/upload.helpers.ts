@@ -1,8 +1,12 @@
 import { once } from 'node:events';
 import net from 'node:net';
-import { ENDPOINTS } from './http.client.js';
+import { ENDPOINTS, TINY_PNG } from './http.client.js';
 
 export type MultipartPart = { name: string; value: string } | { name: string; data: Uint8Array; filename?: string };
+
+/** A PNG signature followed by `size - 8` bytes of filler: an image by its content. */
+export const fakePng = (size: number, fill = 7) =>
+  Buffer.concat([TINY_PNG.subarray(0, 8), Buffer.alloc(size - 8, fill)]);
 
 /** A multipart/form-data body built by hand, so its exact length is known (and can be sent in pieces). */
 export function multipartBody(
@@ -48,6 +52,7 @@ export class RawUpload {
     contentType: string,
     contentLength: number,
     first: Uint8Array,
+    headers: Record<string, string> = {},
   ): Promise<RawUpload> {
     const { hostname, port } = new URL(baseUrl);
     const socket = net.connect(Number(port), hostname);
@@ -55,10 +60,17 @@ export class RawUpload {
     const upload = new RawUpload(socket);
     socket.write(
       `POST ${ENDPOINTS.snapshot} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: ${contentType}\r\n` +
-        `Content-Length: ${contentLength}\r\n\r\n`,
+        `Content-Length: ${contentLength}\r\n${Object.entries(headers)
+          .map(([name, value]) => `${name}: ${value}\r\n`)
+          .join('')}\r\n`,
     );
     if (first.length > 0) socket.write(first);
     return upload;
+  }
+
+  /** Whether the server has sent anything yet. */
+  get answered(): boolean {
+    return this.received.length > 0;
   }
 
   /** The status and body of the server's answer, once it has sent one (hang-guarded by the test's timeout). */
@@ -91,4 +103,42 @@ export class RawUpload {
 /** Resolves once `read()` is `expected` (hang-guarded by the test's timeout). */
 export async function until<T>(read: () => T, expected: T): Promise<void> {
   while (read() !== expected) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+/**
+ * Starts a snapshot upload of `fileBytes`-byte image files (after `fields`) and sends only its first `sent` file
+ * bytes: the server holds exactly those in flight until the upload goes on, fails or is cut.
+ */
+export async function partialUpload(
+  baseUrl: string,
+  options: {
+    readonly sent: number;
+    readonly fileBytes: number;
+    readonly files?: number;
+    readonly fields?: Record<string, string>;
+    readonly headers?: Record<string, string>;
+  },
+): Promise<RawUpload> {
+  const { sent, fileBytes, files = Math.ceil(options.sent / options.fileBytes) || 1 } = options;
+  const fieldParts = Object.entries(options.fields ?? { ambulance_id: '332' }).map(([name, value]) => ({
+    name,
+    value,
+  }));
+  const fileParts = Array.from({ length: files }, (_, index) => ({
+    name: `image${index}`,
+    data: fakePng(fileBytes),
+    filename: `${index}.png`,
+  }));
+  const { body, contentType } = multipartBody([...fieldParts, ...fileParts]);
+  // Offset in the body of the first `sent` file bytes: whole files first, then part of the next.
+  const signature = TINY_PNG.subarray(0, 8);
+  let end = 0;
+  let left = sent;
+  for (let from = 0; left > 0; from = end) {
+    const start = body.indexOf(signature, from);
+    const take = Math.min(left, fileBytes);
+    end = start + take;
+    left -= take;
+  }
+  return RawUpload.open(baseUrl, contentType, body.length, body.subarray(0, end), options.headers);
 }
