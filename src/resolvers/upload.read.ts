@@ -1,5 +1,6 @@
 import type { FileUpload } from 'graphql-upload-minimal';
 import { RefusalError } from '../domain/refusal.error.js';
+import { RefusalCode } from '../errors/error.codes.js';
 import type { UploadReservation } from '../uploads/upload.budget.js';
 import { capacityExceeded } from '../uploads/upload.spool.js';
 import type { UploadedImage } from '../writes/snapshot.service.js';
@@ -39,13 +40,18 @@ export async function readUpload(
     if (error instanceof RefusalError) throw error;
     throw new RefusalError(
       413,
-      'FILE_TOO_LARGE',
+      RefusalCode.FileTooLarge,
       `files.${index} could not be read: ${(error as Error).message}`,
       `files.${index}`,
     );
   }
   if (truncated) {
-    throw new RefusalError(413, 'FILE_TOO_LARGE', `files.${index} exceeds the upload size limit`, `files.${index}`);
+    throw new RefusalError(
+      413,
+      RefusalCode.FileTooLarge,
+      `files.${index} exceeds the upload size limit`,
+      `files.${index}`,
+    );
   }
   return { field: `files.${index}`, data: Buffer.concat(chunks) };
 }
