@@ -54,6 +54,13 @@ module.exports = {
       to: { path: '^src/', pathNot: layered },
     },
     {
+      name: 'layer-unknown-importer',
+      comment: 'every module of src/ belongs to a layer: add a new folder to LAYERS in .dependency-cruiser.cjs',
+      severity: 'error',
+      from: { path: '^src/', pathNot: layered },
+      to: {},
+    },
+    {
       name: 'src-not-to-tooling',
       comment: 'src/ may not import test/, bench/, scripts/ or the dashboard (client/)',
       severity: 'error',

@@ -58,7 +58,7 @@ const FIXTURE: Record<string, string> = {
   'src/graphql/schema.ts': "import { shim } from '../ingest/shim.js';\nexport const schema = shim;\n",
   'src/ingest/shim.ts': 'export const shim = 1;\n',
   // A folder no layer lists.
-  'src/misc/helper.ts': 'export const helper = 1;\n',
+  'src/misc/helper.ts': "import { thing } from '../domain/thing.js';\nexport const helper = thing;\n",
   // src importing the tests' helpers.
   'src/infra/port.ts': "import { fixture } from '../../test/fixture.js';\nexport const port = fixture;\n",
   'test/fixture.ts': 'export const fixture = 1;\n',
@@ -109,6 +109,7 @@ describe('layer check (dependency-cruiser, npm run check:layers)', () => {
       'layer-up:writes src/writes/notifier.ts src/resolvers/reader.ts',
       'layer-sibling:graphql+ingest+dashboard src/graphql/schema.ts src/ingest/shim.ts',
       'layer-unknown src/app/app.ts src/misc/helper.ts',
+      'layer-unknown-importer src/misc/helper.ts src/domain/thing.ts',
       'src-not-to-tooling src/infra/port.ts test/fixture.ts',
       'no-cycle src/events/first.ts src/events/second.ts',
     ];
