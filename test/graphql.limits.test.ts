@@ -2,8 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { type GraphQLSchema, parse, validate } from 'graphql';
-import { LocalEventBus } from '../src/events/local.event-bus.js';
-import { eventBusPubSub } from '../src/events/type-graphql.pubsub.js';
 import { buildAppSchema } from '../src/graphql/schema.build.js';
 import { graphqlRequest, subscribe, wsClient } from './helpers/graphql.client.js';
 import { startTestApp, type TestApp, waitForSubscribers } from './helpers/test-app.js';
@@ -65,7 +63,7 @@ function assertRefusal(limit: string, error: GraphQLErrorJson | undefined, conte
 
 /** Each limit on its own app (the others at their defaults), at its edge over HTTP and over WebSocket. */
 async function cases(): Promise<Case[]> {
-  const schema = await buildAppSchema(eventBusPubSub(new LocalEventBus(), 1));
+  const schema = await buildAppSchema();
   const costInside = query(`id lastPosition { ${ids(4)} }`);
   const costOver = query(`id lastPosition { ${ids(5)} }`);
   // Costs can be fractional; the limit is a whole number and a document may cost exactly as much.
@@ -161,7 +159,7 @@ describe('the cost limit with list sizes from variables', () => {
     `query($id: ID!${declaration}) { trackingHistory(ambulanceId: $id, first: ${first}) { edges { node { id latitude longitude ambulance { id } } } } }`;
   let app: TestApp;
   before(async () => {
-    const schema = await buildAppSchema(eventBusPubSub(new LocalEventBus(), 1));
+    const schema = await buildAppSchema();
     const maxCost = Math.ceil(costOf(schema, history(String(LIMIT_SIZE))));
     assert.ok(costOf(schema, history(String(LIMIT_SIZE + 1))) > maxCost);
     app = await startTestApp({ events: 'local', env: { GRAPHQL_MAX_COST: String(maxCost) } });

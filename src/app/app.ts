@@ -14,9 +14,9 @@ import { authenticateGraphQLRequest, principalOf } from '../auth/http.auth.js';
 import { authorizationKeyOf, type Principal } from '../auth/principal.js';
 import type { AppConfig } from '../config/env.config.js';
 import { createDashboardRouter, DASHBOARD_PATH } from '../dashboard/dashboard.router.js';
+import { GraphQLErrorCode } from '../errors/error.codes.js';
 import { EventPublisher } from '../events/event.publisher.js';
 import type { EventBus } from '../events/event-bus.js';
-import { eventBusPubSub } from '../events/type-graphql.pubsub.js';
 import { maskError } from '../graphql/error.mask.js';
 import { graphqlWsOptions } from '../graphql/graphql-ws.options.js';
 import { buildAppSchema } from '../graphql/schema.build.js';
@@ -96,7 +96,7 @@ function requirePreflightForMultipart(request: Request, response: Response, next
       {
         message:
           'This multipart request was blocked as a possible CSRF. Send the header "Apollo-Require-Preflight: true" with uploads.',
-        extensions: { code: 'BAD_REQUEST' },
+        extensions: { code: GraphQLErrorCode.BadRequest },
       },
     ],
   });
@@ -176,7 +176,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const graphqlLimits = graphqlLimitsOf(config);
   const validationRules = limitRules(graphqlLimits);
 
-  const schema = await buildAppSchema(eventBusPubSub(bus, config.SUBSCRIPTION_QUEUE_LIMIT));
+  const schema = await buildAppSchema();
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -280,7 +280,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     if (status && status >= 400 && status < 500) {
       response
         .status(status)
-        .json({ errors: [{ message: (error as Error).message, extensions: { code: 'BAD_REQUEST' } }] });
+        .json({ errors: [{ message: (error as Error).message, extensions: { code: GraphQLErrorCode.BadRequest } }] });
       return;
     }
     logger.error({ err: error }, 'request failed');

@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
+import { forbiddenError } from '../errors/graphql.errors.js';
 import { ambulanceIdValues } from '../models/ambulance-id.filter.js';
-import { forbiddenError } from './auth.errors.js';
 import { mayAccessAmbulance, type Principal } from './principal.js';
 
 /** Refuses with FORBIDDEN when the caller's token does not list this ambulance. */

@@ -1,12 +1,13 @@
 import type { NextFunction, Request, Response } from 'express';
-import { AuthErrorCode, AuthenticationFailure } from './auth.errors.js';
+import { GraphQLErrorCode } from '../errors/error.codes.js';
+import { AuthenticationFailure } from './auth.errors.js';
 import type { Authenticator } from './authenticator.js';
 import { type Principal, Role } from './principal.js';
 
 /** Roles that may send GraphQL multipart requests (the uploadSnapshot mutation). */
 const UPLOADING_ROLES: ReadonlySet<Role> = new Set([Role.Dispatcher, Role.Device]);
 
-function refuse(response: Response, status: number, code: string, message: string): void {
+function refuse(response: Response, status: number, code: GraphQLErrorCode, message: string): void {
   if (status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
   response.status(status).json({ errors: [{ message, extensions: { code } }] });
 }
@@ -21,7 +22,7 @@ export function authenticateGraphQLRequest(authenticator: Authenticator) {
     authenticator.authenticate(request.headers.authorization).then(
       (principal) => {
         if (request.is('multipart/form-data') && !UPLOADING_ROLES.has(principal.role)) {
-          refuse(response, 403, AuthErrorCode.Forbidden, `the ${principal.role} role may not upload files`);
+          refuse(response, 403, GraphQLErrorCode.Forbidden, `the ${principal.role} role may not upload files`);
           return;
         }
         response.locals.principal = principal;
@@ -29,7 +30,7 @@ export function authenticateGraphQLRequest(authenticator: Authenticator) {
       },
       (error: unknown) => {
         if (!(error instanceof AuthenticationFailure)) return next(error);
-        refuse(response, 401, AuthErrorCode.Unauthenticated, error.message);
+        refuse(response, 401, GraphQLErrorCode.Unauthenticated, error.message);
       },
     );
   };

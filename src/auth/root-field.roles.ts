@@ -1,5 +1,10 @@
 import { getMetadataStorage } from 'type-graphql';
-import type { Role } from './principal.js';
+import { Role } from './principal.js';
+
+/** `@Authorized(...READERS)`: history queries and subscriptions. */
+export const READERS = [Role.Dispatcher, Role.Partner] as const;
+/** `@Authorized(...UPLOADERS)`: the snapshot upload. */
+export const UPLOADERS = [Role.Dispatcher, Role.Device] as const;
 
 export type RootKind = 'Query' | 'Mutation' | 'Subscription';
 

@@ -1,6 +1,6 @@
 /**
  * What the dashboard reads from `/dashboard/config.json`: served by dashboard.router.ts, parsed by
- * client/src/api/dashboard.settings.ts. Types only, so the client can `import type` it without server code.
+ * client/src/logic/settings.parse.ts. Types only, so the client can `import type` it without server code.
  */
 export interface DashboardSettings {
   readonly staleAfterSeconds: number;

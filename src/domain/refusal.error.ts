@@ -1,9 +1,11 @@
+import { RefusalCode } from '../errors/error.codes.js';
+
 /** A refusal a device integrator can act on: HTTP status, stable code and, when it applies, the field. */
 export class RefusalError extends Error {
   override readonly name = 'RefusalError';
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: RefusalCode,
     message: string,
     readonly field?: string,
     /** Extra response headers, such as Retry-After. */
@@ -18,4 +20,4 @@ export class RefusalError extends Error {
 }
 
 export const invalidField = (field: string, message: string) =>
-  new RefusalError(400, 'INVALID_FIELD', `${field} ${message}`, field);
+  new RefusalError(400, RefusalCode.InvalidField, `${field} ${message}`, field);

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GraphQLError } from 'graphql';
 import type { TrackingEvent } from './event.payloads.js';
-import { BoundedQueue, SUBSCRIPTION_OVERFLOW, subscribeToTopic } from './event.stream.js';
+import { BoundedQueue, SubscriptionOverflowError, subscribeToTopic } from './event.stream.js';
 import type { Unsubscribe } from './event-bus.js';
 import { LocalEventBus } from './local.event-bus.js';
 import type { Topic, TopicPayloads } from './topics.js';
@@ -28,8 +27,8 @@ async function isPending(promise: Promise<unknown>): Promise<boolean> {
 }
 
 function assertOverflow(error: unknown): true {
-  assert.ok(error instanceof GraphQLError, `expected GraphQLError, got ${String(error)}`);
-  assert.equal(error.extensions.code, SUBSCRIPTION_OVERFLOW);
+  assert.ok(error instanceof SubscriptionOverflowError, `expected SubscriptionOverflowError, got ${String(error)}`);
+  assert.match(error.message, /subscribe again/);
   return true;
 }
 
@@ -118,7 +117,7 @@ describe('BoundedQueue', () => {
     assert.equal(finished, 0);
   });
 
-  it('overflow past the limit rejects next() with SUBSCRIPTION_OVERFLOW and finishes once', async () => {
+  it('overflow past the limit rejects next() with SubscriptionOverflowError and finishes once', async () => {
     const queue = new BoundedQueue<number>(2);
     let finished = 0;
     queue.whenFinished(() => {
@@ -151,12 +150,12 @@ describe('BoundedQueue', () => {
   it('fail() rejects a consumer that is already waiting', async () => {
     const queue = new BoundedQueue<number>(2);
     const waiting = queue.next();
-    queue.fail(new GraphQLError('boom', { extensions: { code: SUBSCRIPTION_OVERFLOW } }));
+    queue.fail(new SubscriptionOverflowError());
     await assert.rejects(within(waiting), assertOverflow);
   });
 
   it('with finalItem, overflow yields the final item then done', async () => {
-    const queue = new BoundedQueue<string>(2, (error) => `final: ${(error as GraphQLError).extensions.code}`);
+    const queue = new BoundedQueue<string>(2, (error) => `final: ${error.name}`);
     let finished = 0;
     queue.whenFinished(() => {
       finished += 1;
@@ -166,14 +165,14 @@ describe('BoundedQueue', () => {
     queue.push('c');
     queue.push('d');
     assert.equal(finished, 1);
-    assert.deepEqual(await queue.next(), { value: `final: ${SUBSCRIPTION_OVERFLOW}`, done: false });
+    assert.deepEqual(await queue.next(), { value: 'final: SubscriptionOverflowError', done: false });
     assert.deepEqual(await queue.next(), { value: undefined, done: true });
     assert.deepEqual(await queue.next(), { value: undefined, done: true });
     await queue.return();
     assert.equal(finished, 1);
   });
 
-  it('finalItem receives the overflow GraphQLError', () => {
+  it('finalItem receives the SubscriptionOverflowError', () => {
     const errors: unknown[] = [];
     const queue = new BoundedQueue<number>(1, (error) => {
       errors.push(error);

@@ -1,15 +1,16 @@
-import { GraphQLError } from 'graphql';
 import type { EventBus, Unsubscribe } from './event-bus.js';
 import type { Topic, TopicPayloads } from './topics.js';
 
-export const SUBSCRIPTION_OVERFLOW = 'SUBSCRIPTION_OVERFLOW';
-
-export const overflowError = () =>
-  new GraphQLError(
-    'Events arrived faster than this subscription consumed them, so it was ended. ' +
-      'Query the history since your last event and subscribe again.',
-    { extensions: { code: SUBSCRIPTION_OVERFLOW } },
-  );
+/** A consumer fell `limit` items behind, so its stream was ended (src/graphql answers SUBSCRIPTION_OVERFLOW). */
+export class SubscriptionOverflowError extends Error {
+  override readonly name = 'SubscriptionOverflowError';
+  constructor() {
+    super(
+      'Events arrived faster than this subscription consumed them, so it was ended. ' +
+        'Query the history since your last event and subscribe again.',
+    );
+  }
+}
 
 /**
  * A bounded queue turned into an async iterator. Items that arrive while the consumer is busy wait,
@@ -44,10 +45,10 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
     if (this.items.length >= this.limit) {
       if (this.finalItem) {
         this.items.length = 0;
-        this.items.push(this.finalItem(overflowError()));
+        this.items.push(this.finalItem(new SubscriptionOverflowError()));
         this.end();
       } else {
-        this.fail(overflowError());
+        this.fail(new SubscriptionOverflowError());
       }
       return;
     }

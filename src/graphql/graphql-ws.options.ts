@@ -3,10 +3,10 @@ import { GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
-import { AuthErrorCode } from '../auth/auth.errors.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Principal } from '../auth/principal.js';
 import { rolesOfRootFields } from '../auth/root-field.roles.js';
+import { GraphQLErrorCode } from '../errors/error.codes.js';
 import { type GraphQLLimits, prepareDocument } from '../limits/graphql.limits.js';
 import type { GraphQLContext } from '../resolvers/graphql.context.js';
 import { maskError } from './error.mask.js';
@@ -16,7 +16,6 @@ import { forbiddenCloseReason } from './ws-close.reason.js';
 
 /** graphql-ws's "Forbidden" close code: a missing, invalid or expired token. */
 export const CLOSE_FORBIDDEN = 4403;
-export const TOO_MANY_SUBSCRIPTIONS = 'TOO_MANY_SUBSCRIPTIONS';
 /** setTimeout's largest delay; longer waits are re-armed. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -87,14 +86,14 @@ export function graphqlWsOptions(
     onSubscribe: (ctx, _id, payload) => {
       const principal = ctx.extra.principal;
       if (!principal) {
-        return [new GraphQLError('Unauthenticated', { extensions: { code: AuthErrorCode.Unauthenticated } })];
+        return [new GraphQLError('Unauthenticated', { extensions: { code: GraphQLErrorCode.Unauthenticated } })];
       }
       // graphql-ws has already reserved this operation's id in ctx.subscriptions.
       if (Object.keys(ctx.subscriptions).length > deps.maxSubscriptions) {
         return [
           new GraphQLError(
             `at most ${deps.maxSubscriptions} operations at once per connection; complete one first or open another connection`,
-            { extensions: { code: TOO_MANY_SUBSCRIPTIONS } },
+            { extensions: { code: GraphQLErrorCode.TooManySubscriptions } },
           ),
         ];
       }

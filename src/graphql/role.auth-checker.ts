@@ -1,12 +1,7 @@
 import type { AuthChecker } from 'type-graphql';
-import { forbiddenError } from '../auth/auth.errors.js';
-import { Role } from '../auth/principal.js';
+import type { Role } from '../auth/principal.js';
+import { forbiddenError } from '../errors/graphql.errors.js';
 import type { GraphQLContext } from '../resolvers/graphql.context.js';
-
-/** `@Authorized(...READERS)`: history queries and subscriptions. */
-export const READERS = [Role.Dispatcher, Role.Partner] as const;
-/** `@Authorized(...UPLOADERS)`: the snapshot upload. */
-export const UPLOADERS = [Role.Dispatcher, Role.Device] as const;
 
 /**
  * type-graphql's check behind `@Authorized(roles)`: the caller's role must be listed. Refuses with

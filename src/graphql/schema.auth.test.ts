@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { rolesOfRootFields } from '../auth/root-field.roles.js';
-import { LocalEventBus } from '../events/local.event-bus.js';
-import { eventBusPubSub } from '../events/type-graphql.pubsub.js';
 import { buildAppSchema } from './schema.build.js';
 
 describe('authorization of the schema', () => {
   it('puts @Authorized(roles) on every query, mutation and subscription, and lets partners mutate nothing', async () => {
-    const schema = await buildAppSchema(eventBusPubSub(new LocalEventBus(), 1));
+    const schema = await buildAppSchema();
     const roles = rolesOfRootFields();
     const rootTypes = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()];
     let rootFieldCount = 0;

@@ -10,9 +10,24 @@ import { SpeedingEpisodeResolver } from '../resolvers/speeding-episode.resolver.
 import { TrackingResolver } from '../resolvers/tracking.resolver.js';
 import { roleAuthChecker } from './role.auth-checker.js';
 
-export function buildAppSchema(pubSub: PubSub): Promise<GraphQLSchema> {
+/**
+ * type-graphql refuses to build subscriptions without a PubSub, though it only uses one for `topics`-style
+ * subscriptions. Every subscription here has its own `subscribe` (subscribeToTopic, so the Redis subscription
+ * is confirmed before the operation starts) and publishing goes through EventPublisher after the data is
+ * stored, so this one refuses both.
+ */
+const NO_PUBSUB: PubSub = {
+  publish(routingKey: string) {
+    throw new Error(`publish "${routingKey}" through EventPublisher, after the data is stored`);
+  },
+  subscribe(routingKey: string) {
+    throw new Error(`subscribe to "${routingKey}" with a subscribe function (subscribeToTopic), not topics`);
+  },
+};
+
+export function buildAppSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    pubSub,
+    pubSub: NO_PUBSUB,
     resolvers: [
       AmbulanceResolver,
       TrackingResolver,

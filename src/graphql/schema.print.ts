@@ -1,6 +1,4 @@
 import { printSchema } from 'graphql';
-import { LocalEventBus } from '../events/local.event-bus.js';
-import { eventBusPubSub } from '../events/type-graphql.pubsub.js';
 import { buildAppSchema } from './schema.build.js';
 
 export const SCHEMA_FILE = 'schema/schema.graphql';
@@ -10,6 +8,6 @@ const HEADER =
 
 /** The SDL partners integrate against, exactly as checked in. */
 export async function printAppSchema(): Promise<string> {
-  const schema = await buildAppSchema(eventBusPubSub(new LocalEventBus(), 1));
+  const schema = await buildAppSchema();
   return `${HEADER}${printSchema(schema)}\n`;
 }

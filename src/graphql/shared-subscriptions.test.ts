@@ -12,8 +12,9 @@ import {
   GraphQLString,
   parse,
 } from 'graphql';
+import { GraphQLErrorCode } from '../errors/error.codes.js';
 import type { TrackingEvent } from '../events/event.payloads.js';
-import { BoundedQueue, SUBSCRIPTION_OVERFLOW, subscribeToTopic } from '../events/event.stream.js';
+import { BoundedQueue, subscribeToTopic } from '../events/event.stream.js';
 import { LocalEventBus } from '../events/local.event-bus.js';
 import { SharedSubscriptions } from './shared-subscriptions.js';
 
@@ -270,7 +271,7 @@ describe('SharedSubscriptions', () => {
     const overflow = await nextResult(slow);
     assert.equal(overflow.data, undefined);
     assert.equal(overflow.errors?.length, 1);
-    assert.equal(overflow.errors?.[0]?.extensions.code, SUBSCRIPTION_OVERFLOW);
+    assert.equal(overflow.errors?.[0]?.extensions.code, GraphQLErrorCode.SubscriptionOverflow);
     assert.deepEqual(await within(slow.next()), { value: undefined, done: true });
 
     await bus.publish('TRACKING_UPDATED', '332', event('332', 100));

@@ -6,7 +6,8 @@ import {
   Kind,
   print,
 } from 'graphql';
-import { BoundedQueue } from '../events/event.stream.js';
+import { GraphQLErrorCode } from '../errors/error.codes.js';
+import { BoundedQueue, SubscriptionOverflowError } from '../events/event.stream.js';
 
 export interface SharedSubscriptionKeySource {
   /**
@@ -38,14 +39,18 @@ function rootFieldOf(args: ExecutionArgs): string {
   return 'unknown';
 }
 
+function graphqlErrorOf(error: unknown): GraphQLError {
+  if (error instanceof GraphQLError) return error;
+  if (error instanceof SubscriptionOverflowError) {
+    return new GraphQLError(error.message, { extensions: { code: GraphQLErrorCode.SubscriptionOverflow } });
+  }
+  return new GraphQLError('The subscription ended unexpectedly. Subscribe again.', {
+    extensions: { code: GraphQLErrorCode.InternalServerError },
+  });
+}
+
 function errorResult(error: unknown): ExecutionResult {
-  const graphqlError =
-    error instanceof GraphQLError
-      ? error
-      : new GraphQLError('The subscription ended unexpectedly. Subscribe again.', {
-          extensions: { code: 'INTERNAL_SERVER_ERROR' },
-        });
-  return { errors: [graphqlError] };
+  return { errors: [graphqlErrorOf(error)] };
 }
 
 /**

@@ -11,6 +11,7 @@ import {
 } from 'graphql';
 import { assertAmbulanceInScope } from '../auth/ambulance.scope.js';
 import type { Principal, Role } from '../auth/principal.js';
+import { GraphQLErrorCode } from '../errors/error.codes.js';
 import { validAmbulanceId } from '../resolvers/page.query.js';
 import { roleForbiddenError } from './role.auth-checker.js';
 
@@ -52,7 +53,8 @@ export function authorizeSubscriber(
   const variables = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
   if (variables.errors) {
     return variables.errors.map(
-      (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT' } }),
+      (error) =>
+        new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: GraphQLErrorCode.BadUserInput } }),
     );
   }
   try {
@@ -69,7 +71,9 @@ export function authorizeSubscriber(
   } catch (error) {
     if (!(error instanceof GraphQLError)) throw error;
     return [
-      error.extensions.code ? error : new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } }),
+      error.extensions.code
+        ? error
+        : new GraphQLError(error.message, { extensions: { code: GraphQLErrorCode.BadUserInput } }),
     ];
   }
   return null;

@@ -3,6 +3,7 @@ import express from 'express';
 import multer from 'multer';
 import typeis from 'type-is';
 import { RefusalError } from '../domain/refusal.error.js';
+import { RefusalCode } from '../errors/error.codes.js';
 import { type BodyLimits, limitError, MAX_FIELD_BYTES, MAX_FIELDS } from '../uploads/body.limits.js';
 import type { FileAdmission, SpooledImage, UploadSpool } from '../uploads/upload.spool.js';
 
@@ -11,17 +12,18 @@ function translateParserError(error: unknown, limits: BodyLimits): RefusalError 
   if (error instanceof multer.MulterError) return limitError(error.code, limits, error.field, error.message);
   const type = (error as { type?: string }).type;
   if (type === 'entity.too.large') {
-    return new RefusalError(413, 'BODY_TOO_LARGE', `request body may be at most ${limits.maxBodyBytes} bytes`);
+    return new RefusalError(413, RefusalCode.BodyTooLarge, `request body may be at most ${limits.maxBodyBytes} bytes`);
   }
-  if (type === 'parameters.too.many') return limitError('LIMIT_FIELD_COUNT', limits);
-  if (type === 'entity.parse.failed') return new RefusalError(400, 'MALFORMED_BODY', 'request body is not valid JSON');
+  if (type === 'parameters.too.many') return limitError(RefusalCode.LimitFieldCount, limits);
+  if (type === 'entity.parse.failed')
+    return new RefusalError(400, RefusalCode.MalformedBody, 'request body is not valid JSON');
   if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
-    return new RefusalError(415, 'UNSUPPORTED_ENCODING', 'send the body as UTF-8 without content encoding');
+    return new RefusalError(415, RefusalCode.UnsupportedEncoding, 'send the body as UTF-8 without content encoding');
   }
   if (error instanceof Error && /multipart|boundary|busboy|Unexpected end of form/i.test(error.message)) {
-    return new RefusalError(400, 'MALFORMED_BODY', `multipart body could not be read: ${error.message}`);
+    return new RefusalError(400, RefusalCode.MalformedBody, `multipart body could not be read: ${error.message}`);
   }
-  return new RefusalError(400, 'MALFORMED_BODY', 'request body could not be read');
+  return new RefusalError(400, RefusalCode.MalformedBody, 'request body could not be read');
 }
 
 export interface LegacyBody {
@@ -65,7 +67,9 @@ export function legacyBodyParser(
   return (request: ParsedRequest, response: ServerResponse, admitFiles?: FileAdmission) =>
     new Promise<LegacyBody>((resolve, reject) => {
       if (!typeis.hasBody(request) || request.headers['content-length'] === '0') {
-        reject(new RefusalError(400, 'EMPTY_BODY', 'request body is empty; send the fields as JSON or a form'));
+        reject(
+          new RefusalError(400, RefusalCode.EmptyBody, 'request body is empty; send the fields as JSON or a form'),
+        );
         return;
       }
       if (spool && typeis(request, ['multipart/form-data'])) {
@@ -77,7 +81,7 @@ export function legacyBodyParser(
         reject(
           new RefusalError(
             415,
-            'UNSUPPORTED_MEDIA_TYPE',
+            RefusalCode.UnsupportedMediaType,
             'send application/json, application/x-www-form-urlencoded or multipart/form-data',
           ),
         );
@@ -87,7 +91,7 @@ export function legacyBodyParser(
         if (error) return reject(translateParserError(error, limits));
         const body: unknown = request.body;
         if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-          return reject(new RefusalError(400, 'MALFORMED_BODY', 'request body must be an object of fields'));
+          return reject(new RefusalError(400, RefusalCode.MalformedBody, 'request body must be an object of fields'));
         }
         resolve({ fields: body as Record<string, unknown>, files: [], release: NOTHING_TO_RELEASE });
       });

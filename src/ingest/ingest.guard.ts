@@ -4,6 +4,7 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppConfig } from '../config/env.config.js';
 import type { IngestEndpoint } from '../config/security.env.js';
 import { RefusalError } from '../domain/refusal.error.js';
+import { RefusalCode } from '../errors/error.codes.js';
 import { DeviceKeys } from './device-keys.js';
 
 export interface IngestGuardSettings {
@@ -72,7 +73,7 @@ export class IngestGuard {
   async admitRequest(request: IncomingMessage, endpoint: IngestEndpoint): Promise<string> {
     const address = this.clientAddress(request);
     if (this.allowed && this.restricted.has(endpoint) && !this.allowed(address, 0)) {
-      throw new RefusalError(403, 'NETWORK_NOT_ALLOWED', `address ${address} may not post to this endpoint`);
+      throw new RefusalError(403, RefusalCode.NetworkNotAllowed, `address ${address} may not post to this endpoint`);
     }
     await consume(this.perAddress[endpoint], address, 'from this address');
     return address;
@@ -90,12 +91,16 @@ export class IngestGuard {
     if (presented === undefined || presented === '') {
       throw new RefusalError(
         401,
-        'DEVICE_KEY_REQUIRED',
+        RefusalCode.DeviceKeyRequired,
         `this endpoint requires the device key: send it in the ${DEVICE_KEY_HEADER} header or the ${DEVICE_KEY_FIELD} field (before any file)`,
       );
     }
     if (typeof presented !== 'string' || !this.settings.deviceKeys.matches(ambulanceId, presented)) {
-      throw new RefusalError(403, 'DEVICE_KEY_INVALID', `the device key is not valid for ambulance ${ambulanceId}`);
+      throw new RefusalError(
+        403,
+        RefusalCode.DeviceKeyInvalid,
+        `the device key is not valid for ambulance ${ambulanceId}`,
+      );
     }
   }
 
@@ -132,7 +137,7 @@ async function consume(limiter: RateLimiterMemory | null, key: string, scope: st
     const seconds = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
     throw new RefusalError(
       429,
-      'RATE_LIMITED',
+      RefusalCode.RateLimited,
       `at most ${limiter.points} requests per minute ${scope} on this endpoint; retry in ${seconds} s`,
       undefined,
       { 'retry-after': String(seconds) },

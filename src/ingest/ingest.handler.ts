@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { IngestEndpoint } from '../config/security.env.js';
 import { invalidField, RefusalError } from '../domain/refusal.error.js';
+import { IngestFailureCode, RefusalCode } from '../errors/error.codes.js';
 import { requestIdOf } from '../http/request-id.js';
 import { isStorageUnavailable } from '../models/storage.errors.js';
 import type { BodyLimits } from '../uploads/body.limits.js';
@@ -198,14 +199,18 @@ export function createIngestHandler(deps: IngestDependencies) {
         503,
         JSON.stringify({
           success: false,
-          code: 'STORAGE_UNAVAILABLE',
+          code: IngestFailureCode.StorageUnavailable,
           error: 'storage is unavailable; nothing was stored, retry later',
         }),
         { 'retry-after': String(STORAGE_RETRY_AFTER_SECONDS) },
       );
     } else {
       deps.logger.error({ ...context, err: error }, 'ingest request failed');
-      reply(response, 500, JSON.stringify({ success: false, code: 'INTERNAL', error: 'Error on server.' }));
+      reply(
+        response,
+        500,
+        JSON.stringify({ success: false, code: IngestFailureCode.Internal, error: 'Error on server.' }),
+      );
     }
   };
 
@@ -222,7 +227,7 @@ export function createIngestHandler(deps: IngestDependencies) {
       return true;
     }
     if (path === '/api' || path.startsWith('/api/')) {
-      fail(new RefusalError(404, 'NOT_FOUND', `no endpoint ${request.method} ${path}`), request, response);
+      fail(new RefusalError(404, RefusalCode.NotFound, `no endpoint ${request.method} ${path}`), request, response);
       return true;
     }
     return false;

@@ -18,6 +18,7 @@ import {
   visit,
 } from 'graphql';
 import type { AppConfig } from '../config/env.config.js';
+import { DocumentLimit, GraphQLErrorCode } from '../errors/error.codes.js';
 
 /** Bounds on one GraphQL document, the same over HTTP and WebSocket. */
 export interface GraphQLLimits {
@@ -36,23 +37,18 @@ export const graphqlLimitsOf = (config: AppConfig): GraphQLLimits => ({
   maxTokens: config.GRAPHQL_MAX_TOKENS,
 });
 
-export const LimitErrorCode = {
-  ValidationFailed: 'GRAPHQL_VALIDATION_FAILED',
-  ParseFailed: 'GRAPHQL_PARSE_FAILED',
-} as const;
-
 /**
  * graphql-armor's rules report a plain "Syntax Error: ..." message; this reports it with a stable code and
  * `extensions.limit` naming the rule instead, and lets the rule go on (no throw) so validation ends normally.
  */
-function rejectWith(limit: string) {
+function rejectWith(limit: DocumentLimit) {
   return {
     propagateOnRejection: false,
     onReject: [
       (context: ValidationContext | null, error: GraphQLError) => {
         context?.reportError(
           new GraphQLError(error.message.replace(/^Syntax Error: /, ''), {
-            extensions: { code: LimitErrorCode.ValidationFailed, limit },
+            extensions: { code: GraphQLErrorCode.ValidationFailed, limit },
           }),
         );
       },
@@ -66,9 +62,9 @@ function rejectWith(limit: string) {
  */
 export function limitRules(limits: GraphQLLimits): ValidationRule[] {
   return [
-    maxDepthRule({ n: limits.maxDepth, ...rejectWith('MAX_DEPTH') }),
-    maxAliasesRule({ n: limits.maxAliases, ...rejectWith('MAX_ALIASES') }),
-    maxDirectivesRule({ n: limits.maxDirectives, ...rejectWith('MAX_DIRECTIVES') }),
+    maxDepthRule({ n: limits.maxDepth, ...rejectWith(DocumentLimit.MaxDepth) }),
+    maxAliasesRule({ n: limits.maxAliases, ...rejectWith(DocumentLimit.MaxAliases) }),
+    maxDirectivesRule({ n: limits.maxDirectives, ...rejectWith(DocumentLimit.MaxDirectives) }),
   ] as ValidationRule[];
 }
 
@@ -112,7 +108,7 @@ export function costErrors(
 ): readonly GraphQLError[] {
   const values = typeof variables === 'object' && variables !== null ? (variables as Record<string, unknown>) : {};
   return validate(schema, withListSizesInlined(document, values), [
-    costLimitRule({ maxCost: limits.maxCost, ...rejectWith('MAX_COST') }) as ValidationRule,
+    costLimitRule({ maxCost: limits.maxCost, ...rejectWith(DocumentLimit.MaxCost) }) as ValidationRule,
   ]);
 }
 
@@ -152,14 +148,14 @@ export function prepareDocument(
   rules: readonly ValidationRule[],
 ): DocumentNode | GraphQLError[] {
   if (typeof payload.query !== 'string') {
-    return [new GraphQLError('query must be a string', { extensions: { code: 'BAD_REQUEST' } })];
+    return [new GraphQLError('query must be a string', { extensions: { code: GraphQLErrorCode.BadRequest } })];
   }
   let document: DocumentNode;
   try {
     document = parse(payload.query, parseOptionsFor(limits));
   } catch (error) {
     const message = error instanceof GraphQLError ? error.message : 'query could not be parsed';
-    return [new GraphQLError(message, { extensions: { code: LimitErrorCode.ParseFailed } })];
+    return [new GraphQLError(message, { extensions: { code: GraphQLErrorCode.ParseFailed } })];
   }
   const validationErrors = validate(schema, document, [...specifiedRules, ...rules]);
   const errors =
@@ -169,7 +165,7 @@ export function prepareDocument(
       (error) =>
         new GraphQLError(error.message, {
           nodes: error.nodes,
-          extensions: { ...error.extensions, code: LimitErrorCode.ValidationFailed },
+          extensions: { ...error.extensions, code: GraphQLErrorCode.ValidationFailed },
         }),
     );
   }

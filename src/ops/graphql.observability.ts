@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
-import { ErrorCode } from '../graphql/graphql.errors.js';
+import { GraphQLErrorCode } from '../errors/error.codes.js';
 import { isStorageUnavailable } from '../models/storage.errors.js';
 import type { AppMetrics } from './app.metrics.js';
 
@@ -13,8 +13,8 @@ const MAX_LOGGED_NAME = 100;
 
 /** The code a client will see for an error (uncoded errors are masked as internal errors). */
 function codeOf(error: GraphQLError): unknown {
-  if (isStorageUnavailable(error.originalError ?? error)) return ErrorCode.StorageUnavailable;
-  return error.extensions?.code ?? 'INTERNAL_SERVER_ERROR';
+  if (isStorageUnavailable(error.originalError ?? error)) return GraphQLErrorCode.StorageUnavailable;
+  return error.extensions?.code ?? GraphQLErrorCode.InternalServerError;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { assertAmbulanceInScope, scopeFilter } from '../auth/ambulance.scope.js';
-import { READERS } from '../graphql/role.auth-checker.js';
+import { READERS } from '../auth/root-field.roles.js';
 import type { AmbulanceDoc } from '../models/ambulance.model.js';
 import { Ambulance } from './ambulance.type.js';
 import type { GraphQLContext } from './graphql.context.js';

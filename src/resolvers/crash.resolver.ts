@@ -1,8 +1,8 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { READERS } from '../auth/root-field.roles.js';
 import { crashEventOf } from '../events/event.mappers.js';
 import type { CrashEvent } from '../events/event.payloads.js';
 import { Topics } from '../events/topics.js';
-import { READERS } from '../graphql/role.auth-checker.js';
 import type { CrashDoc } from '../models/crash.model.js';
 import { Ambulance } from './ambulance.type.js';
 

@@ -1,10 +1,9 @@
-import { GraphQLError } from 'graphql';
 import { Types } from 'mongoose';
 import { assertAmbulanceInScope, scopeFilter } from '../auth/ambulance.scope.js';
 import type { Principal } from '../auth/principal.js';
 import { isValidAmbulanceId } from '../domain/ambulance-id.js';
 import { decodeCursor, encodeCursor } from '../domain/cursor.js';
-import { badInput, ErrorCode } from '../graphql/graphql.errors.js';
+import { badInput, invalidCursorError } from '../errors/graphql.errors.js';
 import { ambulanceIdFilter } from '../models/ambulance-id.filter.js';
 import type { ConnectionShape } from './connection.type.js';
 import type { PageArgsShape, TimeRangeArgsShape } from './pagination.args.js';
@@ -96,9 +95,7 @@ function cursorClause(
   if (cursor === undefined || cursor === null) return null;
   const position = decodeCursor(cursor);
   if (!position) {
-    throw new GraphQLError(`${argumentName} is not a cursor returned by this list`, {
-      extensions: { code: ErrorCode.InvalidCursor, argumentName },
-    });
+    throw invalidCursorError(argumentName);
   }
   const beyond = argumentName === 'after' ? '$gt' : '$lt';
   const id = new Types.ObjectId(position.id);

@@ -1,4 +1,3 @@
-import { GraphQLError } from 'graphql';
 import {
   Arg,
   Args,
@@ -13,12 +12,13 @@ import {
   Subscription,
 } from 'type-graphql';
 import { assertAmbulanceInScope } from '../auth/ambulance.scope.js';
+import { READERS, UPLOADERS } from '../auth/root-field.roles.js';
 import { RefusalError } from '../domain/refusal.error.js';
+import { RefusalCode } from '../errors/error.codes.js';
+import { uploadRejectedError } from '../errors/graphql.errors.js';
 import { snapshotEventOf } from '../events/event.mappers.js';
 import type { SnapshotEvent } from '../events/event.payloads.js';
 import { Topics } from '../events/topics.js';
-import { ErrorCode } from '../graphql/graphql.errors.js';
-import { READERS, UPLOADERS } from '../graphql/role.auth-checker.js';
 import type { ImageRecordDoc } from '../models/image.model.js';
 import { capacityExceeded } from '../uploads/upload.spool.js';
 import { Ambulance } from './ambulance.type.js';
@@ -61,9 +61,7 @@ export class SnapshotResolver {
   ): Promise<Snapshot> {
     assertAmbulanceInScope(context.principal, validAmbulanceId(ambulanceId), 'ambulanceId');
     if (new Set(files).size !== files.length) {
-      throw new GraphQLError('each file may be mapped to one entry of files only', {
-        extensions: { code: ErrorCode.UploadRejected, reason: 'FILE_MAPPED_TWICE', argumentName: 'files' },
-      });
+      throw uploadRejectedError('each file may be mapped to one entry of files only', RefusalCode.FileMappedTwice);
     }
     const reservation = context.services.uploadBudget.reserve(0);
     try {
@@ -78,9 +76,7 @@ export class SnapshotResolver {
       return Snapshot.fromEvent(await context.services.snapshotService.store(ambulanceId, images));
     } catch (error) {
       if (error instanceof RefusalError) {
-        throw new GraphQLError(error.message, {
-          extensions: { code: ErrorCode.UploadRejected, reason: error.code, argumentName: 'files' },
-        });
+        throw uploadRejectedError(error.message, error.code);
       }
       throw error;
     } finally {

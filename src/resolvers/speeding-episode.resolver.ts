@@ -1,5 +1,5 @@
 import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
-import { READERS } from '../graphql/role.auth-checker.js';
+import { READERS } from '../auth/root-field.roles.js';
 import type { SpeedingEpisodeDoc } from '../models/speeding-episode.model.js';
 import type { GraphQLContext } from './graphql.context.js';
 import { SpeedingEpisodesArgs } from './history.args.js';

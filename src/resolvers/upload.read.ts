@@ -1,6 +1,7 @@
 import type { FileUpload } from 'graphql-upload-minimal';
 import { RefusalError } from '../domain/refusal.error.js';
-import { badInput } from '../graphql/graphql.errors.js';
+import { RefusalCode } from '../errors/error.codes.js';
+import { badInput } from '../errors/graphql.errors.js';
 import type { UploadReservation } from '../uploads/upload.budget.js';
 import { capacityExceeded } from '../uploads/upload.spool.js';
 import type { UploadedImage } from '../writes/snapshot.service.js';
@@ -40,13 +41,18 @@ export async function readUpload(
     if (error instanceof RefusalError) throw error;
     throw new RefusalError(
       413,
-      'FILE_TOO_LARGE',
+      RefusalCode.FileTooLarge,
       `files.${index} could not be read: ${(error as Error).message}`,
       `files.${index}`,
     );
   }
   if (truncated) {
-    throw new RefusalError(413, 'FILE_TOO_LARGE', `files.${index} exceeds the upload size limit`, `files.${index}`);
+    throw new RefusalError(
+      413,
+      RefusalCode.FileTooLarge,
+      `files.${index} exceeds the upload size limit`,
+      `files.${index}`,
+    );
   }
   return { field: `files.${index}`, data: Buffer.concat(chunks) };
 }
@@ -63,7 +69,8 @@ async function awaitUpload(upload: Promise<FileUpload> | FileUpload, index: numb
     const status = (error as { status?: unknown }).status;
     if (typeof status !== 'number' || status < 400 || status >= 500) throw error;
     const reason = (error as Error).message;
-    if (status === 413) throw new RefusalError(413, 'UPLOAD_TOO_LARGE', `files.${index}: ${reason}`, `files.${index}`);
+    if (status === 413)
+      throw new RefusalError(413, RefusalCode.FileTooLarge, `files.${index}: ${reason}`, `files.${index}`);
     throw badInput(`files.${index}`, `could not be read: ${reason}`);
   }
 }

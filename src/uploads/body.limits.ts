@@ -1,4 +1,5 @@
 import { RefusalError } from '../domain/refusal.error.js';
+import type { RefusalCode } from '../errors/error.codes.js';
 
 export interface BodyLimits {
   readonly maxBodyBytes: number;
@@ -9,7 +10,7 @@ export interface BodyLimits {
 export const MAX_FIELDS = 20;
 export const MAX_FIELD_BYTES = 1024;
 
-const LIMIT_ERRORS: Record<string, { status: number; message: (limits: BodyLimits) => string }> = {
+const LIMIT_ERRORS: Partial<Record<RefusalCode, { status: number; message: (limits: BodyLimits) => string }>> = {
   LIMIT_FILE_SIZE: { status: 413, message: (l) => `each file may be at most ${l.maxFileBytes} bytes` },
   LIMIT_FILE_COUNT: { status: 413, message: (l) => `at most ${l.maxFiles} files per request` },
   LIMIT_FIELD_COUNT: { status: 413, message: () => `at most ${MAX_FIELDS} form fields per request` },
@@ -20,7 +21,12 @@ const LIMIT_ERRORS: Record<string, { status: number; message: (limits: BodyLimit
 };
 
 /** A multipart limit refusal, with the same codes and messages for multer's and the upload spool's limits. */
-export function limitError(code: string, limits: BodyLimits, field?: string, fallback = code): RefusalError {
+export function limitError(
+  code: RefusalCode,
+  limits: BodyLimits,
+  field?: string,
+  fallback: string = code,
+): RefusalError {
   const known = LIMIT_ERRORS[code];
   return new RefusalError(known?.status ?? 400, code, known?.message(limits) ?? fallback, field);
 }

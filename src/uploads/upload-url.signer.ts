@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { UploadUrlCode } from '../errors/error.codes.js';
 
 /** Signing keys are derived from the configured secret, so a JWT_SECRET that signs tokens never signs URLs itself. */
 const KEY_PURPOSE = 'aoc upload url v1';
@@ -9,7 +10,7 @@ export type UploadUrlCheck =
   | { readonly ok: true; readonly remainingSeconds: number }
   | {
       readonly ok: false;
-      readonly code: 'UPLOAD_URL_UNSIGNED' | 'UPLOAD_URL_INVALID' | 'UPLOAD_URL_EXPIRED';
+      readonly code: UploadUrlCode;
       readonly message: string;
     };
 
@@ -49,7 +50,7 @@ export class UploadUrlSigner {
     if (expires === undefined && signature === undefined) {
       return {
         ok: false,
-        code: 'UPLOAD_URL_UNSIGNED',
+        code: UploadUrlCode.Unsigned,
         message: 'Images need a signed URL: take the url field of a Snapshot image from the GraphQL API.',
       };
     }
@@ -63,7 +64,7 @@ export class UploadUrlSigner {
     if (remainingSeconds <= 0) {
       return {
         ok: false,
-        code: 'UPLOAD_URL_EXPIRED',
+        code: UploadUrlCode.Expired,
         message: 'This image URL has expired: query the snapshot again for a fresh url.',
       };
     }
@@ -77,6 +78,6 @@ export class UploadUrlSigner {
 
 const invalid: UploadUrlCheck = {
   ok: false,
-  code: 'UPLOAD_URL_INVALID',
+  code: UploadUrlCode.Invalid,
   message: 'This image URL has a bad or tampered signature: use the url field exactly as the GraphQL API returned it.',
 };

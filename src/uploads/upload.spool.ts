@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { type ImageKind, sniffImage } from '../domain/image.sniff.js';
 import { RefusalError } from '../domain/refusal.error.js';
+import { RefusalCode } from '../errors/error.codes.js';
 import { type BodyLimits, limitError, MAX_FIELD_BYTES, MAX_FIELDS } from './body.limits.js';
 import type { UploadBudget } from './upload.budget.js';
 
@@ -88,7 +89,7 @@ export class UploadSpool {
     if (declared > this.maxRequestBytes) {
       throw new RefusalError(
         413,
-        'BODY_TOO_LARGE',
+        RefusalCode.BodyTooLarge,
         `an upload may be at most ${this.maxRequestBytes} bytes (${this.limits.maxFiles} files of ${this.limits.maxFileBytes} bytes)`,
       );
     }
@@ -119,7 +120,11 @@ export class UploadSpool {
         });
       } catch (error) {
         reject(
-          new RefusalError(400, 'MALFORMED_BODY', `multipart body could not be read: ${(error as Error).message}`),
+          new RefusalError(
+            400,
+            RefusalCode.MalformedBody,
+            `multipart body could not be read: ${(error as Error).message}`,
+          ),
         );
         return;
       }
@@ -170,9 +175,9 @@ export class UploadSpool {
       bodyTimer.unref();
 
       parser.on('field', (name, value, info) => {
-        if (info.nameTruncated) return fail(limitError('LIMIT_FIELD_KEY', limits, name));
+        if (info.nameTruncated) return fail(limitError(RefusalCode.LimitFieldKey, limits, name));
         if (info.valueTruncated || value.length > MAX_FIELD_BYTES) {
-          return fail(limitError('LIMIT_FIELD_VALUE', limits, name));
+          return fail(limitError(RefusalCode.LimitFieldValue, limits, name));
         }
         const previous = fields[name];
         fields[name] = previous === undefined ? value : [previous, value].flat();
@@ -214,18 +219,18 @@ export class UploadSpool {
           },
         );
       });
-      parser.on('filesLimit', () => fail(limitError('LIMIT_FILE_COUNT', limits)));
-      parser.on('fieldsLimit', () => fail(limitError('LIMIT_FIELD_COUNT', limits)));
-      parser.on('partsLimit', () => fail(limitError('LIMIT_PART_COUNT', limits)));
+      parser.on('filesLimit', () => fail(limitError(RefusalCode.LimitFileCount, limits)));
+      parser.on('fieldsLimit', () => fail(limitError(RefusalCode.LimitFieldCount, limits)));
+      parser.on('partsLimit', () => fail(limitError(RefusalCode.LimitPartCount, limits)));
       parser.on('error', (error: Error) =>
-        fail(new RefusalError(400, 'MALFORMED_BODY', `multipart body could not be read: ${error.message}`)),
+        fail(new RefusalError(400, RefusalCode.MalformedBody, `multipart body could not be read: ${error.message}`)),
       );
       parser.on('close', () => {
         parsed = true;
         finish();
       });
       // A reset connection (an error, then close) is the client's doing, not a server failure.
-      const aborted = () => fail(new RefusalError(400, 'MALFORMED_BODY', 'the upload was aborted'));
+      const aborted = () => fail(new RefusalError(400, RefusalCode.MalformedBody, 'the upload was aborted'));
       request.on('close', () => {
         if (!request.complete) aborted();
       });
@@ -262,7 +267,12 @@ export class UploadSpool {
         reject(error);
       };
       const notAnImage = () =>
-        new RefusalError(415, 'NOT_AN_IMAGE', `file in field "${field}" is not a JPEG, PNG, GIF or WebP image`, field);
+        new RefusalError(
+          415,
+          RefusalCode.NotAnImage,
+          `file in field "${field}" is not a JPEG, PNG, GIF or WebP image`,
+          field,
+        );
 
       const write = (chunk: Buffer) => {
         const target = output as WriteStream;
@@ -295,7 +305,7 @@ export class UploadSpool {
       stream.on('data', (chunk: Buffer) => {
         if (settled) return;
         size += chunk.length;
-        if (size > this.limits.maxFileBytes) return refuse(limitError('LIMIT_FILE_SIZE', this.limits, field));
+        if (size > this.limits.maxFileBytes) return refuse(limitError(RefusalCode.LimitFileSize, this.limits, field));
         if (!request.grow(chunk.length)) return refuse(capacityExceeded());
         if (kind) return write(chunk);
         head = Buffer.concat([head, chunk]);
@@ -304,7 +314,7 @@ export class UploadSpool {
         if (!kind) return refuse(notAnImage());
         startWriting();
       });
-      stream.on('limit', () => refuse(limitError('LIMIT_FILE_SIZE', this.limits, field)));
+      stream.on('limit', () => refuse(limitError(RefusalCode.LimitFileSize, this.limits, field)));
       stream.on('error', refuse);
       stream.on('end', () => {
         if (settled) return;
@@ -330,7 +340,7 @@ export class UploadSpool {
 function bodyTimeout(timeoutMs: number): RefusalError {
   return new RefusalError(
     408,
-    'BODY_TIMEOUT',
+    RefusalCode.BodyTimeout,
     `the upload body did not arrive within ${timeoutMs / 1000} s; send it faster or in smaller uploads`,
   );
 }
@@ -338,7 +348,7 @@ function bodyTimeout(timeoutMs: number): RefusalError {
 export function capacityExceeded(): RefusalError {
   return new RefusalError(
     503,
-    'UPLOAD_CAPACITY_EXCEEDED',
+    RefusalCode.UploadCapacityExceeded,
     `the server is receiving as many upload bytes as it allows at once; retry in ${CAPACITY_RETRY_AFTER_SECONDS} s`,
     undefined,
     { 'retry-after': String(CAPACITY_RETRY_AFTER_SECONDS) },

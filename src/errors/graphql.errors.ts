@@ -1,0 +1,22 @@
+import { GraphQLError } from 'graphql';
+import { GraphQLErrorCode, type RefusalCode } from './error.codes.js';
+
+/** BAD_USER_INPUT naming the argument: "`argumentName` `message`". */
+export const badInput = (argumentName: string, message: string) =>
+  new GraphQLError(`${argumentName} ${message}`, { extensions: { code: GraphQLErrorCode.BadUserInput, argumentName } });
+
+export const invalidCursorError = (argumentName: string) =>
+  new GraphQLError(`${argumentName} is not a cursor returned by this list`, {
+    extensions: { code: GraphQLErrorCode.InvalidCursor, argumentName },
+  });
+
+/** UPLOAD_REJECTED, with the refusal code of the REST upload as `reason`. */
+export const uploadRejectedError = (message: string, reason: RefusalCode) =>
+  new GraphQLError(message, {
+    extensions: { code: GraphQLErrorCode.UploadRejected, reason, argumentName: 'files' },
+  });
+
+export const forbiddenError = (message: string, argumentName?: string) =>
+  new GraphQLError(message, {
+    extensions: { code: GraphQLErrorCode.Forbidden, ...(argumentName ? { argumentName } : {}) },
+  });
