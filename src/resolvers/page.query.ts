@@ -87,6 +87,12 @@ export function pagePlan(args: PageArgsShape, pageSize: { readonly default: numb
   return { backward, size };
 }
 
+export function invalidCursor(argumentName: string): GraphQLError {
+  return new GraphQLError(`${argumentName} is not a cursor returned by this list`, {
+    extensions: { code: ErrorCode.InvalidCursor, argumentName },
+  });
+}
+
 /** The part of the list strictly after (`after`) or before (`before`) a cursor, in (time, _id) order. */
 function cursorClause(
   timeField: string,
@@ -95,11 +101,7 @@ function cursorClause(
 ): Record<string, unknown> | null {
   if (cursor === undefined || cursor === null) return null;
   const position = decodeCursor(cursor);
-  if (!position) {
-    throw new GraphQLError(`${argumentName} is not a cursor returned by this list`, {
-      extensions: { code: ErrorCode.InvalidCursor, argumentName },
-    });
-  }
+  if (!position) throw invalidCursor(argumentName);
   const beyond = argumentName === 'after' ? '$gt' : '$lt';
   const id = new Types.ObjectId(position.id);
   return {

@@ -4,14 +4,14 @@ import { executeQuery, GraphQLRequestError } from '../api/graphql.http';
 import { type LinkStatus, LiveConnection, liveUrl } from '../api/live.connection';
 import {
   AmbulanceTrackingDocument,
-  type CrashFieldsFragment,
   CrashesDocument,
+  type CrashFieldsFragment,
   CrashReportedDocument,
   FleetDocument,
   FleetTrackingDocument,
   LatestSnapshotsDocument,
-  SnapshotUploadedDocument,
   type SnapshotFieldsFragment,
+  SnapshotUploadedDocument,
   TrackingHistoryDocument,
   type TrackingPointFieldsFragment,
   type TypedDocumentString,
@@ -19,7 +19,7 @@ import {
 import { type AuthProblem, normaliseToken, preferredProblem, tokenFromFragment } from '../logic/auth.token';
 import { prunedAcknowledgements, raiseAlerts, withoutAlert } from '../logic/crash.alerts';
 import { LiveCatchUp } from '../logic/live.catchup';
-import { type Page, readAllPages } from '../logic/paging';
+import { listPage, type Page, readAllPages } from '../logic/paging';
 import { mergeById, newest } from '../logic/point.merge';
 import { clockOffsetMs } from '../logic/staleness';
 
@@ -534,9 +534,12 @@ export class DashboardStore {
 
   private async loadFleet(): Promise<void> {
     const replace = this.fleetScopeChanged;
-    const data = await this.read(FleetDocument, {});
+    const first = this.pageSize();
+    const read = await readAllPages(async (after) =>
+      listPage((await this.read(FleetDocument, { first, after })).ambulances, first),
+    );
     const fleet = new Map(replace ? [] : this.state.fleet);
-    for (const ambulance of data.ambulances) {
+    for (const ambulance of read.nodes) {
       const known = this.state.fleet.get(ambulance.id);
       const position = ambulance.lastPosition
         ? newest(known?.position, ambulance.lastPosition, pointStamp)
