@@ -7,7 +7,8 @@ import { LocalEventBus } from '../src/events/local.event-bus.js';
 import { eventBusPubSub } from '../src/events/type-graphql.pubsub.js';
 import { buildAppSchema } from '../src/graphql/schema.build.js';
 import type { AmbulanceDoc } from '../src/models/ambulance.model.js';
-import { graphqlRequest } from './helpers/graphql.client.js';
+import { bearer, mintToken, startSecuredTestApp } from './helpers/auth.helpers.js';
+import { type GraphQLResponse, graphqlRequest } from './helpers/graphql.client.js';
 import { inBatches } from './helpers/graphql.helpers.js';
 import { ENDPOINTS, postFields, trackingFields } from './helpers/http.client.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
@@ -118,5 +119,41 @@ describe('the fleet list with many made-up ambulance ids', () => {
       `query($n: Int) { ${Array.from({ length: 4 }, (_, n) => `a${n}: ambulances(first: $n) { ${FIELDS} }`).join(' ')} }`,
     );
     assert.equal(unsetVariable.errors?.[0]?.extensions?.limit, 'MAX_COST', JSON.stringify(unsetVariable.errors));
+  });
+});
+
+describe('fleet pages within a token scope', () => {
+  let app: TestApp;
+  const legacyId = new Types.ObjectId();
+  before(async () => {
+    app = await startSecuredTestApp({ events: 'local' });
+    await app.app.models.collections.ambulances.insertMany([
+      { _id: 'S1' },
+      { _id: 'S2' },
+      { _id: 'S3' },
+      { _id: 'S4' },
+      { _id: legacyId },
+    ] as AmbulanceDoc[]);
+  });
+  after(() => app.close());
+
+  it('pages through only the ambulances the token lists, legacy ids included', async () => {
+    const token = await mintToken('partner', { ambulances: ['S4', 'S1', legacyId.toHexString()] });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 5; page += 1) {
+      const response: GraphQLResponse<{ ambulances: Row[] }> = await graphqlRequest(
+        app.graphqlUrl,
+        `query($after: String) { ambulances(first: 2, after: $after) { ${FIELDS} } }`,
+        { after: cursor },
+        bearer(token),
+      );
+      assert.equal(response.errors, undefined, JSON.stringify(response.errors));
+      const rows = response.data?.ambulances ?? [];
+      seen.push(...rows.map((row) => row.id));
+      if (rows.length < 2) break;
+      cursor = rows.at(-1)?.cursor ?? null;
+    }
+    assert.deepEqual(seen, ['S1', 'S4', legacyId.toHexString()]);
   });
 });
