@@ -52,6 +52,7 @@ export async function startBenchServer(extraEnv: Record<string, string> = {}): P
       // The load generator is one address posting for every ambulance, far above a real device's rate.
       INGEST_RATE_LIMIT_PER_DEVICE: '0',
       INGEST_RATE_LIMIT_PER_ADDRESS: '0',
+      INGEST_NEW_AMBULANCES_PER_ADDRESS_PER_HOUR: '0',
       ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -64,8 +64,10 @@ function assertRefusal(limit: string, error: GraphQLErrorJson | undefined, conte
 /** Each limit on its own app (the others at their defaults), at its edge over HTTP and over WebSocket. */
 async function cases(): Promise<Case[]> {
   const schema = await buildAppSchema();
-  const costInside = query(`id lastPosition { ${ids(4)} }`);
-  const costOver = query(`id lastPosition { ${ids(5)} }`);
+  // One ambulance: a read without `first` costs as much as its default page.
+  const onePage = (fields: string) => `{ ambulances(first: 1) { ${fields} } }`;
+  const costInside = onePage(`id lastPosition { ${ids(4)} }`);
+  const costOver = onePage(`id lastPosition { ${ids(5)} }`);
   // Costs can be fractional; the limit is a whole number and a document may cost exactly as much.
   const maxCost = Math.ceil(costOf(schema, costInside));
   assert.ok(costOf(schema, costOver) > maxCost);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
+import { bearer, mintToken, startSecuredTestApp } from './helpers/auth.helpers.js';
 import { subscribe, wsClient } from './helpers/graphql.client.js';
 import { startTestApp, type TestApp, waitForSubscribers } from './helpers/test-app.js';
 import { waitUntil } from './helpers/test-env.js';
@@ -44,9 +45,9 @@ class RawSocket {
     });
   }
 
-  async init(): Promise<void> {
+  async init(payload?: Record<string, unknown>): Promise<void> {
     await this.opened;
-    this.send({ type: 'connection_init' });
+    this.send({ type: 'connection_init', ...(payload ? { payload } : {}) });
     await this.waitFor('connection_ack');
   }
 }
@@ -155,6 +156,92 @@ describe('WebSocket limits', () => {
       const raw = open({ origin });
       await assert.rejects(raw.opened, /upgrade refused with 403/, origin);
     }
+  });
+});
+
+describe('WebSocket connections per address and per token subject', () => {
+  const MAX_PER_ADDRESS = 3;
+  const MAX_PER_SUBJECT = 2;
+  let app: TestApp;
+  const sockets: RawSocket[] = [];
+  before(async () => {
+    app = await startSecuredTestApp({
+      events: 'local',
+      env: {
+        WS_MAX_CONNECTIONS_PER_ADDRESS: String(MAX_PER_ADDRESS),
+        WS_MAX_CONNECTIONS_PER_SUBJECT: String(MAX_PER_SUBJECT),
+      },
+    });
+  });
+  after(async () => {
+    for (const raw of sockets) raw.socket.terminate();
+    await app.close();
+  });
+  const open = (address: string) => {
+    const raw = new RawSocket(app.wsUrl, { 'x-forwarded-for': address });
+    sockets.push(raw);
+    return raw;
+  };
+
+  it('accepts WS_MAX_CONNECTIONS_PER_ADDRESS connections from one address and closes the next with 4429', async () => {
+    const token = (n: number) => mintToken('dispatcher', { subject: `address-test-${n}` });
+    const accepted: RawSocket[] = [];
+    for (let n = 0; n < MAX_PER_ADDRESS; n += 1) {
+      const raw = open('203.0.113.5');
+      await raw.init(bearer(await token(n)));
+      accepted.push(raw);
+    }
+    const refused = open('203.0.113.5');
+    const closed = await refused.closed;
+    assert.equal(closed.code, 4429);
+    assert.match(closed.reason, /Too many connections from this address \(at most 3\)/);
+    // Another address has its own count; a closed connection frees its place.
+    await open('203.0.113.6').init(bearer(await token(10)));
+    accepted[0]?.socket.close();
+    await accepted[0]?.closed;
+    await waitUntil(
+      async () => {
+        const again = open('203.0.113.5');
+        const outcome = await Promise.race([again.closed.then(() => 'closed'), again.opened.then(() => 'open')]);
+        if (outcome === 'open') await new Promise((resolve) => setTimeout(resolve, 50));
+        return again.socket.readyState === WebSocket.OPEN;
+      },
+      { message: 'a place freed for the address' },
+    );
+  });
+
+  it('accepts WS_MAX_CONNECTIONS_PER_SUBJECT connections with one token subject and closes the next with 4429', async () => {
+    const token = await mintToken('partner', { subject: 'partner-app' });
+    const accepted: RawSocket[] = [];
+    for (let n = 0; n < MAX_PER_SUBJECT; n += 1) {
+      // From different addresses: the subject's count is across them.
+      const raw = open(`198.51.100.${n + 1}`);
+      await raw.init(bearer(token));
+      accepted.push(raw);
+    }
+    const refused = open('198.51.100.9');
+    await refused.opened;
+    refused.send({ type: 'connection_init', payload: bearer(token) });
+    const closed = await refused.closed;
+    assert.equal(closed.code, 4429);
+    assert.match(closed.reason, /Too many connections with this token's subject \(at most 2\)/);
+    // Another subject is not affected; a closed connection frees its place.
+    await open('198.51.100.9').init(bearer(await mintToken('partner', { subject: 'other-app' })));
+    accepted[0]?.socket.close();
+    await accepted[0]?.closed;
+    await waitUntil(
+      async () => {
+        const again = open('198.51.100.10');
+        await again.opened;
+        again.send({ type: 'connection_init', payload: bearer(token) });
+        const outcome = await Promise.race([
+          again.closed.then(() => 'closed'),
+          again.waitFor('connection_ack').then(() => 'ack'),
+        ]);
+        return outcome === 'ack';
+      },
+      { message: 'a place freed for the subject' },
+    );
   });
 });
 

@@ -21,12 +21,14 @@ import { maskError } from '../graphql/error.mask.js';
 import { graphqlWsOptions } from '../graphql/graphql-ws.options.js';
 import { buildAppSchema } from '../graphql/schema.build.js';
 import { SharedSubscriptions } from '../graphql/shared-subscriptions.js';
+import { clientAddressResolver } from '../http/client-address.js';
 import { requestIdOf } from '../http/request-id.js';
 import { DeviceTimeMonitor } from '../ingest/device-time.monitor.js';
 import { ingestGuardFor } from '../ingest/ingest.guard.js';
 import { createIngestHandler } from '../ingest/ingest.handler.js';
 import { costLimitPlugin, graphqlLimitsOf, limitRules, parseOptionsFor } from '../limits/graphql.limits.js';
 import { OriginPolicy } from '../limits/origin.policy.js';
+import { rateLimitStoreFor } from '../limits/rate-limit.store.js';
 import { createLimitedWebSocketServer } from '../limits/ws.limits.js';
 import { migrateLastPositionLayout } from '../models/last-position.order.js';
 import { createModels, type Models } from '../models/models.js';
@@ -177,6 +179,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const validationRules = limitRules(graphqlLimits);
 
   const schema = await buildAppSchema();
+  // With REDIS_URL the rate limits are shared by every instance; until Redis answers each instance counts alone.
+  const rateLimits = rateLimitStoreFor(config, logger);
+  await rateLimits.ready(config.READINESS_TIMEOUT_MS);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -192,7 +197,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       maxAgeMs: config.INGEST_DEVICE_TIME_MAX_AGE_HOURS * 3_600_000,
       maxAheadMs: config.INGEST_DEVICE_TIME_MAX_AHEAD_SECONDS * 1000,
     },
-    guard: await ingestGuardFor(config),
+    guard: await ingestGuardFor(config, { models, rateLimits }),
     logger,
   });
   const countedIngest = ops.instrumentIngest(handleIngest);
@@ -206,7 +211,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const wsServer = createLimitedWebSocketServer(
     httpServer,
     GRAPHQL_PATH,
-    { maxPayloadBytes: config.WS_MAX_PAYLOAD_BYTES, maxMessagesPerMinute: config.WS_MAX_MESSAGES_PER_MINUTE },
+    {
+      maxPayloadBytes: config.WS_MAX_PAYLOAD_BYTES,
+      maxMessagesPerMinute: config.WS_MAX_MESSAGES_PER_MINUTE,
+      maxConnectionsPerAddress: config.WS_MAX_CONNECTIONS_PER_ADDRESS,
+      clientAddress: clientAddressResolver(config.TRUST_PROXY),
+    },
     origins,
   );
   const wsCleanup = useServer(
@@ -218,6 +228,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       limits: graphqlLimits,
       rules: validationRules,
       maxSubscriptions: config.WS_MAX_SUBSCRIPTIONS,
+      maxConnectionsPerSubject: config.WS_MAX_CONNECTIONS_PER_SUBJECT,
       connectionInitTimeoutMs: config.WS_CONNECTION_INIT_TIMEOUT_MS,
       loggerFor: (request) => ops.loggerForRequest(request),
     }),
@@ -321,6 +332,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         publisher.stop();
         logger.debug('shutdown: pending writes and events flushed');
         await subscriptions.close();
+        await rateLimits.close();
         await connection.close();
         logger.debug('shutdown: database connection closed');
       })();

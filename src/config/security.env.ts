@@ -70,6 +70,8 @@ export const securityEnv = {
   WS_CONNECTION_INIT_TIMEOUT_MS: positiveInt(3000),
   WS_MAX_SUBSCRIPTIONS: positiveInt(50),
   WS_MAX_MESSAGES_PER_MINUTE: positiveInt(600),
+  WS_MAX_CONNECTIONS_PER_ADDRESS: wholeNumber(100, 0),
+  WS_MAX_CONNECTIONS_PER_SUBJECT: wholeNumber(20, 0),
   INGEST_ALLOWED_NETWORKS: addressList(''),
   INGEST_RESTRICT_NETWORKS: endpointList('all'),
   INGEST_DEVICE_KEYS: commaList(z.string().regex(DEVICE_KEY_ENTRY, 'must be id:key pairs with keys of 16+ characters')),
@@ -77,6 +79,7 @@ export const securityEnv = {
   INGEST_REQUIRE_DEVICE_KEY: endpointList('none'),
   INGEST_RATE_LIMIT_PER_DEVICE: wholeNumber(600, 0),
   INGEST_RATE_LIMIT_PER_ADDRESS: wholeNumber(30_000, 0),
+  INGEST_NEW_AMBULANCES_PER_ADDRESS_PER_HOUR: wholeNumber(60, 0),
   INGEST_DEVICE_TIME_MAX_AGE_HOURS: positiveInt(24 * 7),
   INGEST_DEVICE_TIME_MAX_AHEAD_SECONDS: wholeNumber(300, 0),
 };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, decodeIdCursor, encodeCursor, encodeIdCursor } from './cursor.js';
 
 const ID = '65a1f0c2b3d4e5f6a7b8c9d0';
 const TIME = new Date('2024-03-05T10:20:30.456Z');
@@ -98,5 +98,39 @@ describe('cursor', () => {
     assert.equal(decodeCursor(`${cursor} `), null);
     assert.equal(decodeCursor('!!!!'), null);
     if (/[+/=]/.test(standard)) assert.equal(decodeCursor(standard), null);
+  });
+});
+
+describe('id cursor', () => {
+  it('round-trips string and ObjectId ids, opaquely', () => {
+    for (const position of [
+      { id: '332', objectId: false },
+      { id: 'A-10_b', objectId: false },
+      { id: ID, objectId: false },
+      { id: ID, objectId: true },
+    ]) {
+      const cursor = encodeIdCursor(position);
+      assert.match(cursor, /^[A-Za-z0-9_-]+$/);
+      assert.ok(!cursor.includes(position.id));
+      assert.deepEqual(decodeIdCursor(cursor), position);
+    }
+  });
+
+  it('rejects garbage, time cursors and tampered ids', () => {
+    for (const cursor of [
+      '',
+      'abc',
+      encodeCursor({ time: TIME, id: ID }),
+      raw('id1:s:'),
+      raw('id1:s:a/b'),
+      raw(`id1:s:${'a'.repeat(65)}`),
+      raw('id1:o:332'),
+      raw(`id1:x:${ID}`),
+      raw(`id2:s:332`),
+      raw('id1:s:332\n'),
+    ]) {
+      assert.equal(decodeIdCursor(cursor), null, cursor);
+    }
+    assert.equal(decodeCursor(encodeIdCursor({ id: ID, objectId: true })), null);
   });
 });

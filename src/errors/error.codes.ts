@@ -68,6 +68,7 @@ export const RefusalCode = {
   DeviceKeyRequired: 'DEVICE_KEY_REQUIRED',
   DeviceKeyInvalid: 'DEVICE_KEY_INVALID',
   RateLimited: 'RATE_LIMITED',
+  NewAmbulanceRateLimited: 'NEW_AMBULANCE_RATE_LIMITED',
   NoFiles: 'NO_FILES',
   TooManyFiles: 'TOO_MANY_FILES',
   NotAnImage: 'NOT_AN_IMAGE',

@@ -7,7 +7,9 @@ import type { Authenticator } from '../auth/authenticator.js';
 import type { Principal } from '../auth/principal.js';
 import { rolesOfRootFields } from '../auth/root-field.roles.js';
 import { GraphQLErrorCode } from '../errors/error.codes.js';
+import { ConnectionCounter } from '../limits/connection.counter.js';
 import { type GraphQLLimits, prepareDocument } from '../limits/graphql.limits.js';
+import { CLOSE_TOO_MANY } from '../limits/ws.limits.js';
 import type { GraphQLContext } from '../resolvers/graphql.context.js';
 import { maskError } from './error.mask.js';
 import type { SharedSubscriptions } from './shared-subscriptions.js';
@@ -31,6 +33,8 @@ export interface GraphQLWsDependencies {
   readonly limits: GraphQLLimits;
   readonly rules: readonly ValidationRule[];
   readonly maxSubscriptions: number;
+  /** Open connections per token subject (`sub`); 0 for no cap. */
+  readonly maxConnectionsPerSubject: number;
   readonly connectionInitTimeoutMs: number;
   /** The logger for one connection's lines (carries its request id). */
   readonly loggerFor: (request: IncomingMessage) => Logger;
@@ -55,14 +59,16 @@ function closeAtExpiry(socket: Extra['socket'], closeAt: number): void {
 
 /**
  * graphql-ws server options with the same rules as GraphQL over HTTP: the token from
- * `connectionParams.authorization` (refused with 4403), the document limits (graphql-ws does not run Apollo's
- * validation), a bound on operations per connection, masked errors, and shared subscription execution.
+ * `connectionParams.authorization` (refused with 4403), a bound on connections per token subject (4429), the
+ * document limits (graphql-ws does not run Apollo's validation), a bound on operations per connection, masked
+ * errors, and shared subscription execution.
  */
 export function graphqlWsOptions(
   deps: GraphQLWsDependencies,
 ): ServerOptions<Record<string, unknown>, Extra & ConnectionState> & { isProd: boolean } {
   const { authenticator } = deps;
   const rolesByRootField = rolesOfRootFields();
+  const perSubject = new ConnectionCounter(deps.maxConnectionsPerSubject);
   return {
     schema: deps.schema,
     // Never put internal error messages into WebSocket close reasons, whatever NODE_ENV says.
@@ -72,6 +78,17 @@ export function graphqlWsOptions(
       const params = ctx.connectionParams ?? {};
       try {
         const principal = await authenticator.authenticate(params.authorization ?? params.Authorization);
+        const { subject } = principal;
+        if (subject !== null) {
+          if (!perSubject.tryOpen(subject)) {
+            ctx.extra.socket.close(
+              CLOSE_TOO_MANY,
+              `Too many connections with this token's subject (at most ${perSubject.max}); close one first`,
+            );
+            return false;
+          }
+          ctx.extra.socket.once('close', () => perSubject.close(subject));
+        }
         ctx.extra.principal = principal;
         if (principal.expiresAt !== null) {
           closeAtExpiry(ctx.extra.socket, principal.expiresAt + authenticator.clockToleranceMs());

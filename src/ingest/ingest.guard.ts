@@ -1,11 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import proxyaddr from 'proxy-addr';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AppConfig } from '../config/env.config.js';
 import type { IngestEndpoint } from '../config/security.env.js';
 import { RefusalError } from '../domain/refusal.error.js';
 import { RefusalCode } from '../errors/error.codes.js';
+import { clientAddressResolver } from '../http/client-address.js';
+import type { RateLimitStore } from '../limits/rate-limit.store.js';
+import { MemoryRateLimitStore } from '../limits/rate-limit.store.js';
+import { ambulanceIdValues } from '../models/ambulance-id.filter.js';
+import type { Models } from '../models/models.js';
 import { DeviceKeys } from './device-keys.js';
+import { NEW_AMBULANCE_WINDOW_SECONDS, NewAmbulanceLimit } from './new-ambulance.limit.js';
+import { consumeOrRefuse } from './rate-limit.consume.js';
 
 export interface IngestGuardSettings {
   /** Proxies whose X-Forwarded-For is believed (addresses, CIDRs, or loopback/linklocal/uniquelocal). */
@@ -20,6 +27,12 @@ export interface IngestGuardSettings {
   /** Requests per minute, per endpoint, per ambulance id and per source address; 0 switches a limit off. */
   readonly perDevicePerMinute: number;
   readonly perAddressPerMinute: number;
+  /** New ambulance ids a source address may introduce per hour; 0 switches the limit off. */
+  readonly newAmbulancesPerAddressPerHour: number;
+  /** Whether an ambulance id has posted before (its fleet document exists). */
+  readonly isKnownAmbulance: (ambulanceId: string) => Promise<boolean>;
+  /** Where the counters live (Redis: shared by every instance). */
+  readonly rateLimits: RateLimitStore;
 }
 
 /** Where a device may send its key. */
@@ -28,12 +41,12 @@ export const DEVICE_KEY_FIELD = 'device_key';
 
 const WINDOW_SECONDS = 60;
 
-type Limiters = Record<IngestEndpoint, RateLimiterMemory | null>;
+type Limiters = Record<IngestEndpoint, RateLimiterAbstract | null>;
 
-function limitersOf(perMinute: number, prefix: string): Limiters {
+function limitersOf(store: RateLimitStore, perMinute: number, prefix: string): Limiters {
   const make = (endpoint: IngestEndpoint) =>
     perMinute > 0
-      ? new RateLimiterMemory({ points: perMinute, duration: WINDOW_SECONDS, keyPrefix: `${prefix}:${endpoint}` })
+      ? store.limiter({ points: perMinute, durationSeconds: WINDOW_SECONDS, keyPrefix: `${prefix}:${endpoint}` })
       : null;
   return { tracking: make('tracking'), crash: make('crash'), snapshot: make('snapshot') };
 }
@@ -42,28 +55,39 @@ function limitersOf(perMinute: number, prefix: string): Limiters {
  * Guards in front of the device endpoints, each switched on per endpoint from configuration: a network
  * allowlist and a rate limit per source address (checked before the body is read), then a per-device key and
  * a rate limit per ambulance id (checked once the body names the device). Each endpoint has its own budget,
- * so tracking points can never use up the budget of crash notifications. Limits are per server instance.
+ * so tracking points can never use up the budget of crash notifications. Last, a source address may introduce
+ * only so many new ambulance ids an hour (devices with a verified key are exempt). With Redis the budgets are
+ * shared by every instance.
  */
 export class IngestGuard {
-  private readonly trust: (address: string, hop: number) => boolean;
+  /** The client's address: the socket's, or X-Forwarded-For's as far back as the proxies are trusted. */
+  readonly clientAddress: (request: IncomingMessage) => string;
   private readonly allowed: ((address: string, hop: number) => boolean) | null;
   private readonly restricted: ReadonlySet<IngestEndpoint>;
   private readonly keyRequired: ReadonlySet<IngestEndpoint>;
   private readonly perAddress: Limiters;
   private readonly perDevice: Limiters;
+  private readonly newAmbulances: NewAmbulanceLimit | null;
 
   constructor(private readonly settings: IngestGuardSettings) {
-    this.trust = proxyaddr.compile([...settings.trustProxy]);
+    this.clientAddress = clientAddressResolver(settings.trustProxy);
     this.allowed = settings.allowedNetworks.length > 0 ? proxyaddr.compile([...settings.allowedNetworks]) : null;
     this.restricted = new Set(settings.restrictNetworksFor);
     this.keyRequired = new Set(settings.requireKeyFor);
-    this.perAddress = limitersOf(settings.perAddressPerMinute, 'address');
-    this.perDevice = limitersOf(settings.perDevicePerMinute, 'device');
-  }
-
-  /** The client's address: the socket's, or X-Forwarded-For's as far back as the proxies are trusted. */
-  clientAddress(request: IncomingMessage): string {
-    return proxyaddr(request, this.trust);
+    this.perAddress = limitersOf(settings.rateLimits, settings.perAddressPerMinute, 'address');
+    this.perDevice = limitersOf(settings.rateLimits, settings.perDevicePerMinute, 'device');
+    const perHour = settings.newAmbulancesPerAddressPerHour;
+    this.newAmbulances =
+      perHour > 0
+        ? new NewAmbulanceLimit(
+            settings.rateLimits.limiter({
+              points: perHour,
+              durationSeconds: NEW_AMBULANCE_WINDOW_SECONDS,
+              keyPrefix: 'new-ambulance',
+            }),
+            settings.isKnownAmbulance,
+          )
+        : null;
   }
 
   /**
@@ -125,28 +149,35 @@ export class IngestGuard {
       budget,
       keyRequired ? 'for this ambulance' : 'for this ambulance from this address',
     );
+    // A verified key was issued by the operator for this very id: it is not a made-up one.
+    if (!keyRequired) await this.newAmbulances?.admit(ambulanceId, address);
   }
 }
 
-async function consume(limiter: RateLimiterMemory | null, key: string, scope: string): Promise<void> {
+async function consume(limiter: RateLimiterAbstract | null, key: string, scope: string): Promise<void> {
   if (!limiter) return;
-  try {
-    await limiter.consume(key);
-  } catch (refusal) {
-    if (!(refusal instanceof RateLimiterRes)) throw refusal;
-    const seconds = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
-    throw new RefusalError(
-      429,
-      RefusalCode.RateLimited,
+  await consumeOrRefuse(limiter, key, {
+    code: RefusalCode.RateLimited,
+    message: (seconds) =>
       `at most ${limiter.points} requests per minute ${scope} on this endpoint; retry in ${seconds} s`,
-      undefined,
-      { 'retry-after': String(seconds) },
-    );
-  }
+  });
+}
+
+/** Whether any fleet document has this id, in either stored form; one `_id` lookup each (indexed). */
+export function fleetLookup(models: Models): (ambulanceId: string) => Promise<boolean> {
+  return async (ambulanceId) => {
+    for (const value of ambulanceIdValues(ambulanceId)) {
+      if (await models.collections.ambulances.findOne({ _id: value }, { projection: { _id: 1 } })) return true;
+    }
+    return false;
+  };
 }
 
 /** The guard the configuration asks for (reads INGEST_DEVICE_KEYS_FILE). */
-export async function ingestGuardFor(config: AppConfig): Promise<IngestGuard> {
+export async function ingestGuardFor(
+  config: AppConfig,
+  dependencies: { readonly models: Models; readonly rateLimits?: RateLimitStore },
+): Promise<IngestGuard> {
   return new IngestGuard({
     trustProxy: config.TRUST_PROXY,
     allowedNetworks: config.INGEST_ALLOWED_NETWORKS,
@@ -155,5 +186,8 @@ export async function ingestGuardFor(config: AppConfig): Promise<IngestGuard> {
     requireKeyFor: config.INGEST_REQUIRE_DEVICE_KEY,
     perDevicePerMinute: config.INGEST_RATE_LIMIT_PER_DEVICE,
     perAddressPerMinute: config.INGEST_RATE_LIMIT_PER_ADDRESS,
+    newAmbulancesPerAddressPerHour: config.INGEST_NEW_AMBULANCES_PER_ADDRESS_PER_HOUR,
+    isKnownAmbulance: fleetLookup(dependencies.models),
+    rateLimits: dependencies.rateLimits ?? new MemoryRateLimitStore(),
   });
 }

@@ -12,10 +12,13 @@ import {
   type ParseOptions,
   parse,
   specifiedRules,
+  TypeInfo,
   type ValidationContext,
   type ValidationRule,
+  type ValueNode,
   validate,
   visit,
+  visitWithTypeInfo,
 } from 'graphql';
 import type { AppConfig } from '../config/env.config.js';
 import { DocumentLimit, GraphQLErrorCode } from '../errors/error.codes.js';
@@ -27,6 +30,8 @@ export interface GraphQLLimits {
   readonly maxAliases: number;
   readonly maxDirectives: number;
   readonly maxTokens: number;
+  /** The page size a list field that takes `first` returns when given neither `first` nor `last`. */
+  readonly defaultListSize: number;
 }
 
 export const graphqlLimitsOf = (config: AppConfig): GraphQLLimits => ({
@@ -35,6 +40,7 @@ export const graphqlLimitsOf = (config: AppConfig): GraphQLLimits => ({
   maxAliases: config.GRAPHQL_MAX_ALIASES,
   maxDirectives: config.GRAPHQL_MAX_DIRECTIVES,
   maxTokens: config.GRAPHQL_MAX_TOKENS,
+  defaultListSize: config.HISTORY_DEFAULT_PAGE_SIZE,
 });
 
 /**
@@ -70,13 +76,19 @@ export function limitRules(limits: GraphQLLimits): ValidationRule[] {
 
 const LIST_SIZE_ARGUMENTS = new Set(['first', 'last']);
 
+const intValue = (value: number | string): ValueNode => ({ kind: Kind.INT, value: String(value) });
+
 /**
- * The document with `first: $n` / `last: $n` replaced by the value of `$n` (or its default), so graphql-armor's
- * cost rule, which multiplies by literal list sizes only, counts them as it counts `first: 500`.
+ * The document as graphql-armor's cost rule, which multiplies by literal list sizes only, should see it:
+ * `first: $n` / `last: $n` replaced by the value of `$n` (or its default), and a list field that takes `first`
+ * but is given neither size (or only variables without a value) given `first: defaultListSize`, the page it
+ * returns.
  */
 export function withListSizesInlined(
+  schema: GraphQLSchema,
   document: DocumentNode,
   variables: Readonly<Record<string, unknown>>,
+  defaultListSize: number,
 ): DocumentNode {
   const defaults = new Map<string, unknown>();
   visit(document, {
@@ -84,19 +96,44 @@ export function withListSizesInlined(
       if (node.defaultValue?.kind === Kind.INT) defaults.set(node.variable.name.value, node.defaultValue.value);
     },
   });
-  const inline = (argument: ArgumentNode): ArgumentNode => {
-    if (!LIST_SIZE_ARGUMENTS.has(argument.name.value) || argument.value.kind !== Kind.VARIABLE) return argument;
+  /** The size an argument asks for; null when it leaves the server's default. */
+  const sizeOf = (argument: ArgumentNode): ValueNode | null => {
+    if (argument.value.kind !== Kind.VARIABLE) return argument.value.kind === Kind.NULL ? null : argument.value;
     const name = argument.value.name.value;
     const value = Object.hasOwn(variables, name) ? variables[name] : defaults.get(name);
-    if (typeof value === 'string' && /^-?\d+$/.test(value)) return { ...argument, value: { kind: Kind.INT, value } };
-    if (typeof value !== 'number' || !Number.isSafeInteger(value)) return argument;
-    return { ...argument, value: { kind: Kind.INT, value: String(value) } };
+    if (value === undefined || value === null) return null;
+    if (typeof value === 'string' && /^-?\d+$/.test(value)) return intValue(value);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) return argument.value;
+    return intValue(value);
   };
-  return visit(document, {
-    Field(node) {
-      return node.arguments?.length ? { ...node, arguments: node.arguments.map(inline) } : undefined;
-    },
-  });
+  const typeInfo = new TypeInfo(schema);
+  return visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const takesFirst = typeInfo.getFieldDef()?.args.some((argument) => argument.name === 'first') ?? false;
+        const sized: ArgumentNode[] = [];
+        const others: ArgumentNode[] = [];
+        for (const argument of node.arguments ?? []) {
+          if (!LIST_SIZE_ARGUMENTS.has(argument.name.value)) {
+            others.push(argument);
+            continue;
+          }
+          const size = sizeOf(argument);
+          if (size) sized.push({ ...argument, value: size });
+        }
+        if (sized.length === 0 && takesFirst) {
+          sized.push({
+            kind: Kind.ARGUMENT,
+            name: { kind: Kind.NAME, value: 'first' },
+            value: intValue(defaultListSize),
+          });
+        }
+        if (sized.length === 0 && others.length === (node.arguments?.length ?? 0)) return undefined;
+        return { ...node, arguments: [...sized, ...others] };
+      },
+    }),
+  );
 }
 
 /** The cost limit (graphql-armor's rule) with the operation's variables: GRAPHQL_VALIDATION_FAILED / MAX_COST. */
@@ -107,7 +144,7 @@ export function costErrors(
   limits: GraphQLLimits,
 ): readonly GraphQLError[] {
   const values = typeof variables === 'object' && variables !== null ? (variables as Record<string, unknown>) : {};
-  return validate(schema, withListSizesInlined(document, values), [
+  return validate(schema, withListSizesInlined(schema, document, values, limits.defaultListSize), [
     costLimitRule({ maxCost: limits.maxCost, ...rejectWith(DocumentLimit.MaxCost) }) as ValidationRule,
   ]);
 }

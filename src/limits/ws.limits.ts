@@ -1,20 +1,26 @@
 import type http from 'node:http';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { WebSocketServer } from 'ws';
+import { ConnectionCounter } from './connection.counter.js';
 import type { OriginPolicy } from './origin.policy.js';
 
 export interface WebSocketLimits {
   readonly maxPayloadBytes: number;
   readonly maxMessagesPerMinute: number;
+  /** Open connections per client address; 0 for no cap. */
+  readonly maxConnectionsPerAddress: number;
+  /** The client's address (X-Forwarded-For as far as the proxies are trusted). */
+  readonly clientAddress: (request: http.IncomingMessage) => string;
 }
 
 /** graphql-ws's "too many" close code; its client does not reconnect after it. */
-export const CLOSE_TOO_MANY_MESSAGES = 4429;
+export const CLOSE_TOO_MANY = 4429;
 
 /**
  * The WebSocket server of /graphql with its transport limits: Origin allowlist (checked before the upgrade,
- * answered 403), largest message (ws closes with 1009 past it), and messages per minute per connection
- * (closed with 4429 past it). graphql-ws's own limits (init timeout, operations) are set where it is used.
+ * answered 403), largest message (ws closes with 1009 past it), messages per minute per connection and open
+ * connections per client address (closed with 4429 past them). graphql-ws's own limits (init timeout,
+ * operations, connections per token) are set where it is used.
  */
 export function createLimitedWebSocketServer(
   httpServer: http.Server,
@@ -32,14 +38,24 @@ export function createLimitedWebSocketServer(
     },
   });
   const messages = new RateLimiterMemory({ points: limits.maxMessagesPerMinute, duration: 60 });
+  const perAddress = new ConnectionCounter(limits.maxConnectionsPerAddress);
   let connections = 0;
-  // Registered before graphql-ws's listener, so it sees every message first.
-  wsServer.on('connection', (socket) => {
+  // Registered before graphql-ws's listener, so it sees every connection and message first.
+  wsServer.on('connection', (socket, request) => {
+    const address = limits.clientAddress(request);
+    if (!perAddress.tryOpen(address)) {
+      socket.close(
+        CLOSE_TOO_MANY,
+        `Too many connections from this address (at most ${perAddress.max}); close one first`,
+      );
+      return;
+    }
+    socket.once('close', () => perAddress.close(address));
     connections += 1;
     const key = String(connections);
     socket.on('message', () => {
       messages.consume(key).catch((refusal: unknown) => {
-        if (refusal instanceof RateLimiterRes) socket.close(CLOSE_TOO_MANY_MESSAGES, 'Too many messages');
+        if (refusal instanceof RateLimiterRes) socket.close(CLOSE_TOO_MANY, 'Too many messages');
       });
     });
     socket.once('close', () => void messages.delete(key));

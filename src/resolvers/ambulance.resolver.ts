@@ -1,8 +1,10 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { assertAmbulanceInScope, scopeFilter } from '../auth/ambulance.scope.js';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { assertAmbulanceInScope } from '../auth/ambulance.scope.js';
 import { READERS } from '../auth/root-field.roles.js';
-import type { AmbulanceDoc } from '../models/ambulance.model.js';
+import { encodeIdCursor } from '../domain/cursor.js';
 import { Ambulance } from './ambulance.type.js';
+import { AmbulancesArgs } from './fleet.args.js';
+import { readFleetPage } from './fleet.query.js';
 import type { GraphQLContext } from './graphql.context.js';
 import { validAmbulanceId } from './page.query.js';
 import { TrackingPoint } from './tracking-point.type.js';
@@ -11,14 +13,23 @@ import { TrackingPoint } from './tracking-point.type.js';
 export class AmbulanceResolver {
   @Authorized(...READERS)
   @Query(() => [Ambulance], {
-    description: 'Every ambulance that has posted, ordered by id (only those your token lists, when it lists some).',
+    description:
+      'Ambulances that have posted (only those your token lists, when it lists some), one page at a time in the ' +
+      'order of their stored ids: the first page without arguments; pass the `cursor` of the last one as `after` ' +
+      'for the next. A page shorter than `first` (or the default page size) is the last.',
   })
-  async ambulances(@Ctx() context: GraphQLContext): Promise<Ambulance[]> {
-    const scoped = scopeFilter(context.principal);
-    const docs = await context.services.models.collections.ambulances
-      .find<AmbulanceDoc>(scoped ? { _id: scoped } : {})
-      .toArray();
-    return docs.map((doc) => Ambulance.fromDoc(doc)).sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+  async ambulances(
+    @Args(() => AmbulancesArgs) args: AmbulancesArgs,
+    @Ctx() context: GraphQLContext,
+  ): Promise<Ambulance[]> {
+    const { services } = context;
+    const docs = await readFleetPage(
+      services.models.collections.ambulances,
+      context.principal,
+      args,
+      services.pageSize,
+    );
+    return docs.map((doc) => Ambulance.fromDoc(doc));
   }
 
   @Authorized(...READERS)
@@ -27,6 +38,14 @@ export class AmbulanceResolver {
     assertAmbulanceInScope(context.principal, validAmbulanceId(id, 'id'), 'id');
     const doc = await context.loaders.ambulanceById.load(id);
     return doc ? Ambulance.fromDoc(doc) : null;
+  }
+
+  @Authorized(...READERS)
+  @FieldResolver(() => String, {
+    description: 'Opaque position of this ambulance in `ambulances`: pass it as `after` to read those that follow.',
+  })
+  cursor(@Root() ambulance: Ambulance): string {
+    return encodeIdCursor({ id: ambulance.id, objectId: ambulance.storedAsObjectId });
   }
 
   @Authorized(...READERS)

@@ -9,11 +9,17 @@ export class Ambulance {
   @Field(() => ID)
   id!: string;
 
+  /** Its fleet document is a legacy one, keyed by an ObjectId (which sorts after every string id). */
+  storedAsObjectId = false;
+
   /** The newest position copied onto the fleet document; undefined for legacy documents without one. */
   embeddedLastPosition?: TrackingEvent;
 
   static fromDoc(doc: AmbulanceDoc): Ambulance {
-    const ambulance = Object.assign(new Ambulance(), { id: ambulanceIdToString(doc._id) });
+    const ambulance = Object.assign(new Ambulance(), {
+      id: ambulanceIdToString(doc._id),
+      storedAsObjectId: typeof doc._id !== 'string',
+    });
     const last = doc.last_position;
     if (last?.tracking_id && last.location && last.count_datetime) {
       ambulance.embeddedLastPosition = trackingEventOf({

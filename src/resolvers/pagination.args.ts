@@ -16,7 +16,10 @@ export interface TimeRangeArgsShape {
 }
 
 /** Adds `first`/`after` after the arguments of Base, so the SDL lists them in the documented order. */
-export function PageArgs<Base extends ArgsClass>(BaseArgs: Base) {
+export function PageArgs<Base extends ArgsClass>(
+  BaseArgs: Base,
+  afterDescription = 'The `endCursor` of the previous page.',
+) {
   @ArgsType()
   abstract class Paged extends BaseArgs implements PageArgsShape {
     @Field(() => Int, {
@@ -25,7 +28,7 @@ export function PageArgs<Base extends ArgsClass>(BaseArgs: Base) {
     })
     first?: number;
 
-    @Field(() => String, { nullable: true, description: 'The `endCursor` of the previous page.' })
+    @Field(() => String, { nullable: true, description: afterDescription })
     after?: string;
   }
   return Paged;

@@ -48,6 +48,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     EVENT_CHANNEL_PREFIX: channelPrefix,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     MONGODB_MONITOR_COMMANDS: 'true',
+    // Tests post many made-up ids from one address; the tests of that limit switch it on.
+    INGEST_NEW_AMBULANCES_PER_ADDRESS_PER_HOUR: '0',
     ...options.env,
   });
   const logger = pino({ level: config.LOG_LEVEL });

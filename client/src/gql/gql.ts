@@ -20,7 +20,7 @@ type Documents = {
     "fragment CrashFields on Crash {\n  id\n  ambulanceId\n  latitude\n  longitude\n  speed\n  heading\n  state\n  recordedAt\n}": typeof types.CrashFieldsFragmentDoc,
     "query Crashes($from: DateTime, $first: Int, $after: String) {\n  crashes(from: $from, first: $first, after: $after) {\n    edges {\n      node {\n        ...CrashFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}": typeof types.CrashesDocument,
     "subscription FleetTracking {\n  trackingUpdated {\n    ...TrackingPointFields\n  }\n}": typeof types.FleetTrackingDocument,
-    "query Fleet {\n  ambulances {\n    id\n    lastPosition {\n      ...TrackingPointFields\n    }\n  }\n}": typeof types.FleetDocument,
+    "query Fleet($first: Int, $after: String) {\n  ambulances(first: $first, after: $after) {\n    id\n    cursor\n    lastPosition {\n      ...TrackingPointFields\n    }\n  }\n}": typeof types.FleetDocument,
     "subscription SnapshotUploaded($ambulanceId: ID!) {\n  snapshotUploaded(ambulanceId: $ambulanceId) {\n    ...SnapshotFields\n  }\n}": typeof types.SnapshotUploadedDocument,
     "fragment SnapshotFields on Snapshot {\n  id\n  ambulanceId\n  createdAt\n  images {\n    name\n    url\n  }\n}": typeof types.SnapshotFieldsFragmentDoc,
     "query LatestSnapshots($ambulanceId: ID!, $last: Int!, $after: String) {\n  snapshots(ambulanceId: $ambulanceId, last: $last, after: $after) {\n    edges {\n      node {\n        ...SnapshotFields\n      }\n    }\n    pageInfo {\n      endCursor\n    }\n  }\n}": typeof types.LatestSnapshotsDocument,
@@ -33,7 +33,7 @@ const documents: Documents = {
     "fragment CrashFields on Crash {\n  id\n  ambulanceId\n  latitude\n  longitude\n  speed\n  heading\n  state\n  recordedAt\n}": types.CrashFieldsFragmentDoc,
     "query Crashes($from: DateTime, $first: Int, $after: String) {\n  crashes(from: $from, first: $first, after: $after) {\n    edges {\n      node {\n        ...CrashFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}": types.CrashesDocument,
     "subscription FleetTracking {\n  trackingUpdated {\n    ...TrackingPointFields\n  }\n}": types.FleetTrackingDocument,
-    "query Fleet {\n  ambulances {\n    id\n    lastPosition {\n      ...TrackingPointFields\n    }\n  }\n}": types.FleetDocument,
+    "query Fleet($first: Int, $after: String) {\n  ambulances(first: $first, after: $after) {\n    id\n    cursor\n    lastPosition {\n      ...TrackingPointFields\n    }\n  }\n}": types.FleetDocument,
     "subscription SnapshotUploaded($ambulanceId: ID!) {\n  snapshotUploaded(ambulanceId: $ambulanceId) {\n    ...SnapshotFields\n  }\n}": types.SnapshotUploadedDocument,
     "fragment SnapshotFields on Snapshot {\n  id\n  ambulanceId\n  createdAt\n  images {\n    name\n    url\n  }\n}": types.SnapshotFieldsFragmentDoc,
     "query LatestSnapshots($ambulanceId: ID!, $last: Int!, $after: String) {\n  snapshots(ambulanceId: $ambulanceId, last: $last, after: $after) {\n    edges {\n      node {\n        ...SnapshotFields\n      }\n    }\n    pageInfo {\n      endCursor\n    }\n  }\n}": types.LatestSnapshotsDocument,
@@ -64,7 +64,7 @@ export function graphql(source: "subscription FleetTracking {\n  trackingUpdated
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query Fleet {\n  ambulances {\n    id\n    lastPosition {\n      ...TrackingPointFields\n    }\n  }\n}"): typeof import('./graphql').FleetDocument;
+export function graphql(source: "query Fleet($first: Int, $after: String) {\n  ambulances(first: $first, after: $after) {\n    id\n    cursor\n    lastPosition {\n      ...TrackingPointFields\n    }\n  }\n}"): typeof import('./graphql').FleetDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

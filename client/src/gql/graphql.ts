@@ -54,10 +54,13 @@ export type FleetTrackingSubscriptionVariables = Exact<{ [key: string]: never; }
 
 export type FleetTrackingSubscription = { trackingUpdated: { id: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string } };
 
-export type FleetQueryVariables = Exact<{ [key: string]: never; }>;
+export type FleetQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
 
 
-export type FleetQuery = { ambulances: Array<{ id: string, lastPosition: { id: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string } | null }> };
+export type FleetQuery = { ambulances: Array<{ id: string, cursor: string, lastPosition: { id: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string } | null }> };
 
 export type SnapshotUploadedSubscriptionVariables = Exact<{
   ambulanceId: Scalars['ID']['input'];
@@ -216,9 +219,10 @@ export const FleetTrackingDocument = new TypedDocumentString(`
   recordedAt
 }`) as unknown as TypedDocumentString<FleetTrackingSubscription, FleetTrackingSubscriptionVariables>;
 export const FleetDocument = new TypedDocumentString(`
-    query Fleet {
-  ambulances {
+    query Fleet($first: Int, $after: String) {
+  ambulances(first: $first, after: $after) {
     id
+    cursor
     lastPosition {
       ...TrackingPointFields
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Page, pageOf, readAllPages } from './paging.js';
+import { listPage, type Page, pageOf, readAllPages } from './paging.js';
 
 /** A connection of numbers 1..total served `size` at a time, with cursors as the last number given. */
 function numbers(total: number, size: number) {
@@ -49,5 +49,34 @@ describe('a page of a connection', () => {
       pageInfo: { hasNextPage: true, endCursor: 'b' },
     };
     assert.deepEqual(pageOf(connection), { nodes: ['a', 'b'], hasNextPage: true, endCursor: 'b' });
+  });
+});
+
+describe('reading every page of a plain list with node cursors', () => {
+  const fleet = Array.from({ length: 7 }, (_, index) => ({ id: `A${index}`, cursor: `c${index}` }));
+  const fetchPage = async (after: string | null) => {
+    const start = after === null ? 0 : fleet.findIndex((node) => node.cursor === after) + 1;
+    return listPage(fleet.slice(start, start + 3), 3);
+  };
+
+  it('continues after the last node until a page comes back short', async () => {
+    const read = await readAllPages(fetchPage);
+    assert.deepEqual(
+      read.nodes.map((node) => node.id),
+      fleet.map((node) => node.id),
+    );
+    assert.equal(read.endCursor, 'c6');
+  });
+
+  it('reads one empty page more when the list ends exactly on a page', async () => {
+    const calls: Array<string | null> = [];
+    const read = await readAllPages(async (after) => {
+      calls.push(after);
+      const start = after === null ? 0 : fleet.findIndex((node) => node.cursor === after) + 1;
+      return listPage(fleet.slice(0, 6).slice(start, start + 3), 3);
+    });
+    assert.equal(read.nodes.length, 6);
+    assert.deepEqual(calls, [null, 'c2', 'c5']);
+    assert.equal(read.endCursor, 'c5');
   });
 });

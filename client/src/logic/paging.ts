@@ -46,3 +46,11 @@ export async function readAllPages<Node>(
   }
   return { nodes, endCursor: cursor, complete: false };
 }
+
+/**
+ * A page of a plain list that takes `first`/`after` and gives each node its `cursor` (the fleet): a page as
+ * long as asked for may have more after it; a shorter one is the last.
+ */
+export function listPage<Node extends { readonly cursor: string }>(nodes: readonly Node[], first: number): Page<Node> {
+  return { nodes, hasNextPage: nodes.length >= first, endCursor: nodes.at(-1)?.cursor ?? null };
+}

@@ -19,7 +19,7 @@ export class DashboardStore {
   private readonly settings = new SettingsStore(this.cell);
   private readonly session = new SessionStore(this.cell, () => this.tokenChanged());
   private readonly live = new LiveSubscriptions((what, error) => this.session.failed(what, error));
-  private readonly fleet = new FleetStore(this.cell, this.session, (fleet) => this.rescoped(fleet));
+  private readonly fleet = new FleetStore(this.cell, this.session, this.settings, (fleet) => this.rescoped(fleet));
   private readonly crashes = new CrashAlertsStore(this.cell, this.session, this.settings);
   private readonly selection = new SelectionStore(this.cell, this.session, this.settings, this.live, (point) =>
     this.fleet.receive(point),

@@ -1,7 +1,9 @@
 import { FleetDocument } from '../gql/graphql';
 import { type Fleet, mergedFleet, withPosition } from '../logic/fleet.merge';
+import { listPage, readAllPages } from '../logic/paging';
 import { type DashboardStateCell, pointStamp, type TrackingPoint } from './dashboard.state';
 import type { SessionStore } from './session.store';
+import type { SettingsStore } from './settings.store';
 
 /**
  * Every ambulance and its newest position. After a token change the next read replaces the fleet, as the new
@@ -13,6 +15,7 @@ export class FleetStore {
   constructor(
     private readonly cell: DashboardStateCell,
     private readonly session: SessionStore,
+    private readonly settings: SettingsStore,
     private readonly onRescoped: (fleet: Fleet<TrackingPoint>) => void,
   ) {}
 
@@ -27,8 +30,11 @@ export class FleetStore {
 
   async load(): Promise<void> {
     const replace = this.scopeChanged;
-    const data = await this.session.read(FleetDocument, {});
-    const fleet = mergedFleet(this.cell.get().fleet, data.ambulances, replace, pointStamp);
+    const first = this.settings.pageSize();
+    const read = await readAllPages(async (after) =>
+      listPage((await this.session.read(FleetDocument, { first, after })).ambulances, first),
+    );
+    const fleet = mergedFleet(this.cell.get().fleet, read.nodes, replace, pointStamp);
     if (replace) {
       this.scopeChanged = false;
       this.onRescoped(fleet);
