@@ -55,8 +55,8 @@ export type FleetTrackingSubscriptionVariables = Exact<{ [key: string]: never; }
 export type FleetTrackingSubscription = { trackingUpdated: { id: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string } };
 
 export type FleetQueryVariables = Exact<{
-  first?: number | null | undefined;
-  after?: string | null | undefined;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
