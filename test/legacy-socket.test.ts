@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Socket } from 'socket.io-client';
-import { mintToken, startSecuredTestApp, } from './helpers/auth.helpers.js';
+import { mintToken, startSecuredTestApp } from './helpers/auth.helpers.js';
 import { ENDPOINTS, postFields, postImages, TINY_JPEG, TINY_PNG, trackingFields } from './helpers/http.client.js';
 import { readUploadedFile } from './helpers/ingest.helpers.js';
 import {

@@ -284,8 +284,8 @@ export class LegacySocketServer {
         { pending, address: socket.handshake.address },
         'legacy socket dropped: it does not read its messages',
       );
-      // Closed at the transport: the client reconnects (and its dashboard joins its rooms again).
-      socket.conn.close();
+      // Closed at the transport, dropping what waits: the client reconnects (its dashboard joins its rooms again).
+      socket.conn.close(true);
     }
   }
 
