@@ -14,6 +14,8 @@ describe('legacy socket configuration', () => {
     assert.equal(config.LEGACY_SOCKET_MAX_MESSAGE_BYTES, 16 * 1024);
     assert.equal(config.LEGACY_SOCKET_MAX_PENDING_MESSAGES, 1000);
     assert.equal(loadConfig({ LEGACY_SOCKET_PORT: '5050', JWT_SECRET: SECRET }).LEGACY_SOCKET_PORT, 5050);
+    // `off` switches it off where a deployment sets a default (docker-compose.yml: 5050).
+    assert.equal(loadConfig({ LEGACY_SOCKET_PORT: 'off' }).LEGACY_SOCKET_PORT, undefined);
   });
 
   it('refuses bad values, naming the variable', () => {

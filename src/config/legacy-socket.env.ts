@@ -3,13 +3,13 @@ import { optionalString, positiveInt, wholeNumber } from './env.fields.js';
 
 /** The optional legacy Socket.IO endpoint for unmodified dashboards (docs/legacy-socket.md). */
 export const legacySocketEnv = {
-  /** Unset: the endpoint is off. Legacy dashboards hard-code 5050. */
+  /** Unset or `off`: the endpoint is off. Legacy dashboards hard-code 5050. */
   LEGACY_SOCKET_PORT: optionalString.pipe(
     z
       .string()
-      .regex(/^\d+$/, 'must be a port number (legacy dashboards use 5050)')
-      .transform(Number)
-      .pipe(z.number().max(65535))
+      .regex(/^(\d+|off)$/, 'must be a port number (legacy dashboards use 5050) or off')
+      .transform((value) => (value === 'off' ? undefined : Number(value)))
+      .pipe(z.number().max(65535).optional())
       .optional(),
   ),
   LEGACY_SOCKET_ALLOW_ANONYMOUS: z

@@ -47,6 +47,8 @@ export interface LegacySocketOptions {
   readonly registry: Registry;
 }
 
+/** Socket.IO's default path, which the legacy dashboards use (the proxy forwards it: deploy/nginx/nginx.conf). */
+export const LEGACY_SOCKET_PATH = '/socket.io';
 /** The legacy dashboards' event and the error event of this endpoint. */
 const DATA_EVENT = 'data';
 const ERROR_EVENT = 'error';
@@ -84,6 +86,7 @@ export class LegacySocketServer {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: Socket.IO only (/socket.io/)\n');
     });
     this.io = new Server(this.httpServer, {
+      path: LEGACY_SOCKET_PATH,
       allowEIO3: true,
       serveClient: false,
       maxHttpBufferSize: config.LEGACY_SOCKET_MAX_MESSAGE_BYTES,
