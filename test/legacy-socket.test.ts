@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pino } from 'pino';
 import type { Socket } from 'socket.io-client';
+import { startApp } from '../src/app/app.js';
+import { loadConfig } from '../src/config/env.config.js';
+import { LocalEventBus } from '../src/events/local.event-bus.js';
+import { RedisEventBus } from '../src/events/redis.event-bus.js';
 import { mintToken, startSecuredTestApp } from './helpers/auth.helpers.js';
 import { ENDPOINTS, postFields, postImages, TINY_JPEG, TINY_PNG, trackingFields } from './helpers/http.client.js';
 import { readUploadedFile } from './helpers/ingest.helpers.js';
@@ -15,8 +23,9 @@ import {
   legacyStats,
 } from './helpers/legacy-socket.client.js';
 import { sampleValue, scrape } from './helpers/metrics.helpers.js';
+import { startOwnRedis } from './helpers/process.helpers.js';
 import type { TestApp } from './helpers/test-app.js';
-import { waitUntil } from './helpers/test-env.js';
+import { testEnv, uniqueName, waitUntil } from './helpers/test-env.js';
 
 const LEGACY = { LEGACY_SOCKET_PORT: '0' };
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
@@ -339,6 +348,34 @@ describe('legacy Socket.IO endpoint: tokens, roles and ambulance scopes as in Gr
 });
 
 describe('legacy Socket.IO endpoint: without tokens', () => {
+  it('warns at start-up that dashboards without tokens are accepted', async () => {
+    const lines: string[] = [];
+    const uploadDir = await mkdtemp(path.join(os.tmpdir(), 'aoc-legacy-'));
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      UPLOAD_DIR: uploadDir,
+      ...LEGACY,
+      LEGACY_SOCKET_ALLOW_ANONYMOUS: 'true',
+    });
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const bus = new LocalEventBus();
+    const app = await startApp({ config, mongoUri: `${testEnv.mongoUri}${uniqueName('db')}`, bus, logger });
+    try {
+      const warning = lines
+        .map((line) => JSON.parse(line) as { level: number; msg: string })
+        .find((line) => /WITHOUT TOKENS/.test(line.msg));
+      assert.ok(warning, lines.join('\n'));
+      assert.equal(warning.level, 40, 'a warning');
+      assert.match(warning.msg, /LEGACY_SOCKET_ALLOW_ANONYMOUS=true/);
+    } finally {
+      await app.close();
+      await bus.close();
+      await rm(uploadDir, { recursive: true, force: true });
+    }
+  });
+
   it('accepts unmodified dashboards with LEGACY_SOCKET_ALLOW_ANONYMOUS=true, tokens still checked when sent', async () => {
     const app = await startSecuredTestApp({ env: { ...LEGACY, LEGACY_SOCKET_ALLOW_ANONYMOUS: 'true' } });
     try {
@@ -410,6 +447,48 @@ describe('legacy Socket.IO endpoint: two instances with Redis', () => {
     } finally {
       await second.close();
       await first.close();
+    }
+  });
+});
+
+describe('legacy Socket.IO endpoint while Redis is away', () => {
+  it('the app starts without waiting for Redis, and dashboards get events once it is back', {
+    timeout: 30_000,
+  }, async () => {
+    const redis = await startOwnRedis();
+    await redis.stop();
+    const uploadDir = await mkdtemp(path.join(os.tmpdir(), 'aoc-legacy-'));
+    const prefix = `${uniqueName('t')}:`;
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      UPLOAD_DIR: uploadDir,
+      EVENT_CHANNEL_PREFIX: prefix,
+      LOG_LEVEL: 'silent',
+      ...LEGACY,
+      LEGACY_SOCKET_ALLOW_ANONYMOUS: 'true',
+    });
+    const logger = pino({ level: 'silent' });
+    const bus = new RedisEventBus(redis.url, prefix, logger);
+    // As main.ts does: not awaited, so the app starts while Redis is away.
+    bus.connect().catch(() => {});
+    const app = await startApp({ config, mongoUri: `${testEnv.mongoUri}${uniqueName('db')}`, bus, logger });
+    try {
+      const port = app.legacySocket?.port;
+      const { socket, received } = await connectV4(`http://127.0.0.1:${port}`);
+      await join(socket, 'tracking');
+      await redis.start();
+      await waitUntil(() => bus.isReady(), { message: 'redis back' });
+      assert.equal((await postFields(`${app.url}${ENDPOINTS.tracking}`, trackingFields('LSRB1'))).status, 200);
+      await dataCount(received, 1);
+      assert.equal((received.data[0] as { ambulance_id: string }).ambulance_id, 'LSRB1');
+      socket.close();
+    } finally {
+      await app.close();
+      await bus.close();
+      await redis.stop();
+      await rm(uploadDir, { recursive: true, force: true });
     }
   });
 });

@@ -132,19 +132,9 @@ export class LegacySocketServer {
 
   static async start(options: LegacySocketOptions): Promise<LegacySocketServer> {
     const server = new LegacySocketServer(options);
-    const { bus } = options;
-    server.unsubscribes = await Promise.all([
-      bus.subscribe(Topics.TrackingUpdated, null, (event) => {
-        server.deliver(trackingRooms(event.ambulanceId), () => legacyTrackingPayload(event));
-      }),
-      bus.subscribe(Topics.CrashReported, null, (event) => {
-        server.deliver(crashRooms(event.ambulanceId), () => legacyCrashPayload(event));
-      }),
-      bus.subscribe(Topics.SnapshotUploaded, null, (event) => {
-        const sign = options.uploadUrls ? (path: string) => options.uploadUrls?.sign(path) ?? path : null;
-        server.deliver(snapshotRooms(), () => legacySnapshotPayload(event, sign));
-      }),
-    ]);
+    const subscribed = server.subscribe();
+    // With Redis away the app still starts (events reach the bus once it is back); only a ready bus is waited for.
+    if (options.bus.isReady()) await subscribed;
     try {
       await new Promise<void>((resolve, reject) => {
         server.httpServer.once('error', reject);
@@ -154,7 +144,7 @@ export class LegacySocketServer {
         });
       });
     } catch (error) {
-      for (const unsubscribe of server.unsubscribes) unsubscribe();
+      await server.close();
       throw error;
     }
     if (options.config.LEGACY_SOCKET_ALLOW_ANONYMOUS) {
@@ -168,6 +158,34 @@ export class LegacySocketServer {
       options.logger.info({ port: server.port }, 'legacy Socket.IO endpoint listening (tokens required)');
     }
     return server;
+  }
+
+  /** Listens to the topics the app publishes, for the whole fleet; resolves once the bus has the subscriptions. */
+  private async subscribe(): Promise<void> {
+    const { bus, uploadUrls, logger } = this.options;
+    const sign = uploadUrls ? (path: string) => uploadUrls.sign(path) : null;
+    const subscriptions = [
+      bus.subscribe(Topics.TrackingUpdated, null, (event) => {
+        this.deliver(trackingRooms(event.ambulanceId), () => legacyTrackingPayload(event));
+      }),
+      bus.subscribe(Topics.CrashReported, null, (event) => {
+        this.deliver(crashRooms(event.ambulanceId), () => legacyCrashPayload(event));
+      }),
+      bus.subscribe(Topics.SnapshotUploaded, null, (event) => {
+        this.deliver(snapshotRooms(), () => legacySnapshotPayload(event, sign));
+      }),
+    ];
+    await Promise.all(
+      subscriptions.map((subscription) =>
+        subscription.then(
+          (unsubscribe) => {
+            if (this.closing) unsubscribe();
+            else this.unsubscribes.push(unsubscribe);
+          },
+          (error: unknown) => logger.error({ err: error }, 'legacy socket endpoint could not subscribe to events'),
+        ),
+      ),
+    );
   }
 
   get port(): number {
