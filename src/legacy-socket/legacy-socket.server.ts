@@ -302,7 +302,7 @@ export class LegacySocketServer {
       if (!socket || pending <= max) continue;
       this.metrics.refused(LegacySocketErrorCode.SlowConsumer);
       this.options.logger.warn(
-        { pending, address: socket.handshake.address },
+        { pending, address: this.addressOf(socket.request) },
         'legacy socket dropped: it does not read its messages',
       );
       // Closed at the transport, dropping what waits: the client reconnects (its dashboard joins its rooms again).
