@@ -9,7 +9,7 @@ const LAYERS = [
   ['main.ts'],
   ['app'],
   ['ops'],
-  ['graphql', 'ingest', 'dashboard'],
+  ['graphql', 'ingest', 'dashboard', 'legacy-socket'],
   ['resolvers'],
   ['writes'],
   ['events', 'auth', 'limits', 'uploads'],

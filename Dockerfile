@@ -37,6 +37,8 @@ COPY package.json ./
 RUN mkdir -p /data/uploads && chown node:node /data/uploads
 USER node
 EXPOSE 5000
+# The legacy Socket.IO endpoint, when LEGACY_SOCKET_PORT=5050 (docker-compose.yml).
+EXPOSE 5050
 # Node is PID 1 in exec form, so SIGTERM reaches it directly and the server drains within SHUTDOWN_GRACE_SECONDS.
 STOPSIGNAL SIGTERM
 # Liveness only (no dependencies): curl is not in slim images, Node's fetch is.

@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { CONFIG_VARIABLES, loadConfig } from '../src/config/env.config.js';
 import { DEFAULT_DASHBOARD_DIR } from '../src/dashboard/dashboard.router.js';
 import { findFreePort } from '../src/infra/free-port.js';
+import { LEGACY_SOCKET_PATH } from '../src/legacy-socket/legacy-socket.server.js';
 import {
   evaluateNginxMap,
   findDirectives,
@@ -240,6 +241,62 @@ describe('deployment files match the code', () => {
       assert.deepEqual(job.dns_sd_configs[0].names, ['app']);
       assert.equal(job.dns_sd_configs[0].port, port);
       assert.equal(job.metrics_path, '/metrics');
+    });
+  });
+
+  describe('legacy Socket.IO port', () => {
+    const LEGACY_SOCKET_PORT = 5050;
+    const composeEnvironment = (env: Record<string, string>) =>
+      loadConfig(
+        Object.fromEntries(
+          Object.entries(services.app.environment as Record<string, string>).map(([name, value]) => [
+            name,
+            interpolateCompose(String(value), env),
+          ]),
+        ),
+      );
+
+    it('compose runs the endpoint on 5050 with tokens required, and `off` in .env switches it off', () => {
+      const config = composeEnvironment(FIRST_START_ENV);
+      assert.equal(config.LEGACY_SOCKET_PORT, LEGACY_SOCKET_PORT, 'legacy dashboards hard-code port 5050');
+      assert.equal(config.LEGACY_SOCKET_ALLOW_ANONYMOUS, false);
+      assert.equal(composeEnvironment({ ...FIRST_START_ENV, LEGACY_SOCKET_PORT: 'off' }).LEGACY_SOCKET_PORT, undefined);
+      assert.equal(
+        composeEnvironment({ ...FIRST_START_ENV, LEGACY_SOCKET_ALLOW_ANONYMOUS: 'true' }).LEGACY_SOCKET_ALLOW_ANONYMOUS,
+        true,
+      );
+      for (const name of CONFIG_VARIABLES.filter((variable) => variable.startsWith('LEGACY_SOCKET_')))
+        assert.ok(envExample.has(name), `${name} is in .env.example`);
+      assert.ok(dockerfile.some((i) => i.keyword === 'EXPOSE' && i.value === String(LEGACY_SOCKET_PORT)));
+    });
+
+    it('the proxy publishes 5050 and forwards Socket.IO there, WebSocket upgrades included, sticky for long polling', () => {
+      const published = (services.proxy.ports as string[]).find((entry) => entry.endsWith(`:${LEGACY_SOCKET_PORT}`));
+      assert.match(published ?? '', new RegExp(`:-${LEGACY_SOCKET_PORT}\\}:${LEGACY_SOCKET_PORT}$`));
+      const server = serversOf(nginx).find((candidate) => candidate.ports.includes(String(LEGACY_SOCKET_PORT)));
+      assert.ok(server, 'nginx listens on 5050');
+      const location = server.block.find(
+        (directive) => directive.name === 'location' && directive.args.at(-1) === `${LEGACY_SOCKET_PATH}/`,
+      );
+      assert.ok(location?.block, `nginx forwards ${LEGACY_SOCKET_PATH}/`);
+      const upstreamName = /^http:\/\/(\w+)$/.exec(argsOf(location.block, 'proxy_pass')[0]?.[0] ?? '')?.[1];
+      const upstream = findDirectives(nginx, 'upstream').find((found) => found.directive.args[0] === upstreamName);
+      const pool = upstream?.directive.block ?? [];
+      assert.deepEqual(argsOf(pool, 'server'), [[`app:${LEGACY_SOCKET_PORT}`, 'resolve']]);
+      assert.deepEqual(
+        argsOf(pool, 'hash'),
+        [['$remote_addr', 'consistent']],
+        'a polling session stays on its replica',
+      );
+      const set = new Map(argsOf(location.block, 'proxy_set_header').map(([name, value]) => [name, value]));
+      assert.equal(set.get('Upgrade'), '$http_upgrade');
+      assert.equal(set.get('Connection'), '$connection_upgrade');
+      assert.equal(
+        set.get('X-Forwarded-For'),
+        '$remote_addr',
+        'connections per address count dashboards, not the proxy',
+      );
+      assert.ok(Number.parseInt(argsOf(location.block, 'proxy_read_timeout')[0]?.[0] ?? '0', 10) >= 300);
     });
   });
 

@@ -26,6 +26,7 @@ import { requestIdOf } from '../http/request-id.js';
 import { DeviceTimeMonitor } from '../ingest/device-time.monitor.js';
 import { ingestGuardFor } from '../ingest/ingest.guard.js';
 import { createIngestHandler } from '../ingest/ingest.handler.js';
+import { type LegacySocketServer, startLegacySocketServer } from '../legacy-socket/legacy-socket.server.js';
 import { costLimitPlugin, graphqlLimitsOf, limitRules, parseOptionsFor } from '../limits/graphql.limits.js';
 import { OriginPolicy } from '../limits/origin.policy.js';
 import { rateLimitStoreFor } from '../limits/rate-limit.store.js';
@@ -67,6 +68,8 @@ export interface RunningApp {
   readonly subscriptions: SharedSubscriptions;
   /** Health, readiness, metrics and request ids. */
   readonly ops: Operations;
+  /** The legacy Socket.IO endpoint for unmodified dashboards; null unless LEGACY_SOCKET_PORT is set. */
+  readonly legacySocket: LegacySocketServer | null;
   /** Stops accepting, finishes in-flight work, closes sockets and the database connection. The bus is the caller's. */
   close(): Promise<void>;
 }
@@ -298,12 +301,27 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     response.status(500).json({ errors: [new GraphQLError('Internal server error').toJSON()] });
   });
 
+  const legacySocket =
+    config.LEGACY_SOCKET_PORT === undefined
+      ? null
+      : await startLegacySocketServer({
+          config,
+          bus,
+          authenticator,
+          origins,
+          uploadUrls,
+          logger,
+          registry: ops.metrics.registry,
+        });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.PORT, config.HOST, () => {
       httpServer.off('error', reject);
       resolve();
     });
+  }).catch(async (error: unknown) => {
+    await legacySocket?.close();
+    throw error;
   });
   const port = (httpServer.address() as AddressInfo).port;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
@@ -320,10 +338,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     uploadSpool,
     subscriptions,
     ops,
+    legacySocket,
     close() {
       closing ??= (async () => {
         // Not ready first, so traffic moves elsewhere; then stop accepting and drain.
         ops.readiness.markShuttingDown();
+        // Closes at once (its clients reconnect elsewhere), so it never holds up the drain below.
+        await legacySocket?.close();
         await apollo.stop();
         logger.debug('shutdown: http and websocket servers drained');
         await trackingWriter.drained();

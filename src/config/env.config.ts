@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { optionalString, positiveInt, wholeNumber } from './env.fields.js';
+import { checkLegacySocketConfig, legacySocketEnv } from './legacy-socket.env.js';
 import { checkSecurityConfig, securityEnv } from './security.env.js';
 import { checkUploadUrlConfig, uploadUrlEnv } from './upload-url.env.js';
 
@@ -61,6 +62,7 @@ const envSchema = z.object({
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   ...securityEnv,
   ...uploadUrlEnv,
+  ...legacySocketEnv,
 });
 
 /** Every environment variable the app reads (the deployment files are checked against this list). */
@@ -102,7 +104,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       `Invalid configuration: UPLOAD_MAX_INFLIGHT_BYTES (${UPLOAD_MAX_INFLIGHT_BYTES}) must be at least UPLOAD_MAX_FILES × UPLOAD_MAX_FILE_BYTES (${UPLOAD_MAX_FILES * UPLOAD_MAX_FILE_BYTES}), or the largest upload could never be accepted; raise it or lower those`,
     );
   }
-  const securityProblem = checkSecurityConfig(result.data) ?? checkUploadUrlConfig(result.data);
+  const securityProblem =
+    checkSecurityConfig(result.data) ?? checkUploadUrlConfig(result.data) ?? checkLegacySocketConfig(result.data);
   if (securityProblem) throw new ConfigError(`Invalid configuration: ${securityProblem}`);
   return { ...result.data, HOST: result.data.HOST ?? defaultHost(result.data) };
 }
