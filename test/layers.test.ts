@@ -107,7 +107,7 @@ describe('layer check (dependency-cruiser, npm run check:layers)', () => {
     const expected = [
       'layer-up:domain+models+config+http+infra src/domain/thing.ts src/resolvers/context.ts',
       'layer-up:writes src/writes/notifier.ts src/resolvers/reader.ts',
-      'layer-sibling:graphql+ingest+dashboard src/graphql/schema.ts src/ingest/shim.ts',
+      'layer-sibling:graphql+ingest+dashboard+legacy-socket src/graphql/schema.ts src/ingest/shim.ts',
       'layer-unknown src/app/app.ts src/misc/helper.ts',
       'layer-unknown-importer src/misc/helper.ts src/domain/thing.ts',
       'src-not-to-tooling src/infra/port.ts test/fixture.ts',
