@@ -14,7 +14,6 @@ import {
 } from 'type-graphql';
 import { assertAmbulanceInScope } from '../auth/ambulance.scope.js';
 import { RefusalError } from '../domain/refusal.error.js';
-import { snapshotEventOf } from '../events/event.mappers.js';
 import type { SnapshotEvent } from '../events/event.payloads.js';
 import { Topics } from '../events/topics.js';
 import { ErrorCode } from '../graphql/graphql.errors.js';
@@ -45,7 +44,7 @@ export class SnapshotResolver {
       args,
       pageSize,
       timeOf: (doc) => doc.createdAt,
-      toNode: (doc) => Snapshot.fromEvent(snapshotEventOf(doc)),
+      toNode: (doc) => Snapshot.fromDocument(doc),
     });
   }
 

@@ -1,5 +1,7 @@
 import { Field, Float, ID, ObjectType } from 'type-graphql';
 import type { TrackingEvent } from '../events/event.payloads.js';
+import { type TrackingRecord, trackingRecordOf } from '../models/stored-record.read.js';
+import type { TrackingDoc } from '../models/tracking.model.js';
 import { Connection } from './connection.type.js';
 import { SpeedState } from './speed-state.enum.js';
 
@@ -43,13 +45,22 @@ export class TrackingPoint {
   })
   speedingEpisodeId!: string | null;
 
+  /** A stored point (history, latest position). */
+  static fromDocument(doc: TrackingDoc): TrackingPoint {
+    return TrackingPoint.fromRecord(trackingRecordOf(doc));
+  }
+
+  /** A point announced live: rebuilt from the event payload that crossed Redis. */
   static fromEvent(event: TrackingEvent): TrackingPoint {
-    return Object.assign(new TrackingPoint(), {
+    return TrackingPoint.fromRecord({
       ...event,
-      state: SpeedState[event.state],
       recordedAt: new Date(event.recordedAt),
       deviceTime: event.deviceTime ? new Date(event.deviceTime) : null,
     });
+  }
+
+  private static fromRecord(record: TrackingRecord): TrackingPoint {
+    return Object.assign(new TrackingPoint(), { ...record, state: SpeedState[record.state] });
   }
 }
 

@@ -1,9 +1,8 @@
-import { LRUCache } from 'lru-cache';
 import { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import type { PositionReport } from '../domain/position-report.js';
 import { speedStateOf } from '../domain/speed.state.js';
-import { nextEpisode } from '../domain/speeding-episode.js';
+import { episodeAfterPoint, laterEpisodeChange } from '../domain/speeding-episode.rules.js';
 import { trackingEventOf } from '../events/event.mappers.js';
 import type { TrackingEvent } from '../events/event.payloads.js';
 import type { EventPublisher } from '../events/event.publisher.js';
@@ -14,7 +13,8 @@ import { duplicateIndexesOf } from '../models/storage.errors.js';
 import type { TrackingDoc } from '../models/tracking.model.js';
 import { devicePointId } from '../models/tracking-point.id.js';
 import type { WriteLane } from '../models/write.lane.js';
-import type { AmbulanceProjector, EpisodeChange, EpisodeSnapshot } from './ambulance.projector.js';
+import type { AmbulanceProjector, EpisodeChange } from './ambulance.projector.js';
+import { docOfEpisode, type Episode, EpisodeCache } from './episode.cache.js';
 
 /** A stored point, or a point with the ambulance and device time of one already stored (not stored again). */
 export type TrackingOutcome =
@@ -38,17 +38,13 @@ interface PendingPoint {
  * A request's promise settles only after its point is stored; events are published after that.
  * Batches run one at a time, in arrival order, so speeding episodes follow the order points arrived in.
  *
- * The episode each ambulance is in is remembered here (read from the database on first sight, and again
- * after the ambulance was forgotten: only the most recently seen ambulances are kept, so ids made up by a
- * caller cannot grow memory without bound), so with several instances an episode stays whole as long as
- * one instance handles an ambulance's points.
+ * The episode each ambulance is in comes from an EpisodeCache and moves on only once its points are stored.
  */
 export class TrackingWriter {
   private queue: PendingPoint[] = [];
   private flushing: Promise<void> | null = null;
   private scheduled = false;
-  /** Ambulances seen lately and the episode each is in (null: none); bounded, reloaded on a miss. */
-  private readonly currentEpisode: LRUCache<string, { readonly episode: EpisodeSnapshot | null }>;
+  private readonly episodes: EpisodeCache;
 
   constructor(
     private readonly models: Models,
@@ -60,20 +56,12 @@ export class TrackingWriter {
     /** Most ambulances whose episode is remembered; the least recently seen are forgotten past it. */
     episodeCacheSize = 10_000,
   ) {
-    this.currentEpisode = new LRUCache({
-      max: episodeCacheSize,
-      dispose: (_value, _id, reason) => {
-        if (reason === 'evict') this.hasForgotten = true;
-      },
-    });
+    this.episodes = new EpisodeCache(models, episodeCacheSize);
   }
-
-  /** Once an ambulance was forgotten, a miss may be one whose fleet document is not projected yet. */
-  private hasForgotten = false;
 
   /** How many ambulances' episodes are remembered now. */
   get rememberedAmbulances(): number {
-    return this.currentEpisode.size;
+    return this.episodes.size;
   }
 
   write(report: PositionReport): Promise<TrackingOutcome> {
@@ -113,7 +101,7 @@ export class TrackingWriter {
       try {
         // Reads need no turn in the write lane.
         batch = await this.withoutRepeats(received, repeats);
-        const episodes = await this.loadEpisodes([...new Set(batch.map((point) => point.report.ambulanceId))]);
+        const episodes = await this.episodes.episodesOf([...new Set(batch.map((point) => point.report.ambulanceId))]);
         outcomes = await this.lane.run(() => this.store(batch, episodes));
       } catch (error) {
         this.logger.warn({ err: (error as Error).message, points: received.length }, 'tracking batch not stored');
@@ -190,101 +178,31 @@ export class TrackingWriter {
     });
   }
 
-  /**
-   * On first sight of a known ambulance, finds the episode it is in from its newest stored point: the points are
-   * the truth, while the fleet and episode documents are projected later and may lag (or be lost with a
-   * crashed process). The summary comes from the episode document, or from the episode's points when that
-   * document was not written yet.
-   */
-  private async loadEpisodes(ambulanceIds: readonly string[]): Promise<Map<string, EpisodeSnapshot | null>> {
-    // The batch keeps its own copy: the cache may forget an ambulance while the batch is being stored.
-    const episodes = new Map<string, EpisodeSnapshot | null>();
-    const unknown: string[] = [];
-    for (const id of ambulanceIds) {
-      const remembered = this.currentEpisode.get(id);
-      if (remembered) episodes.set(id, remembered.episode);
-      else unknown.push(id);
-    }
-    if (unknown.length === 0) return episodes;
-    const { ambulances, trackings, speedingEpisodes } = this.models.collections;
-    // One query tells which ambulances are new (no fleet document): they are in no episode. Once ambulances were
-    // forgotten, one may come back before its fleet document is projected: then each is looked up by its points.
-    const known = this.hasForgotten
-      ? unknown.map((id) => ({ _id: id }))
-      : await ambulances.find({ _id: { $in: unknown } }, { projection: { _id: 1 } }).toArray();
-    const knownIds = new Set(known.map((doc) => String(doc._id)));
-    for (const id of unknown) if (!knownIds.has(id)) episodes.set(id, null);
-    await Promise.all(
-      [...knownIds].map(async (id) => {
-        const newest = await trackings.findOne(
-          { ambulance_id: id },
-          { sort: { count_datetime: -1, _id: -1 }, projection: { speeding_episode_id: 1 } },
-        );
-        const episodeId = newest?.speeding_episode_id;
-        if (!episodeId) {
-          episodes.set(id, null);
-          return;
-        }
-        const stored = await speedingEpisodes.findOne({ _id: episodeId });
-        episodes.set(id, stored ?? (await this.summariseEpisode(id, episodeId)));
-      }),
-    );
-    for (const id of unknown) this.currentEpisode.set(id, { episode: episodes.get(id) ?? null });
-    return episodes;
-  }
-
-  private async summariseEpisode(ambulanceId: string, episodeId: Types.ObjectId): Promise<EpisodeSnapshot> {
-    const points = await this.models.collections.trackings
-      .find({ speeding_episode_id: episodeId }, { projection: { speed: 1, state: 1, count_datetime: 1 } })
-      .toArray();
-    const times = points.map((point) => point.count_datetime.getTime());
-    return {
-      _id: episodeId,
-      ambulance_id: ambulanceId,
-      started_at: new Date(Math.min(...times)),
-      ended_at: new Date(Math.max(...times)),
-      max_speed: Math.max(...points.map((point) => Number(point.speed ?? 0))),
-      max_state: points.some((point) => point.state === 'RED') ? 'RED' : 'ORANGE',
-      point_count: points.length,
-    };
-  }
-
   private async store(
     batch: readonly PendingPoint[],
-    loaded: ReadonlyMap<string, EpisodeSnapshot | null>,
+    loaded: ReadonlyMap<string, Episode | null>,
   ): Promise<TrackingOutcome[]> {
-    const episodeOf = new Map<string, EpisodeSnapshot | null>();
+    const episodeOf = new Map<string, Episode | null>();
     const touchedEpisodes = new Map<string, EpisodeChange>();
     const latest = new Map<string, LastPositionDoc>();
     const docs = batch.map(({ report, receivedAt, id }): TrackingDoc => {
       const state = speedStateOf(report.speed);
-      const previous = episodeOf.has(report.ambulanceId)
+      const current = episodeOf.has(report.ambulanceId)
         ? (episodeOf.get(report.ambulanceId) ?? null)
         : (loaded.get(report.ambulanceId) ?? null);
-      const { episodeId, opened } = nextEpisode(previous?._id ?? null, state, () => new Types.ObjectId());
-      let episode: EpisodeSnapshot | null = null;
-      if (episodeId) {
-        const base: EpisodeSnapshot =
-          opened || !previous
-            ? {
-                _id: episodeId,
-                ambulance_id: report.ambulanceId,
-                started_at: receivedAt,
-                ended_at: receivedAt,
-                max_speed: report.speed,
-                max_state: state,
-                point_count: 0,
-              }
-            : previous;
-        episode = {
-          ...base,
-          ended_at: receivedAt,
-          max_speed: Math.max(base.max_speed, report.speed),
-          max_state: base.max_state === 'RED' || state === 'RED' ? 'RED' : 'ORANGE',
-          point_count: base.point_count + 1,
-        };
-        const key = episodeId.toHexString();
-        touchedEpisodes.set(key, { episode, isNew: opened || (touchedEpisodes.get(key)?.isNew ?? false) });
+      const { episode, opened } = episodeAfterPoint(
+        current,
+        report.ambulanceId,
+        { speed: report.speed, state, at: receivedAt },
+        () => new Types.ObjectId(),
+      );
+      const episodeId = episode?.id ?? null;
+      if (episode) {
+        const key = episode.id.toHexString();
+        touchedEpisodes.set(
+          key,
+          laterEpisodeChange(touchedEpisodes.get(key), { episode: docOfEpisode(episode), isNew: opened }),
+        );
       }
       episodeOf.set(report.ambulanceId, episode);
       const doc: TrackingDoc = {
@@ -321,7 +239,7 @@ export class TrackingWriter {
       for (const index of duplicates) raced.add(index);
     }
     // Only now that the points are stored does the remembered episode state move on.
-    for (const [id, episode] of episodeOf) this.currentEpisode.set(id, { episode });
+    for (const [id, episode] of episodeOf) this.episodes.remember(id, episode);
     this.projector.record(latest, touchedEpisodes);
     return docs.map((doc, index) => (raced.has(index) ? DUPLICATE : { duplicate: false, event: trackingEventOf(doc) }));
   }

@@ -2,9 +2,8 @@ import { type Client, createClient } from 'graphql-ws';
 import type { TypedDocumentString } from '../gql/graphql';
 import { type AuthProblem, authProblemOfClose, authProblemOfErrors, bearer } from '../logic/auth.token';
 import { retryDelayMs } from '../logic/backoff';
-import { GRAPHQL_PATH } from './graphql.http';
-
 import type { LinkStatus } from '../logic/connection.view';
+import { GRAPHQL_PATH } from './graphql.http';
 
 export type { LinkStatus };
 

@@ -1,10 +1,10 @@
+import { useDashboard } from '../store/dashboard.context';
 import { CrashAlerts } from './CrashAlerts';
 import { DetailPanel } from './DetailPanel';
 import { FleetList } from './FleetList';
 import { FleetMap } from './FleetMap';
 import { SignInPanel } from './SignInPanel';
 import { TopBar } from './TopBar';
-import { useDashboard } from '../store/dashboard.context';
 
 export function App() {
   const ready = useDashboard((state) => state.settings !== null && state.fleetLoaded);

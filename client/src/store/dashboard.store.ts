@@ -4,14 +4,14 @@ import { executeQuery, GraphQLRequestError } from '../api/graphql.http';
 import { type LinkStatus, LiveConnection, liveUrl } from '../api/live.connection';
 import {
   AmbulanceTrackingDocument,
-  type CrashFieldsFragment,
   CrashesDocument,
+  type CrashFieldsFragment,
   CrashReportedDocument,
   FleetDocument,
   FleetTrackingDocument,
   LatestSnapshotsDocument,
-  SnapshotUploadedDocument,
   type SnapshotFieldsFragment,
+  SnapshotUploadedDocument,
   TrackingHistoryDocument,
   type TrackingPointFieldsFragment,
   type TypedDocumentString,
