@@ -77,7 +77,7 @@ export const securityEnv = {
   INGEST_RATE_LIMIT_PER_DEVICE: wholeNumber(600, 0),
   INGEST_RATE_LIMIT_PER_ADDRESS: wholeNumber(30_000, 0),
   INGEST_DEVICE_TIME_MAX_AGE_HOURS: positiveInt(24 * 7),
-  INGEST_DEVICE_TIME_MAX_AHEAD_SECONDS: wholeNumber(300, 0),
+  INGEST_DEVICE_TIME_MAX_AHEAD_SECONDS: wholeNumber(30, 0),
 };
 
 interface SecuritySettings {

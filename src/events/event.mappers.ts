@@ -4,18 +4,21 @@ import { crashRecordOf, snapshotRecordOf, trackingRecordOf } from '../models/sto
 import type { TrackingDoc } from '../models/tracking.model.js';
 import type { CrashEvent, SnapshotEvent, TrackingEvent } from './event.payloads.js';
 
+const conflictMark = (conflict: boolean) => (conflict ? { conflict: true as const } : {});
+
 export function trackingEventOf(doc: TrackingDoc): TrackingEvent {
-  const record = trackingRecordOf(doc);
+  const { conflict, ...record } = trackingRecordOf(doc);
   return {
     ...record,
     recordedAt: record.recordedAt.toISOString(),
     deviceTime: record.deviceTime ? record.deviceTime.toISOString() : null,
+    ...conflictMark(conflict),
   };
 }
 
 export function crashEventOf(doc: CrashDoc): CrashEvent {
-  const record = crashRecordOf(doc);
-  return { ...record, recordedAt: record.recordedAt.toISOString() };
+  const { conflict, ...record } = crashRecordOf(doc);
+  return { ...record, recordedAt: record.recordedAt.toISOString(), ...conflictMark(conflict) };
 }
 
 export function snapshotEventOf(doc: ImageRecordDoc): SnapshotEvent {

@@ -3,13 +3,18 @@ import type { CrashRecord, SnapshotRecord, TrackingRecord } from '../models/stor
 /**
  * Plain JSON event payloads: what crosses Redis. They are the stored records with dates as ISO strings
  * (ids are strings already). Speed and heading are null only for legacy documents that lack them.
+ * `conflict` is present only when true, so the payloads of all other reports are what earlier versions sent.
  */
-export type TrackingEvent = Omit<TrackingRecord, 'recordedAt' | 'deviceTime'> & {
+export type TrackingEvent = Omit<TrackingRecord, 'recordedAt' | 'deviceTime' | 'conflict'> & {
   readonly recordedAt: string;
   /** When the device took the reading, if it said so. */
   readonly deviceTime: string | null;
+  readonly conflict?: true;
 };
 
-export type CrashEvent = Omit<CrashRecord, 'recordedAt'> & { readonly recordedAt: string };
+export type CrashEvent = Omit<CrashRecord, 'recordedAt' | 'conflict'> & {
+  readonly recordedAt: string;
+  readonly conflict?: true;
+};
 
 export type SnapshotEvent = Omit<SnapshotRecord, 'createdAt'> & { readonly createdAt: string };

@@ -18,6 +18,8 @@ export interface PositionRecord {
   readonly heading: number | null;
   readonly state: SpeedStateName;
   readonly recordedAt: Date;
+  /** Another report contradicts this one (see `conflict` on the stored documents); false for legacy documents. */
+  readonly conflict: boolean;
 }
 
 export interface TrackingRecord extends PositionRecord {
@@ -60,6 +62,7 @@ function positionRecordOf(doc: TrackingDoc | CrashDoc): PositionRecord {
     heading: toNumberOrNull(doc.heading),
     state: stateOf(doc.state, speed),
     recordedAt: doc.count_datetime,
+    conflict: doc.conflict === true,
   };
 }
 

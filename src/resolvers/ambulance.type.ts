@@ -24,6 +24,7 @@ export class Ambulance {
         state: last.state,
         count_datetime: last.count_datetime,
         speeding_episode_id: last.speeding_episode_id ?? undefined,
+        conflict: last.conflict,
       });
     }
     return ambulance;

@@ -37,6 +37,13 @@ export class Crash {
   })
   mapImageUrl!: string | null;
 
+  @Field(() => Boolean, {
+    description:
+      'True when the same ambulance reported another crash within the duplicate window more than 50 m from this ' +
+      'one: both are kept and marked, since either may be forged. False for every other crash.',
+  })
+  conflict!: boolean;
+
   /** A stored crash (history). */
   static fromDocument(doc: CrashDoc): Crash {
     return Crash.fromRecord(crashRecordOf(doc));
@@ -44,7 +51,7 @@ export class Crash {
 
   /** A crash announced live: rebuilt from the event payload that crossed Redis. */
   static fromEvent(event: CrashEvent): Crash {
-    return Crash.fromRecord({ ...event, recordedAt: new Date(event.recordedAt) });
+    return Crash.fromRecord({ ...event, recordedAt: new Date(event.recordedAt), conflict: event.conflict === true });
   }
 
   private static fromRecord(record: CrashRecord): Crash {

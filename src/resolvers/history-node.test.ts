@@ -35,6 +35,7 @@ const positionFields = {
   heading: storedNumber,
   state: storedState,
   count_datetime: date,
+  conflict: fc.boolean(),
 };
 const required: Array<keyof typeof positionFields> = ['_id', 'ambulance_id', 'location', 'count_datetime'];
 
@@ -100,5 +101,6 @@ describe('history nodes are built from stored documents directly', () => {
     assert.equal(point.heading, 123.5);
     assert.equal(point.state, SpeedState.ORANGE);
     assert.equal(point.deviceTime, null);
+    assert.equal(point.conflict, false);
   });
 });

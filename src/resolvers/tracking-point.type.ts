@@ -35,9 +35,16 @@ export class TrackingPoint {
     nullable: true,
     description:
       'When the device took the reading, when it sent its own time (`tracking_timestamp` or `timestamp`). ' +
-      'A point with the same ambulance and device time is stored once.',
+      'A point with the same ambulance, device time and reading is stored once.',
   })
   deviceTime!: Date | null;
+
+  @Field(() => Boolean, {
+    description:
+      'True when another report claims the same ambulance and device time with a different position, speed or ' +
+      'heading: both are kept and marked, since either may be forged. False for every other point.',
+  })
+  conflict!: boolean;
 
   @Field(() => ID, {
     nullable: true,
@@ -56,6 +63,7 @@ export class TrackingPoint {
       ...event,
       recordedAt: new Date(event.recordedAt),
       deviceTime: event.deviceTime ? new Date(event.deviceTime) : null,
+      conflict: event.conflict === true,
     });
   }
 
