@@ -1,7 +1,8 @@
 /**
  * The server's layers (`npm run check:layers`; run over src, test, bench and scripts). Top to bottom; a module
  * may import its own folder, and folders of lower layers, only. Folders sharing a layer do not import each
- * other. src/errors (the error code catalogue) is the very bottom: every layer may use it, it imports nothing
+ * other. src/domain (pure rules, no I/O) sits under the storage, configuration and HTTP helpers, which apply
+ * its rules; src/errors (the error code catalogue) is the very bottom: every layer may use it, it imports nothing
  * from src. test/, bench/ and scripts/ may import anything in src/; src/ never imports them.
  * The dashboard (client/src) has its own check: .dependency-cruiser.client.cjs.
  */
@@ -13,7 +14,8 @@ const LAYERS = [
   ['resolvers'],
   ['writes'],
   ['events', 'auth', 'limits', 'uploads'],
-  ['domain', 'models', 'config', 'http', 'infra'],
+  ['models', 'config', 'http', 'infra'],
+  ['domain'],
   ['errors'],
 ];
 

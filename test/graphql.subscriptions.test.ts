@@ -437,9 +437,11 @@ describe('crash duplicate window', () => {
       const subA = subscribers.open<CrashEvent>(CRASH_SUBSCRIPTION, { id: a });
       const fleet = subscribers.open<CrashEvent>(CRASH_SUBSCRIPTION);
       await waitForSubscribers(app, 2);
-      const first = await postFields(crashUrl(app), trackingFields(a, 20));
+      // A device repeating its notification sends the same report.
+      const crash = trackingFields(a, 20);
+      const first = await postFields(crashUrl(app), crash);
       assert.deepEqual(first.body, { success: true });
-      const repeat = await postFields(crashUrl(app), trackingFields(a, 20));
+      const repeat = await postFields(crashUrl(app), crash);
       assert.equal(repeat.status, 200);
       assert.deepEqual(repeat.body, { success: true, duplicate: true });
       await subA.waitFor(1);

@@ -28,8 +28,10 @@ describe('duplicate tracking points (same ambulance, same device time)', () => {
     await second.close();
   });
 
+  // A device retrying sends the same reading again: a fixed position (a different one is another report).
+  const reading = { tracking_latitude: 45.5, tracking_longitude: -73.6 };
   const track = (target: TestApp, id: string, extra: Record<string, unknown>, kind: 'json' | 'form' = 'json') =>
-    postFields(`${target.url}${ENDPOINTS.tracking}`, trackingFields(id, 50, extra), kind);
+    postFields(`${target.url}${ENDPOINTS.tracking}`, trackingFields(id, 50, { ...reading, ...extra }), kind);
   const countOf = (id: string) => app.app.models.collections.trackings.countDocuments({ ambulance_id: id });
 
   it('stores a repeated point once and answers the repeat {"success":true,"duplicate":true}, in any time format', async () => {

@@ -115,7 +115,8 @@ describe('two app instances sharing a database and Redis channels', () => {
     const fleetOnB = open<Event>(appB, CRASH_SUBSCRIPTION);
     await waitForSubscribers(appB, before + 2);
 
-    const response = await postFields(`${appA.url}${ENDPOINTS.crash}`, trackingFields(ambulance, 30));
+    const crash = trackingFields(ambulance, 30);
+    const response = await postFields(`${appA.url}${ENDPOINTS.crash}`, crash);
     assert.equal(response.status, 200, response.text);
     const [event] = await onB.waitFor(1);
     assert.ok(event);
@@ -127,7 +128,7 @@ describe('two app instances sharing a database and Redis channels', () => {
     assert.deepEqual(await history(appB, CRASH_HISTORY, ambulance), [event]);
 
     // The duplicate window spans instances: a repeat sent to B is suppressed and published to nobody.
-    const repeat = await postFields(`${appB.url}${ENDPOINTS.crash}`, trackingFields(ambulance, 30));
+    const repeat = await postFields(`${appB.url}${ENDPOINTS.crash}`, crash);
     assert.deepEqual(repeat.body, { success: true, duplicate: true });
     const fence = uniqueName('fence');
     await postFields(`${appA.url}${ENDPOINTS.crash}`, trackingFields(fence, 1));

@@ -140,10 +140,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     logger,
     config.INGEST_EPISODE_CACHE_SIZE,
   );
-  const crashService = new CrashService(models, publisher, lane, {
-    duplicateWindowSeconds: config.CRASH_DUPLICATE_WINDOW_SECONDS,
-    googleMapKey: config.GOOGLE_MAP_KEY,
-  });
+  const crashService = new CrashService(
+    models,
+    publisher,
+    lane,
+    { duplicateWindowSeconds: config.CRASH_DUPLICATE_WINDOW_SECONDS, googleMapKey: config.GOOGLE_MAP_KEY },
+    logger,
+  );
   const imageStorage = new ImageStorage(config.UPLOAD_DIR);
   const bodyLimits = {
     maxBodyBytes: config.INGEST_MAX_BODY_BYTES,

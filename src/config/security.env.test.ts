@@ -27,6 +27,11 @@ describe('security configuration', () => {
     assert.equal(config.WS_MAX_PAYLOAD_BYTES, 65536);
   });
 
+  it('lets a device clock run at most 30 s ahead by default: a time further ahead is set aside', () => {
+    assert.equal(loadConfig({}).INGEST_DEVICE_TIME_MAX_AHEAD_SECONDS, 30);
+    assert.equal(loadConfig({ INGEST_DEVICE_TIME_MAX_AHEAD_SECONDS: '300' }).INGEST_DEVICE_TIME_MAX_AHEAD_SECONDS, 300);
+  });
+
   it('refuses production without JWT_SECRET or JWT_JWKS_URL and says how to fix it', () => {
     refused({ NODE_ENV: 'production' }, /neither JWT_SECRET nor JWT_JWKS_URL is set.*openssl rand/s);
     assert.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET }).JWT_SECRET, SECRET);

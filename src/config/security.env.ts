@@ -81,7 +81,7 @@ export const securityEnv = {
   INGEST_RATE_LIMIT_PER_ADDRESS: wholeNumber(30_000, 0),
   INGEST_NEW_AMBULANCES_PER_ADDRESS_PER_HOUR: wholeNumber(60, 0),
   INGEST_DEVICE_TIME_MAX_AGE_HOURS: positiveInt(24 * 7),
-  INGEST_DEVICE_TIME_MAX_AHEAD_SECONDS: wholeNumber(300, 0),
+  INGEST_DEVICE_TIME_MAX_AHEAD_SECONDS: wholeNumber(30, 0),
 };
 
 interface SecuritySettings {

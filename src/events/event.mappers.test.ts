@@ -4,7 +4,7 @@ import { Types } from 'mongoose';
 import type { CrashDoc } from '../models/crash.model.js';
 import type { ImageRecordDoc } from '../models/image.model.js';
 import type { TrackingDoc } from '../models/tracking.model.js';
-import { crashEventOf, imageUrlOf, snapshotEventOf, trackingEventOf } from './event.mappers.js';
+import { crashEventOf, snapshotEventOf, trackingEventOf } from './event.mappers.js';
 
 const TRACKING_ID = new Types.ObjectId('65a1f0c2b3d4e5f6a7b8c9d0');
 const LEGACY_AMBULANCE = new Types.ObjectId('5f1d7c0e9b1e8a3d4c2b1a09');
@@ -99,40 +99,6 @@ describe('crashEventOf', () => {
     assert.equal(withMap.heading, 90);
     assert.equal(withMap.mapImageUrl, 'https://maps/x.png');
     assert.equal(crashEventOf(base as unknown as CrashDoc).mapImageUrl, null);
-  });
-});
-
-describe('imageUrlOf', () => {
-  it('serves relative legacy paths under /uploads', () => {
-    assert.equal(imageUrlOf('uploads/ambulance_images/332/image0.jpg'), '/uploads/ambulance_images/332/image0.jpg');
-  });
-
-  it('strips absolute legacy prefixes', () => {
-    assert.equal(
-      imageUrlOf('/var/www/legacy/uploads/ambulance_images/332/image0.jpg'),
-      '/uploads/ambulance_images/332/image0.jpg',
-    );
-    assert.equal(imageUrlOf('/ambulance_images/332/a.png'), '/uploads/ambulance_images/332/a.png');
-  });
-
-  it('handles Windows backslashes', () => {
-    assert.equal(
-      imageUrlOf('C:\\legacy\\uploads\\ambulance_images\\332\\image1.jpg'),
-      '/uploads/ambulance_images/332/image1.jpg',
-    );
-  });
-
-  it('URL-encodes each path segment', () => {
-    assert.equal(
-      imageUrlOf('uploads/ambulance_images/332/my photo #1?.jpg'),
-      '/uploads/ambulance_images/332/my%20photo%20%231%3F.jpg',
-    );
-    assert.equal(imageUrlOf('uploads/ambulance_images/332/é.jpg'), '/uploads/ambulance_images/332/%C3%A9.jpg');
-  });
-
-  it('keeps other relative paths under /uploads without leading slashes', () => {
-    assert.equal(imageUrlOf('//snapshots/a.jpg'), '/uploads/snapshots/a.jpg');
-    assert.equal(imageUrlOf('a.jpg'), '/uploads/a.jpg');
   });
 });
 

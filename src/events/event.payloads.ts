@@ -1,38 +1,20 @@
-import type { SpeedStateName } from '../domain/speed.state.js';
+import type { CrashRecord, SnapshotRecord, TrackingRecord } from '../models/stored-record.read.js';
 
 /**
- * Plain JSON event payloads: what crosses Redis. Dates are ISO strings, ids are strings.
- * Speed and heading are null only for legacy documents that lack them.
+ * Plain JSON event payloads: what crosses Redis. They are the stored records with dates as ISO strings
+ * (ids are strings already). Speed and heading are null only for legacy documents that lack them.
+ * `conflict` is present only when true, so the payloads of all other reports are what earlier versions sent.
  */
-export interface TrackingEvent {
-  readonly id: string;
-  readonly ambulanceId: string;
-  readonly latitude: number;
-  readonly longitude: number;
-  readonly speed: number | null;
-  readonly heading: number | null;
-  readonly state: SpeedStateName;
+export type TrackingEvent = Omit<TrackingRecord, 'recordedAt' | 'deviceTime' | 'conflict'> & {
   readonly recordedAt: string;
-  readonly speedingEpisodeId: string | null;
   /** When the device took the reading, if it said so. */
   readonly deviceTime: string | null;
-}
+  readonly conflict?: true;
+};
 
-export interface CrashEvent {
-  readonly id: string;
-  readonly ambulanceId: string;
-  readonly latitude: number;
-  readonly longitude: number;
-  readonly speed: number | null;
-  readonly heading: number | null;
-  readonly state: SpeedStateName;
+export type CrashEvent = Omit<CrashRecord, 'recordedAt' | 'conflict'> & {
   readonly recordedAt: string;
-  readonly mapImageUrl: string | null;
-}
+  readonly conflict?: true;
+};
 
-export interface SnapshotEvent {
-  readonly id: string;
-  readonly ambulanceId: string;
-  readonly images: ReadonlyArray<{ readonly name: string; readonly url: string }>;
-  readonly createdAt: string;
-}
+export type SnapshotEvent = Omit<SnapshotRecord, 'createdAt'> & { readonly createdAt: string };

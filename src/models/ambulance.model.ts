@@ -10,6 +10,8 @@ export interface LastPositionDoc {
   state: string;
   count_datetime: Date;
   speeding_episode_id?: Types.ObjectId | null;
+  /** The point's conflict mark when it was stored (absent on positions written before conflicts were recorded). */
+  conflict?: boolean;
 }
 
 /**
@@ -33,6 +35,7 @@ const lastPositionSchema = new Schema<LastPositionDoc>(
     state: String,
     count_datetime: Date,
     speeding_episode_id: Schema.Types.ObjectId,
+    conflict: Boolean,
   },
   { _id: false },
 );

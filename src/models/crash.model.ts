@@ -11,6 +11,11 @@ export interface CrashDoc {
   count_datetime: Date;
   state?: string;
   location_detail?: { address?: string | null; image?: string | null };
+  /**
+   * Another crash of the same ambulance within the duplicate window lies too far from this one to be the same
+   * notification repeated; both are kept and marked. Absent (false) on documents written before.
+   */
+  conflict?: boolean;
 }
 
 const crashSchema = new Schema<CrashDoc>(
@@ -22,6 +27,7 @@ const crashSchema = new Schema<CrashDoc>(
     count_datetime: { type: Date, required: true },
     state: String,
     location_detail: { address: String, image: String },
+    conflict: Boolean,
   },
   { collection: 'ambulance_crashes', versionKey: false, strict: false },
 );

@@ -16,6 +16,8 @@ export function comparableLastPosition(position: LastPositionDoc): LastPositionD
     heading: position.heading,
     state: position.state,
     speeding_episode_id: position.speeding_episode_id ?? null,
+    // Last and only when true: it decides nothing unless every field before it is equal (the same point).
+    ...(position.conflict ? { conflict: true } : {}),
   };
 }
 

@@ -20,6 +20,11 @@ export interface TrackingDoc {
   speeding_episode_id?: Types.ObjectId;
   /** The time the device took the reading, when it sent one; `count_datetime` is when the server received it. */
   device_timestamp?: Date;
+  /**
+   * Another report claims the same ambulance and device time with a different reading; both are kept and
+   * marked. Absent (false) on documents written before conflicts were recorded.
+   */
+  conflict?: boolean;
 }
 
 const trackingSchema = new Schema<TrackingDoc>(
@@ -39,6 +44,7 @@ const trackingSchema = new Schema<TrackingDoc>(
     speed_above_120: Schema.Types.ObjectId,
     speeding_episode_id: Schema.Types.ObjectId,
     device_timestamp: Date,
+    conflict: Boolean,
   },
   { collection: 'ambulance_trackings', versionKey: false, strict: false },
 );

@@ -51,8 +51,8 @@ export class AmbulanceResolver {
   @Authorized(...READERS)
   @FieldResolver(() => TrackingPoint, { nullable: true, description: 'The newest stored position.' })
   async lastPosition(@Root() ambulance: Ambulance, @Ctx() context: GraphQLContext): Promise<TrackingPoint | null> {
-    const event =
-      ambulance.embeddedLastPosition ?? (await context.loaders.latestTrackingByAmbulanceId.load(ambulance.id));
-    return event ? TrackingPoint.fromEvent(event) : null;
+    if (ambulance.embeddedLastPosition) return ambulance.embeddedLastPosition;
+    const doc = await context.loaders.latestTrackingByAmbulanceId.load(ambulance.id);
+    return doc ? TrackingPoint.fromDocument(doc) : null;
   }
 }

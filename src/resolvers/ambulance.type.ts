@@ -1,8 +1,7 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import { trackingEventOf } from '../events/event.mappers.js';
-import type { TrackingEvent } from '../events/event.payloads.js';
 import type { AmbulanceDoc } from '../models/ambulance.model.js';
 import { ambulanceIdToString } from '../models/ambulance-id.filter.js';
+import { TrackingPoint } from './tracking-point.type.js';
 
 @ObjectType({ description: 'An ambulance, identified by the id its devices send ("332").' })
 export class Ambulance {
@@ -13,7 +12,7 @@ export class Ambulance {
   storedAsObjectId = false;
 
   /** The newest position copied onto the fleet document; undefined for legacy documents without one. */
-  embeddedLastPosition?: TrackingEvent;
+  embeddedLastPosition?: TrackingPoint;
 
   static fromDoc(doc: AmbulanceDoc): Ambulance {
     const ambulance = Object.assign(new Ambulance(), {
@@ -22,7 +21,7 @@ export class Ambulance {
     });
     const last = doc.last_position;
     if (last?.tracking_id && last.location && last.count_datetime) {
-      ambulance.embeddedLastPosition = trackingEventOf({
+      ambulance.embeddedLastPosition = TrackingPoint.fromDocument({
         _id: last.tracking_id,
         ambulance_id: doc._id,
         location: last.location,
@@ -31,6 +30,7 @@ export class Ambulance {
         state: last.state,
         count_datetime: last.count_datetime,
         speeding_episode_id: last.speeding_episode_id ?? undefined,
+        conflict: last.conflict,
       });
     }
     return ambulance;

@@ -1,6 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { READERS } from '../auth/root-field.roles.js';
-import { crashEventOf } from '../events/event.mappers.js';
 import type { CrashEvent } from '../events/event.payloads.js';
 import { Topics } from '../events/topics.js';
 import type { CrashDoc } from '../models/crash.model.js';
@@ -26,7 +25,7 @@ export class CrashResolver {
       args,
       pageSize,
       timeOf: (doc) => doc.count_datetime,
-      toNode: (doc) => Crash.fromEvent(crashEventOf(doc)),
+      toNode: (doc) => Crash.fromDocument(doc),
     });
   }
 

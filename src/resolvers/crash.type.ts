@@ -1,5 +1,7 @@
 import { Field, Float, ID, ObjectType } from 'type-graphql';
 import type { CrashEvent } from '../events/event.payloads.js';
+import type { CrashDoc } from '../models/crash.model.js';
+import { type CrashRecord, crashRecordOf } from '../models/stored-record.read.js';
 import { Connection } from './connection.type.js';
 import { SpeedState } from './speed-state.enum.js';
 
@@ -35,12 +37,25 @@ export class Crash {
   })
   mapImageUrl!: string | null;
 
+  @Field(() => Boolean, {
+    description:
+      'True when the same ambulance reported another crash within the duplicate window more than 50 m from this ' +
+      'one: both are kept and marked, since either may be forged. False for every other crash.',
+  })
+  conflict!: boolean;
+
+  /** A stored crash (history). */
+  static fromDocument(doc: CrashDoc): Crash {
+    return Crash.fromRecord(crashRecordOf(doc));
+  }
+
+  /** A crash announced live: rebuilt from the event payload that crossed Redis. */
   static fromEvent(event: CrashEvent): Crash {
-    return Object.assign(new Crash(), {
-      ...event,
-      state: SpeedState[event.state],
-      recordedAt: new Date(event.recordedAt),
-    });
+    return Crash.fromRecord({ ...event, recordedAt: new Date(event.recordedAt), conflict: event.conflict === true });
+  }
+
+  private static fromRecord(record: CrashRecord): Crash {
+    return Object.assign(new Crash(), { ...record, state: SpeedState[record.state] });
   }
 }
 

@@ -1,6 +1,4 @@
 import DataLoader from 'dataloader';
-import { trackingEventOf } from '../events/event.mappers.js';
-import type { TrackingEvent } from '../events/event.payloads.js';
 import type { AmbulanceDoc } from '../models/ambulance.model.js';
 import { ambulanceIdToString, ambulanceIdValues } from '../models/ambulance-id.filter.js';
 import type { Models } from '../models/models.js';
@@ -16,7 +14,7 @@ export class Loaders {
    * MongoDB has no portable "top one per group" that FerretDB also runs, so this issues one indexed
    * query per such ambulance, all in the same tick.
    */
-  readonly latestTrackingByAmbulanceId: DataLoader<string, TrackingEvent | null>;
+  readonly latestTrackingByAmbulanceId: DataLoader<string, TrackingDoc | null>;
 
   constructor(models: Models) {
     this.ambulanceById = new DataLoader(async (ids) => {
@@ -29,11 +27,10 @@ export class Loaders {
     this.latestTrackingByAmbulanceId = new DataLoader(async (ids) =>
       Promise.all(
         ids.map(async (id) => {
-          const doc = await models.collections.trackings.findOne<TrackingDoc>(
+          return models.collections.trackings.findOne<TrackingDoc>(
             { ambulance_id: { $in: ambulanceIdValues(id) } },
             { sort: { count_datetime: -1, _id: -1 } },
           );
-          return doc ? trackingEventOf(doc) : null;
         }),
       ),
     );

@@ -16,7 +16,6 @@ import { READERS, UPLOADERS } from '../auth/root-field.roles.js';
 import { RefusalError } from '../domain/refusal.error.js';
 import { RefusalCode } from '../errors/error.codes.js';
 import { uploadRejectedError } from '../errors/graphql.errors.js';
-import { snapshotEventOf } from '../events/event.mappers.js';
 import type { SnapshotEvent } from '../events/event.payloads.js';
 import { Topics } from '../events/topics.js';
 import type { ImageRecordDoc } from '../models/image.model.js';
@@ -45,7 +44,7 @@ export class SnapshotResolver {
       args,
       pageSize,
       timeOf: (doc) => doc.createdAt,
-      toNode: (doc) => Snapshot.fromEvent(snapshotEventOf(doc)),
+      toNode: (doc) => Snapshot.fromDocument(doc),
     });
   }
 

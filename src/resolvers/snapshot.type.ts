@@ -1,5 +1,7 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { SnapshotEvent } from '../events/event.payloads.js';
+import type { ImageRecordDoc } from '../models/image.model.js';
+import { type SnapshotRecord, snapshotRecordOf } from '../models/stored-record.read.js';
 import { Connection } from './connection.type.js';
 
 @ObjectType()
@@ -30,12 +32,22 @@ export class Snapshot {
   @Field(() => Date)
   createdAt!: Date;
 
+  /** A stored snapshot (history). */
+  static fromDocument(doc: ImageRecordDoc): Snapshot {
+    return Snapshot.fromRecord(snapshotRecordOf(doc));
+  }
+
+  /** A snapshot announced live, or just stored: rebuilt from its event payload. */
   static fromEvent(event: SnapshotEvent): Snapshot {
+    return Snapshot.fromRecord({ ...event, createdAt: new Date(event.createdAt) });
+  }
+
+  private static fromRecord(record: SnapshotRecord): Snapshot {
     return Object.assign(new Snapshot(), {
-      id: event.id,
-      ambulanceId: event.ambulanceId,
-      images: event.images.map((image) => Object.assign(new SnapshotImage(), image)),
-      createdAt: new Date(event.createdAt),
+      id: record.id,
+      ambulanceId: record.ambulanceId,
+      images: record.images.map((image) => Object.assign(new SnapshotImage(), image)),
+      createdAt: record.createdAt,
     });
   }
 }

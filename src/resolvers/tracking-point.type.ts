@@ -1,5 +1,7 @@
 import { Field, Float, ID, ObjectType } from 'type-graphql';
 import type { TrackingEvent } from '../events/event.payloads.js';
+import { type TrackingRecord, trackingRecordOf } from '../models/stored-record.read.js';
+import type { TrackingDoc } from '../models/tracking.model.js';
 import { Connection } from './connection.type.js';
 import { SpeedState } from './speed-state.enum.js';
 
@@ -33,9 +35,16 @@ export class TrackingPoint {
     nullable: true,
     description:
       'When the device took the reading, when it sent its own time (`tracking_timestamp` or `timestamp`). ' +
-      'A point with the same ambulance and device time is stored once.',
+      'A point with the same ambulance, device time and reading is stored once.',
   })
   deviceTime!: Date | null;
+
+  @Field(() => Boolean, {
+    description:
+      'True when another report claims the same ambulance and device time with a different position, speed or ' +
+      'heading: both are kept and marked, since either may be forged. False for every other point.',
+  })
+  conflict!: boolean;
 
   @Field(() => ID, {
     nullable: true,
@@ -43,13 +52,23 @@ export class TrackingPoint {
   })
   speedingEpisodeId!: string | null;
 
+  /** A stored point (history, latest position). */
+  static fromDocument(doc: TrackingDoc): TrackingPoint {
+    return TrackingPoint.fromRecord(trackingRecordOf(doc));
+  }
+
+  /** A point announced live: rebuilt from the event payload that crossed Redis. */
   static fromEvent(event: TrackingEvent): TrackingPoint {
-    return Object.assign(new TrackingPoint(), {
+    return TrackingPoint.fromRecord({
       ...event,
-      state: SpeedState[event.state],
       recordedAt: new Date(event.recordedAt),
       deviceTime: event.deviceTime ? new Date(event.deviceTime) : null,
+      conflict: event.conflict === true,
     });
+  }
+
+  private static fromRecord(record: TrackingRecord): TrackingPoint {
+    return Object.assign(new TrackingPoint(), { ...record, state: SpeedState[record.state] });
   }
 }
 

@@ -1,6 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { READERS } from '../auth/root-field.roles.js';
-import { trackingEventOf } from '../events/event.mappers.js';
 import type { TrackingEvent } from '../events/event.payloads.js';
 import { Topics } from '../events/topics.js';
 import type { TrackingDoc } from '../models/tracking.model.js';
@@ -26,7 +25,7 @@ export class TrackingResolver {
       args,
       pageSize,
       timeOf: (doc) => doc.count_datetime,
-      toNode: (doc) => TrackingPoint.fromEvent(trackingEventOf(doc)),
+      toNode: (doc) => TrackingPoint.fromDocument(doc),
     });
   }
 

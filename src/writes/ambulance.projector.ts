@@ -1,5 +1,6 @@
 import type { mongo } from 'mongoose';
 import type { Logger } from 'pino';
+import { type EpisodeChange as ChangeOf, laterEpisodeChange } from '../domain/speeding-episode.rules.js';
 import type { AmbulanceDoc, LastPositionDoc } from '../models/ambulance.model.js';
 import { comparableLastPosition } from '../models/last-position.order.js';
 import type { Models } from '../models/models.js';
@@ -10,11 +11,7 @@ import type { WriteLane } from '../models/write.lane.js';
 /** The whole, current state of an episode (absolute values, so writing it twice is harmless). */
 export type EpisodeSnapshot = SpeedingEpisodeDoc;
 
-export interface EpisodeChange {
-  readonly episode: EpisodeSnapshot;
-  /** Opened since it was last written: inserted rather than updated. */
-  readonly isNew: boolean;
-}
+export type EpisodeChange = ChangeOf<EpisodeSnapshot>;
 
 type Operation =
   | { readonly kind: 'ambulance'; readonly id: string; readonly lastPosition: LastPositionDoc }
@@ -37,11 +34,6 @@ type WriteKind = 'episodeInsert' | 'episodeUpdate' | 'ambulanceUpdate';
 function writeKindOf(operation: Operation): WriteKind {
   if (operation.kind === 'ambulance') return 'ambulanceUpdate';
   return operation.change.isNew ? 'episodeInsert' : 'episodeUpdate';
-}
-
-/** The newer state of an episode wins; it stays new until an insert of it succeeded. */
-function laterEpisode(older: EpisodeChange | undefined, newer: EpisodeChange): EpisodeChange {
-  return older?.isNew && !newer.isNew ? { ...newer, isNew: true } : newer;
 }
 
 /**
@@ -107,7 +99,7 @@ export class AmbulanceProjector {
   }
 
   private mergeEpisode(id: string, change: EpisodeChange): void {
-    this.episodes.set(id, laterEpisode(this.episodes.get(id), change));
+    this.episodes.set(id, laterEpisodeChange(this.episodes.get(id), change));
   }
 
   private start(now = false): void {
@@ -179,7 +171,7 @@ export class AmbulanceProjector {
         if (!this.ambulances.has(operation.id)) this.ambulances.set(operation.id, operation.lastPosition);
       } else {
         const newer = this.episodes.get(operation.id);
-        this.episodes.set(operation.id, newer ? laterEpisode(operation.change, newer) : operation.change);
+        this.episodes.set(operation.id, newer ? laterEpisodeChange(operation.change, newer) : operation.change);
       }
     }
   }

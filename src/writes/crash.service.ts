@@ -1,5 +1,7 @@
 import { Types } from 'mongoose';
+import type { Logger } from 'pino';
 import type { PositionReport } from '../domain/position-report.js';
+import { isRepeatedCrash } from '../domain/repeated-report.rules.js';
 import { metresPerSecondToKmh, speedStateOf } from '../domain/speed.state.js';
 import { crashEventOf } from '../events/event.mappers.js';
 import type { CrashEvent } from '../events/event.payloads.js';
@@ -13,9 +15,12 @@ import { staticMapUrl } from './static-map.url.js';
 export type CrashOutcome = { readonly duplicate: true } | { readonly duplicate: false; readonly event: CrashEvent };
 
 /**
- * Stores crash notifications (speed arrives in m/s) and suppresses repeats from the same ambulance
- * within the duplicate window. The check reads the newest stored crash rather than holding a marker,
- * so a notification that failed to store is never mistaken for a duplicate when the device retries.
+ * Stores crash notifications (speed arrives in m/s) and suppresses repeats: a notification from the same
+ * ambulance within the duplicate window and within CRASH_REPEAT_DISTANCE_METRES of a stored one. One further
+ * away is stored and announced too, and it and the crashes it contradicts are marked `conflict`: without device
+ * keys anyone can post for any ambulance, so a forged crash must never hide the genuine one. The check reads the
+ * stored crashes rather than holding a marker, so a notification that failed to store is never mistaken for a
+ * duplicate when the device retries.
  */
 export class CrashService {
   constructor(
@@ -23,18 +28,14 @@ export class CrashService {
     private readonly publisher: EventPublisher,
     private readonly lane: WriteLane,
     private readonly options: { duplicateWindowSeconds: number; googleMapKey: string | undefined },
+    private readonly logger: Logger,
   ) {}
 
   async report(report: PositionReport): Promise<CrashOutcome> {
     const now = new Date();
-    if (this.options.duplicateWindowSeconds > 0) {
-      const since = new Date(now.getTime() - this.options.duplicateWindowSeconds * 1000);
-      const recent = await this.models.collections.crashes.findOne(
-        { ambulance_id: report.ambulanceId, count_datetime: { $gt: since } },
-        { projection: { _id: 1 } },
-      );
-      if (recent) return { duplicate: true };
-    }
+    const recent = await this.recentCrashes(report.ambulanceId, now);
+    const stored = recent.map((crash) => ({ latitude: crash.location.lat, longitude: crash.location.lon }));
+    if (stored.some((crash) => isRepeatedCrash(crash, report))) return { duplicate: true };
     const speed = metresPerSecondToKmh(report.speed);
     const doc: CrashDoc = {
       _id: new Types.ObjectId(),
@@ -50,19 +51,47 @@ export class CrashService {
           ? staticMapUrl(this.options.googleMapKey, report.latitude, report.longitude)
           : null,
       },
+      ...(recent.length > 0 ? { conflict: true } : {}),
     };
-    // The fleet document first: if the crash insert then fails the device gets 503 and its retry is
-    // not mistaken for a duplicate, since duplicates are judged by stored crashes only.
+    const contradicted = recent.filter((crash) => crash.conflict !== true).map((crash) => crash._id);
+    // The fleet document and the marks first: if the crash insert then fails the device gets 503 and its retry
+    // is not mistaken for a duplicate, since duplicates are judged by stored crashes only.
     await this.lane.run(async () => {
       await this.models.collections.ambulances.updateOne(
         { _id: report.ambulanceId },
         { $set: { last_crash_at: now }, $setOnInsert: { createdAt: now } },
         { upsert: true },
       );
+      if (contradicted.length > 0) {
+        await this.models.collections.crashes.bulkWrite(
+          contradicted.map((_id) => ({ updateOne: { filter: { _id }, update: { $set: { conflict: true } } } })),
+        );
+      }
       await this.models.collections.crashes.insertOne(doc);
     });
+    if (doc.conflict) {
+      this.logger.warn(
+        { ambulanceId: report.ambulanceId, crashId: doc._id.toHexString(), contradicts: recent.length },
+        'crash reported far from another crash of the same ambulance within the duplicate window; both kept and marked conflict',
+      );
+    }
     const event = crashEventOf(doc);
     this.publisher.publish(Topics.CrashReported, event.ambulanceId, event);
     return { duplicate: false, event };
+  }
+
+  /** Crashes of the ambulance stored within the duplicate window (none when the window is 0). */
+  private async recentCrashes(
+    ambulanceId: string,
+    now: Date,
+  ): Promise<Array<Pick<CrashDoc, '_id' | 'location' | 'conflict'>>> {
+    if (this.options.duplicateWindowSeconds <= 0) return [];
+    const since = new Date(now.getTime() - this.options.duplicateWindowSeconds * 1000);
+    return this.models.collections.crashes
+      .find(
+        { ambulance_id: ambulanceId, count_datetime: { $gt: since } },
+        { projection: { _id: 1, location: 1, conflict: 1 } },
+      )
+      .toArray();
   }
 }

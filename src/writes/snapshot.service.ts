@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { sniffImage } from '../domain/image.sniff.js';
 import { RefusalError } from '../domain/refusal.error.js';
+import { RefusalCode } from '../errors/error.codes.js';
 import { snapshotEventOf } from '../events/event.mappers.js';
 import type { SnapshotEvent } from '../events/event.payloads.js';
 import type { EventPublisher } from '../events/event.publisher.js';
@@ -15,7 +16,7 @@ import type { SpooledImage } from '../uploads/upload.spool.js';
 export type UploadedImage = { readonly field: string; readonly data: Uint8Array } | SpooledImage;
 
 export const noFilesError = () =>
-  new RefusalError(400, 'NO_FILES', 'attach at least one image file (JPEG, PNG, GIF or WebP)', 'files');
+  new RefusalError(400, RefusalCode.NoFiles, 'attach at least one image file (JPEG, PNG, GIF or WebP)', 'files');
 
 /** Stores camera images (files first, then the legacy records) for REST and GraphQL uploads alike. */
 export class SnapshotService {
@@ -32,7 +33,7 @@ export class SnapshotService {
       throw noFilesError();
     }
     if (files.length > this.maxFiles) {
-      throw new RefusalError(413, 'TOO_MANY_FILES', `at most ${this.maxFiles} files per upload`, 'files');
+      throw new RefusalError(413, RefusalCode.TooManyFiles, `at most ${this.maxFiles} files per upload`, 'files');
     }
     const typed = files.map((file) => {
       if ('path' in file) return file;
@@ -40,7 +41,7 @@ export class SnapshotService {
       if (!kind) {
         throw new RefusalError(
           415,
-          'NOT_AN_IMAGE',
+          RefusalCode.NotAnImage,
           `file in field "${file.field}" is not a JPEG, PNG, GIF or WebP image`,
           file.field,
         );

@@ -1,9 +1,8 @@
-import { LRUCache } from 'lru-cache';
 import { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import type { PositionReport } from '../domain/position-report.js';
 import { speedStateOf } from '../domain/speed.state.js';
-import { nextEpisode } from '../domain/speeding-episode.js';
+import { episodeAfterPoint, laterEpisodeChange } from '../domain/speeding-episode.rules.js';
 import { trackingEventOf } from '../events/event.mappers.js';
 import type { TrackingEvent } from '../events/event.payloads.js';
 import type { EventPublisher } from '../events/event.publisher.js';
@@ -12,22 +11,38 @@ import type { LastPositionDoc } from '../models/ambulance.model.js';
 import type { Models } from '../models/models.js';
 import { duplicateIndexesOf } from '../models/storage.errors.js';
 import type { TrackingDoc } from '../models/tracking.model.js';
-import { devicePointId } from '../models/tracking-point.id.js';
 import type { WriteLane } from '../models/write.lane.js';
-import type { AmbulanceProjector, EpisodeChange, EpisodeSnapshot } from './ambulance.projector.js';
+import type { AmbulanceProjector, EpisodeChange } from './ambulance.projector.js';
+import { docOfEpisode, type Episode, EpisodeCache } from './episode.cache.js';
+import {
+  type DevicePointIds,
+  devicePointIdsOf,
+  type Placement,
+  placeReports,
+  type ReportToPlace,
+  type StoredPoint,
+} from './point.placement.js';
 
-/** A stored point, or a point with the ambulance and device time of one already stored (not stored again). */
+/** A stored point, or a point that repeats a stored one exactly (same ambulance, device time and reading). */
 export type TrackingOutcome =
   | { readonly duplicate: true }
   | { readonly duplicate: false; readonly event: TrackingEvent };
 
 const DUPLICATE: TrackingOutcome = Object.freeze({ duplicate: true });
 
+/** A point to store, under which id, and whether another report contradicts it. */
+interface PlacedPoint {
+  /** The request itself: the key its repeats are held under. */
+  readonly pending: PendingPoint;
+  readonly id: Types.ObjectId;
+  readonly conflict: boolean;
+}
+
 interface PendingPoint {
   readonly report: PositionReport;
   readonly receivedAt: Date;
-  /** Set for points with a device time: the same for a repeat of the same point. */
-  readonly id: Types.ObjectId | null;
+  /** Set for points with a device time: the same for a repeat of the same report. */
+  readonly ids: DevicePointIds | null;
   readonly resolve: (outcome: TrackingOutcome) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -38,17 +53,13 @@ interface PendingPoint {
  * A request's promise settles only after its point is stored; events are published after that.
  * Batches run one at a time, in arrival order, so speeding episodes follow the order points arrived in.
  *
- * The episode each ambulance is in is remembered here (read from the database on first sight, and again
- * after the ambulance was forgotten: only the most recently seen ambulances are kept, so ids made up by a
- * caller cannot grow memory without bound), so with several instances an episode stays whole as long as
- * one instance handles an ambulance's points.
+ * The episode each ambulance is in comes from an EpisodeCache and moves on only once its points are stored.
  */
 export class TrackingWriter {
   private queue: PendingPoint[] = [];
   private flushing: Promise<void> | null = null;
   private scheduled = false;
-  /** Ambulances seen lately and the episode each is in (null: none); bounded, reloaded on a miss. */
-  private readonly currentEpisode: LRUCache<string, { readonly episode: EpisodeSnapshot | null }>;
+  private readonly episodes: EpisodeCache;
 
   constructor(
     private readonly models: Models,
@@ -60,26 +71,17 @@ export class TrackingWriter {
     /** Most ambulances whose episode is remembered; the least recently seen are forgotten past it. */
     episodeCacheSize = 10_000,
   ) {
-    this.currentEpisode = new LRUCache({
-      max: episodeCacheSize,
-      dispose: (_value, _id, reason) => {
-        if (reason === 'evict') this.hasForgotten = true;
-      },
-    });
+    this.episodes = new EpisodeCache(models, episodeCacheSize);
   }
-
-  /** Once an ambulance was forgotten, a miss may be one whose fleet document is not projected yet. */
-  private hasForgotten = false;
 
   /** How many ambulances' episodes are remembered now. */
   get rememberedAmbulances(): number {
-    return this.currentEpisode.size;
+    return this.episodes.size;
   }
 
   write(report: PositionReport): Promise<TrackingOutcome> {
     return new Promise((resolve, reject) => {
-      const id = report.deviceTime ? devicePointId(report.ambulanceId, report.deviceTime) : null;
-      this.queue.push({ report, receivedAt: new Date(), id, resolve, reject });
+      this.queue.push({ report, receivedAt: new Date(), ids: devicePointIdsOf(report), resolve, reject });
       this.kick();
     });
   }
@@ -109,12 +111,13 @@ export class TrackingWriter {
       const received = this.queue.splice(0, this.maxBatch);
       const repeats = new Map<PendingPoint, PendingPoint[]>();
       let outcomes: TrackingOutcome[];
-      let batch: PendingPoint[] = received;
+      let batch: readonly PendingPoint[] = received;
       try {
         // Reads need no turn in the write lane.
-        batch = await this.withoutRepeats(received, repeats);
-        const episodes = await this.loadEpisodes([...new Set(batch.map((point) => point.report.ambulanceId))]);
-        outcomes = await this.lane.run(() => this.store(batch, episodes));
+        const placed = await this.withoutRepeats(received, repeats);
+        batch = placed.points.map((point) => point.pending);
+        const episodes = await this.episodes.episodesOf([...new Set(batch.map((point) => point.report.ambulanceId))]);
+        outcomes = await this.lane.run(() => this.store(placed.points, episodes, placed.contradicted));
       } catch (error) {
         this.logger.warn({ err: (error as Error).message, points: received.length }, 'tracking batch not stored');
         for (const point of batch) {
@@ -155,140 +158,82 @@ export class TrackingWriter {
   }
 
   /**
-   * Answers points already stored (same ambulance and device time) as duplicates at once, and holds back
-   * repeats within the batch until the first of them is stored (they share its fate: never "duplicate" for a
-   * point that then failed to store). Returns the points to store.
+   * Answers points that repeat a stored one exactly as duplicates at once, and holds back repeats within the
+   * batch until the first of them is stored (they share its fate: never "duplicate" for a point that then failed
+   * to store). Returns the points to store, placed (see placeReports), and the stored points they contradict.
    */
   private async withoutRepeats(
     received: readonly PendingPoint[],
     repeats: Map<PendingPoint, PendingPoint[]>,
-  ): Promise<PendingPoint[]> {
-    const firstById = new Map<string, PendingPoint>();
+  ): Promise<{ points: PlacedPoint[]; contradicted: Types.ObjectId[] }> {
+    const firstByReport = new Map<string, PendingPoint>();
     const unique: PendingPoint[] = [];
     for (const point of received) {
-      const key = point.id?.toHexString();
-      const first = key === undefined ? undefined : firstById.get(key);
+      const key = point.ids?.conflicting.toHexString();
+      const first = key === undefined ? undefined : firstByReport.get(key);
       if (first) {
         const held = repeats.get(first);
         if (held) held.push(point);
         else repeats.set(first, [point]);
         continue;
       }
-      if (key !== undefined) firstById.set(key, point);
+      if (key !== undefined) firstByReport.set(key, point);
       unique.push(point);
     }
-    if (firstById.size === 0) return unique;
-    const stored = await this.models.collections.trackings
-      .find({ _id: { $in: unique.flatMap((point) => (point.id ? [point.id] : [])) } }, { projection: { _id: 1 } })
-      .toArray();
-    const storedIds = new Set(stored.map((doc) => doc._id.toHexString()));
-    return unique.filter((point) => {
-      if (!point.id || !storedIds.has(point.id.toHexString())) return true;
+    const { placements, contradicted } = placeReports(
+      unique.map(reportToPlace),
+      firstByReport.size === 0 ? new Map() : await this.storedUnder(unique),
+    );
+    const points = unique.flatMap((point, index): PlacedPoint[] => {
+      const placement = placements[index] as Placement;
+      if (!placement.duplicate) return [{ pending: point, id: placement.id, conflict: placement.conflict }];
       point.resolve(DUPLICATE);
       for (const repeat of repeats.get(point) ?? []) repeat.resolve(DUPLICATE);
-      return false;
+      return [];
     });
+    return { points, contradicted };
   }
 
-  /**
-   * On first sight of a known ambulance, finds the episode it is in from its newest stored point: the points are
-   * the truth, while the fleet and episode documents are projected later and may lag (or be lost with a
-   * crashed process). The summary comes from the episode document, or from the episode's points when that
-   * document was not written yet.
-   */
-  private async loadEpisodes(ambulanceIds: readonly string[]): Promise<Map<string, EpisodeSnapshot | null>> {
-    // The batch keeps its own copy: the cache may forget an ambulance while the batch is being stored.
-    const episodes = new Map<string, EpisodeSnapshot | null>();
-    const unknown: string[] = [];
-    for (const id of ambulanceIds) {
-      const remembered = this.currentEpisode.get(id);
-      if (remembered) episodes.set(id, remembered.episode);
-      else unknown.push(id);
-    }
-    if (unknown.length === 0) return episodes;
-    const { ambulances, trackings, speedingEpisodes } = this.models.collections;
-    // One query tells which ambulances are new (no fleet document): they are in no episode. Once ambulances were
-    // forgotten, one may come back before its fleet document is projected: then each is looked up by its points.
-    const known = this.hasForgotten
-      ? unknown.map((id) => ({ _id: id }))
-      : await ambulances.find({ _id: { $in: unknown } }, { projection: { _id: 1 } }).toArray();
-    const knownIds = new Set(known.map((doc) => String(doc._id)));
-    for (const id of unknown) if (!knownIds.has(id)) episodes.set(id, null);
-    await Promise.all(
-      [...knownIds].map(async (id) => {
-        const newest = await trackings.findOne(
-          { ambulance_id: id },
-          { sort: { count_datetime: -1, _id: -1 }, projection: { speeding_episode_id: 1 } },
-        );
-        const episodeId = newest?.speeding_episode_id;
-        if (!episodeId) {
-          episodes.set(id, null);
-          return;
-        }
-        const stored = await speedingEpisodes.findOne({ _id: episodeId });
-        episodes.set(id, stored ?? (await this.summariseEpisode(id, episodeId)));
-      }),
-    );
-    for (const id of unknown) this.currentEpisode.set(id, { episode: episodes.get(id) ?? null });
-    return episodes;
-  }
-
-  private async summariseEpisode(ambulanceId: string, episodeId: Types.ObjectId): Promise<EpisodeSnapshot> {
-    const points = await this.models.collections.trackings
-      .find({ speeding_episode_id: episodeId }, { projection: { speed: 1, state: 1, count_datetime: 1 } })
+  /** The stored points under any id the given points may be stored under. */
+  private async storedUnder(points: readonly PendingPoint[]): Promise<Map<string, StoredPoint>> {
+    const stored = await this.models.collections.trackings
+      .find(
+        { _id: { $in: points.flatMap(({ ids }) => (ids ? [ids.first, ids.conflicting] : [])) } },
+        { projection: { location: 1, speed: 1, heading: 1, conflict: 1 } },
+      )
       .toArray();
-    const times = points.map((point) => point.count_datetime.getTime());
-    return {
-      _id: episodeId,
-      ambulance_id: ambulanceId,
-      started_at: new Date(Math.min(...times)),
-      ended_at: new Date(Math.max(...times)),
-      max_speed: Math.max(...points.map((point) => Number(point.speed ?? 0))),
-      max_state: points.some((point) => point.state === 'RED') ? 'RED' : 'ORANGE',
-      point_count: points.length,
-    };
+    return new Map(stored.map((doc) => [doc._id.toHexString(), doc]));
   }
 
   private async store(
-    batch: readonly PendingPoint[],
-    loaded: ReadonlyMap<string, EpisodeSnapshot | null>,
+    batch: readonly PlacedPoint[],
+    loaded: ReadonlyMap<string, Episode | null>,
+    contradicted: readonly Types.ObjectId[],
   ): Promise<TrackingOutcome[]> {
-    const episodeOf = new Map<string, EpisodeSnapshot | null>();
+    const episodeOf = new Map<string, Episode | null>();
     const touchedEpisodes = new Map<string, EpisodeChange>();
-    const latest = new Map<string, LastPositionDoc>();
-    const docs = batch.map(({ report, receivedAt, id }): TrackingDoc => {
+    const docs = batch.map(({ pending: { report, receivedAt }, id, conflict }): TrackingDoc => {
       const state = speedStateOf(report.speed);
-      const previous = episodeOf.has(report.ambulanceId)
+      const current = episodeOf.has(report.ambulanceId)
         ? (episodeOf.get(report.ambulanceId) ?? null)
         : (loaded.get(report.ambulanceId) ?? null);
-      const { episodeId, opened } = nextEpisode(previous?._id ?? null, state, () => new Types.ObjectId());
-      let episode: EpisodeSnapshot | null = null;
-      if (episodeId) {
-        const base: EpisodeSnapshot =
-          opened || !previous
-            ? {
-                _id: episodeId,
-                ambulance_id: report.ambulanceId,
-                started_at: receivedAt,
-                ended_at: receivedAt,
-                max_speed: report.speed,
-                max_state: state,
-                point_count: 0,
-              }
-            : previous;
-        episode = {
-          ...base,
-          ended_at: receivedAt,
-          max_speed: Math.max(base.max_speed, report.speed),
-          max_state: base.max_state === 'RED' || state === 'RED' ? 'RED' : 'ORANGE',
-          point_count: base.point_count + 1,
-        };
-        const key = episodeId.toHexString();
-        touchedEpisodes.set(key, { episode, isNew: opened || (touchedEpisodes.get(key)?.isNew ?? false) });
+      const { episode, opened } = episodeAfterPoint(
+        current,
+        report.ambulanceId,
+        { speed: report.speed, state, at: receivedAt },
+        () => new Types.ObjectId(),
+      );
+      const episodeId = episode?.id ?? null;
+      if (episode) {
+        const key = episode.id.toHexString();
+        touchedEpisodes.set(
+          key,
+          laterEpisodeChange(touchedEpisodes.get(key), { episode: docOfEpisode(episode), isNew: opened }),
+        );
       }
       episodeOf.set(report.ambulanceId, episode);
-      const doc: TrackingDoc = {
-        _id: id ?? new Types.ObjectId(),
+      return {
+        _id: id,
         ambulance_id: report.ambulanceId,
         location: { lat: report.latitude, lon: report.longitude },
         speed: report.speed,
@@ -298,31 +243,104 @@ export class TrackingWriter {
         ...(episodeId ? { speeding_episode_id: episodeId, speed_above_80: episodeId } : {}),
         ...(episodeId && state === 'RED' ? { speed_above_120: episodeId } : {}),
         ...(report.deviceTime ? { device_timestamp: report.deviceTime } : {}),
+        ...(conflict ? { conflict: true } : {}),
       };
-      latest.set(report.ambulanceId, {
-        tracking_id: doc._id,
-        location: doc.location,
-        speed: report.speed,
-        heading: report.heading,
-        state,
-        count_datetime: receivedAt,
-        speeding_episode_id: episodeId,
-      });
-      return doc;
     });
+    const duplicates = await this.insert(batch, docs, contradicted);
+    // Only now that the points are stored does the remembered episode state move on.
+    for (const [id, episode] of episodeOf) this.episodes.remember(id, episode);
+    const stored = docs.filter((_doc, index) => !duplicates.has(index));
+    this.projector.record(
+      new Map(stored.map((doc) => [doc.ambulance_id as string, lastPositionOf(doc)])),
+      touchedEpisodes,
+    );
+    const conflicts = stored.filter((doc) => doc.conflict);
+    if (conflicts.length > 0) {
+      this.logger.warn(
+        { ambulanceIds: [...new Set(conflicts.map((doc) => doc.ambulance_id))], points: conflicts.length },
+        'tracking reports contradict others with the same ambulance and device time; all kept and marked conflict',
+      );
+    }
+    return docs.map((doc, index) =>
+      duplicates.has(index) ? DUPLICATE : { duplicate: false, event: trackingEventOf(doc) },
+    );
+  }
 
-    // Unordered, so a point another instance stored a moment ago (duplicate `_id`) fails alone.
-    const raced = new Set<number>();
+  /**
+   * Marks the stored points the batch contradicts, then inserts the batch; returns the indexes of the points
+   * that turned out to be duplicates. Marks go first: a batch that then fails is retried by its devices, and
+   * its points are no longer new to the marks. Unordered, so a point another instance stored a moment ago
+   * (same `_id`) fails alone: one that claimed its ambulance and device time is then placed again against
+   * what was stored.
+   */
+  private async insert(
+    batch: readonly PlacedPoint[],
+    docs: TrackingDoc[],
+    contradicted: readonly Types.ObjectId[],
+  ): Promise<Set<number>> {
+    await this.markConflicts(contradicted);
+    const duplicates = new Set(await this.insertUnordered(docs));
+    // Points that claimed their ambulance and device time; one under a conflict id raced an identical report.
+    const raced = [...duplicates].filter((index) => {
+      const { id, pending } = batch[index] as PlacedPoint;
+      return pending.ids?.first.equals(id) === true;
+    });
+    if (raced.length === 0) return duplicates;
+    const points = raced.map((index) => (batch[index] as PlacedPoint).pending);
+    const placed = placeReports(points.map(reportToPlace), await this.storedUnder(points));
+    const marks = [...placed.contradicted];
+    const retried = raced.flatMap((index, at) => {
+      const placement = placed.placements[at] as Placement;
+      const doc = docs[index] as TrackingDoc;
+      if (placement.duplicate) {
+        // Stored by another instance, but contradicted by a later report of this batch.
+        if (doc.conflict) marks.push(doc._id);
+        return [];
+      }
+      docs[index] = { ...doc, _id: placement.id, ...(placement.conflict ? { conflict: true } : {}) };
+      duplicates.delete(index);
+      return [index];
+    });
+    await this.markConflicts(marks);
+    const again = await this.insertUnordered(retried.map((index) => docs[index] as TrackingDoc));
+    for (const at of again) duplicates.add(retried[at] as number);
+    return duplicates;
+  }
+
+  private async markConflicts(ids: readonly Types.ObjectId[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.models.collections.trackings.bulkWrite(
+      ids.map((_id) => ({ updateOne: { filter: { _id }, update: { $set: { conflict: true } } } })),
+    );
+  }
+
+  /** Inserts, unordered; returns the indexes of documents whose `_id` was stored already. */
+  private async insertUnordered(docs: readonly TrackingDoc[]): Promise<number[]> {
+    if (docs.length === 0) return [];
     try {
-      await this.models.collections.trackings.insertMany(docs, { ordered: false });
+      await this.models.collections.trackings.insertMany([...docs], { ordered: false });
+      return [];
     } catch (error) {
       const duplicates = duplicateIndexesOf(error);
       if (!duplicates) throw error;
-      for (const index of duplicates) raced.add(index);
+      return duplicates;
     }
-    // Only now that the points are stored does the remembered episode state move on.
-    for (const [id, episode] of episodeOf) this.currentEpisode.set(id, { episode });
-    this.projector.record(latest, touchedEpisodes);
-    return docs.map((doc, index) => (raced.has(index) ? DUPLICATE : { duplicate: false, event: trackingEventOf(doc) }));
   }
+}
+
+function reportToPlace({ report, ids }: PendingPoint): ReportToPlace {
+  return { ids, reading: report };
+}
+
+function lastPositionOf(doc: TrackingDoc): LastPositionDoc {
+  return {
+    tracking_id: doc._id,
+    location: doc.location,
+    speed: doc.speed as number,
+    heading: doc.heading as number,
+    state: doc.state as string,
+    count_datetime: doc.count_datetime,
+    speeding_episode_id: doc.speeding_episode_id ?? null,
+    ...(doc.conflict ? { conflict: true } : {}),
+  };
 }
