@@ -37,6 +37,13 @@ describe('distanceMetres', () => {
     );
   });
 
+  it('keeps its precision near antipodal points (a triangle the haversine form broke by 0.1 m)', () => {
+    const a = { latitude: 0, longitude: 179.99999790869023 };
+    const b = { latitude: 6.037091348628667e-7, longitude: 0 };
+    const c = { latitude: 0, longitude: 0 };
+    assert.ok(distanceMetres(a, c) <= distanceMetres(a, b) + distanceMetres(b, c) + 1e-3);
+  });
+
   it('obeys the triangle inequality', () => {
     fc.assert(
       fc.property(coordinates, coordinates, coordinates, (a, b, c) => {

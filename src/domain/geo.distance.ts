@@ -8,11 +8,18 @@ export interface Coordinates {
 const EARTH_RADIUS_METRES = 6_371_008.8;
 const radians = (degrees: number) => (degrees * Math.PI) / 180;
 
-/** Great-circle (haversine) distance in metres; within 0.5 % of the ellipsoid, plenty to compare GPS fixes. */
+/**
+ * Great-circle distance in metres (the spherical Vincenty formula: unlike haversine's asin, it keeps full
+ * precision up to antipodal points); within 0.5 % of the ellipsoid, plenty to compare GPS fixes.
+ */
 export function distanceMetres(a: Coordinates, b: Coordinates): number {
-  const dLat = radians(b.latitude - a.latitude);
-  const dLon = radians(b.longitude - a.longitude);
-  const h =
-    Math.sin(dLat / 2) ** 2 + Math.cos(radians(a.latitude)) * Math.cos(radians(b.latitude)) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_METRES * Math.asin(Math.min(1, Math.sqrt(h)));
+  const φ1 = radians(a.latitude);
+  const φ2 = radians(b.latitude);
+  const Δλ = radians(b.longitude - a.longitude);
+  const y = Math.hypot(
+    Math.cos(φ2) * Math.sin(Δλ),
+    Math.cos(φ1) * Math.sin(φ2) - Math.sin(φ1) * Math.cos(φ2) * Math.cos(Δλ),
+  );
+  const x = Math.sin(φ1) * Math.sin(φ2) + Math.cos(φ1) * Math.cos(φ2) * Math.cos(Δλ);
+  return EARTH_RADIUS_METRES * Math.atan2(y, x);
 }
