@@ -3,6 +3,7 @@ import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { seriousAxeViolations } from './helpers/axe.check.js';
 import { type DashboardPage, fleetRow, launchBrowser, mapMarker, openDashboard } from './helpers/browser.js';
 import { type Scenario, seedScenario } from './helpers/dashboard.scenario.js';
 import { closeAll } from './helpers/process.helpers.js';
@@ -45,7 +46,10 @@ describe('dashboard: every part reachable at 1920×1080, 1366×768 and 390×844'
     it(`at ${size.width}×${size.height}: one-line header, compact alerts, fleet, unit and replay with chart in view`, async () => {
       let dashboard: DashboardPage | undefined;
       try {
-        dashboard = await openDashboard(browser, app.url, { viewport: { width: size.width, height: size.height } });
+        dashboard = await openDashboard(browser, app.url, {
+          viewport: { width: size.width, height: size.height },
+          bypassCSP: true,
+        });
         const { page } = dashboard;
         const rem = await remPixels(page);
         await page.locator('.alerts[data-alert-count="2"]').waitFor();
@@ -97,6 +101,7 @@ describe('dashboard: every part reachable at 1920×1080, 1366×768 and 390×844'
         const firstRow = await assertInViewport(page, page.locator('tr.fleet-row').first(), 'first fleet row');
         assert.ok(firstRow.height < 2.6 * rem, `fleet rows do not wrap (${firstRow.height} px)`);
         await dashboard.screenshot(`dashboard-${size.name}-fleet`);
+        assert.deepEqual(await seriousAxeViolations(page), [], 'no serious or critical axe-core violations (fleet)');
 
         const unit = scenario.moving[2] as string;
         await fleetRow(page, unit).locator('button.row-select').click();
@@ -112,6 +117,7 @@ describe('dashboard: every part reachable at 1920×1080, 1366×768 and 390×844'
         await assertInViewport(page, page.getByRole('button', { name: 'Play', exact: true }), 'replay play button');
         await assertInViewport(page, page.locator('.scrub input'), 'replay slider');
         await assertInViewport(page, page.locator('.speed-chart canvas'), 'speed chart', 4 * rem);
+        assert.deepEqual(await seriousAxeViolations(page), [], 'no serious or critical axe-core violations (replay)');
         const file = await dashboard.screenshot(`dashboard-${size.name}`);
         await copyFile(file, path.join(DOCS_DIR, `dashboard-${size.name}.png`));
         assert.deepEqual(dashboard.consoleErrors, []);

@@ -22,11 +22,11 @@ export function CrashAlerts() {
       aria-label={`Crash alerts: ${alerts.length} not acknowledged`}
       data-alert-count={alerts.length}
     >
-      <ul className="alert-list">
+      <div className="alert-list">
         {alerts.map((crash) => {
           const recordedMs = Date.parse(crash.recordedAt);
           return (
-            <li
+            <div
               key={crash.id}
               className="alert"
               role="alert"
@@ -58,10 +58,10 @@ export function CrashAlerts() {
                   Acknowledge
                 </button>
               </div>
-            </li>
+            </div>
           );
         })}
-      </ul>
+      </div>
     </section>
   );
 }

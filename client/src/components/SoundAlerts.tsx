@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { type Beep, playBeep, unlockAudio } from '../api/alert.sound';
 import { readStored, writeStored } from '../api/browser.storage';
-import { useDashboard } from '../store/dashboard.context';
+import { useDashboard, useServices } from '../store/dashboard.context';
 
 const SOUND_KEY = 'aoc.dashboard.sound';
 
@@ -14,7 +14,9 @@ export function SoundAlerts() {
   const [beeps, setBeeps] = useState(0);
   const alerts = useDashboard((state) => state.alerts);
   const status = useDashboard((state) => state.connection.status);
-  const heard = useRef<Set<string> | null>(null);
+  const { store } = useServices();
+  const heard = useRef(new Set<string>());
+  const openedAt = useRef(store.now());
   const lastStatus = useRef(status);
 
   useEffect(() => {
@@ -34,11 +36,12 @@ export function SoundAlerts() {
   };
 
   useEffect(() => {
-    // The alerts already standing when the page loads were raised before: only newer ones beep.
-    const ids = new Set(alerts.map((crash) => crash.id));
-    const known = heard.current;
-    heard.current = ids;
-    if (known && [...ids].some((id) => !known.has(id))) beep('crash');
+    // Crashes from before the page was opened were raised then: only crashes since then beep, each once.
+    const fresh = alerts.filter(
+      (crash) => Date.parse(crash.recordedAt) >= openedAt.current && !heard.current.has(crash.id),
+    );
+    for (const crash of fresh) heard.current.add(crash.id);
+    if (fresh.length > 0) beep('crash');
   });
 
   useEffect(() => {
