@@ -33,6 +33,8 @@ const compose: Yaml = parseYaml(readRepoFile('docker-compose.yml'));
 const services: Record<string, Yaml> = compose.services;
 const envExample = parseEnvExample(readRepoFile('.env.example'));
 const readme = readRepoFile('README.md');
+/** The README and the guides under docs/ that it points to. */
+const documentation = [readme, readRepoFile('docs/dashboard.md')].join('\n');
 const dockerfile = parseDockerfile(readRepoFile('Dockerfile'));
 const defaults = loadConfig({});
 const NGINX_MOUNT = { containerDir: '/etc/nginx/aoc', hostDir: path.join(REPO_ROOT, 'deploy', 'nginx') };
@@ -116,7 +118,10 @@ describe('deployment files match the code', () => {
       assert.ok(CONFIG_VARIABLES.length >= 20, 'the variable list comes from the config schema');
       for (const name of CONFIG_VARIABLES) {
         assert.ok(envExample.has(name), `${name} is missing from .env.example`);
-        assert.ok(readme.includes(`\`${name}\``), `${name} is not documented in README "Configuration"`);
+        assert.ok(
+          documentation.includes(`\`${name}\``),
+          `${name} is not documented in README "Configuration" or docs/`,
+        );
       }
     });
 

@@ -69,6 +69,7 @@ export function FleetMap() {
   useEffect(() => {
     if (!container.current || !settings) return;
     const map = new FleetMapView(container.current, {
+      pmtilesUrl: settings.pmtilesUrl,
       tileUrl: settings.tileUrl,
       tileAttribution: settings.tileAttribution,
       onSelect: (id) => store.select(id),

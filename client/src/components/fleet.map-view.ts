@@ -7,8 +7,10 @@ import { appearanceOf } from '../logic/speed.state';
 import { segmentsByState } from '../logic/track.segments';
 import type { UnitTone } from '../logic/unit.status';
 import type { TrackingPoint } from '../store/dashboard.state';
+import { pmtilesLayer } from './basemap.layer';
 
 export interface MapOptions {
+  readonly pmtilesUrl: string | null;
   readonly tileUrl: string | null;
   readonly tileAttribution: string | null;
   readonly onSelect: (ambulanceId: string) => void;
@@ -73,6 +75,7 @@ export class FleetMapView {
   private replayMarker: L.CircleMarker | null = null;
   private fitted = false;
   private labelFrame = 0;
+  private destroyed = false;
 
   constructor(
     container: HTMLElement,
@@ -83,13 +86,17 @@ export class FleetMapView {
       zoom: 2,
       worldCopyJump: false,
       keyboard: true,
-      attributionControl: options.tileUrl !== null,
+      attributionControl: options.tileUrl !== null || options.pmtilesUrl !== null,
       zoomSnap: 0.25,
       zoomControl: false,
     });
     L.control.zoom({ position: 'bottomright' }).addTo(this.map);
-    if (options.tileUrl) {
+    container.dataset.basemap = 'grid';
+    if (options.pmtilesUrl) {
+      void this.addPmtiles(container, options.pmtilesUrl);
+    } else if (options.tileUrl) {
       L.tileLayer(options.tileUrl, { attribution: options.tileAttribution ?? '', maxZoom: 19 }).addTo(this.map);
+      container.dataset.basemap = 'tiles';
     }
     this.grid.addTo(this.map);
     this.liveTrack.addTo(this.map);
@@ -103,7 +110,22 @@ export class FleetMapView {
     this.drawGrid();
   }
 
+  /** The grid stays underneath: it is what the map shows when the archive cannot be read. */
+  private async addPmtiles(container: HTMLElement, url: string): Promise<void> {
+    try {
+      const { layer, kind } = await pmtilesLayer(url, this.options.tileAttribution);
+      if (this.destroyed) return;
+      layer.addTo(this.map);
+      if (layer instanceof L.GridLayer) layer.bringToBack();
+      container.dataset.basemap = kind;
+    } catch (error) {
+      container.dataset.basemap = 'grid';
+      console.warn('The offline base map could not be read; showing the grid', error);
+    }
+  }
+
   destroy(): void {
+    this.destroyed = true;
     cancelAnimationFrame(this.labelFrame);
     this.map.remove();
   }
