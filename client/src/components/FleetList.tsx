@@ -5,6 +5,7 @@ import {
   lastReportText,
   matchesFilter,
   type StateFilter,
+  statusLabel,
   toneOf,
   type UnitStatus,
   unitStatus,
@@ -166,14 +167,34 @@ function SpeedCells({ status, age }: { status: UnitStatus; age: string }) {
   }
 }
 
-/** One ambulance; redrawn only when its own values change, so a busy fleet stays cheap to show. */
-const FleetRow = memo(function FleetRow(props: {
+interface FleetRowProps {
   entry: FleetEntry;
   status: UnitStatus;
   age: string;
   selected: boolean;
   onToggle: (id: string) => void;
-}) {
+}
+
+/** What a row shows of its status: statuses are worked out afresh on every update, their text rarely changes. */
+function statusText(status: UnitStatus): string {
+  const detail =
+    status.kind === 'stale'
+      ? lastReportText(status.lastReportMs, status.ageSeconds)
+      : status.kind === 'live'
+        ? String(status.speed)
+        : '';
+  return `${statusLabel(status)}|${detail}`;
+}
+
+const sameRow = (a: FleetRowProps, b: FleetRowProps) =>
+  a.entry === b.entry &&
+  a.age === b.age &&
+  a.selected === b.selected &&
+  a.onToggle === b.onToggle &&
+  statusText(a.status) === statusText(b.status);
+
+/** One ambulance; redrawn only when what it shows changes, so a busy fleet stays cheap to show. */
+const FleetRow = memo(function FleetRow(props: FleetRowProps) {
   const { entry, status, age, selected, onToggle } = props;
   const onSelect = () => onToggle(entry.id);
   const position = entry.position;
@@ -207,4 +228,4 @@ const FleetRow = memo(function FleetRow(props: {
       <SpeedCells status={status} age={age} />
     </tr>
   );
-});
+}, sameRow);

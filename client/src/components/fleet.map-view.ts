@@ -51,6 +51,7 @@ interface MarkerEntry {
 }
 
 const FIT_MAX_ZOOM = 15;
+const LABEL_INTERVAL_MS = 500;
 const LABEL_PRIORITY: Readonly<Record<UnitTone, number>> = { crash: 0, red: 1, orange: 2, green: 3, stale: 4 };
 
 function remInPixels(): number {
@@ -75,6 +76,7 @@ export class FleetMapView {
   private replayMarker: L.CircleMarker | null = null;
   private fitted = false;
   private labelFrame = 0;
+  private labelTimer: ReturnType<typeof setTimeout> | undefined;
   private destroyed = false;
 
   constructor(
@@ -127,6 +129,7 @@ export class FleetMapView {
   destroy(): void {
     this.destroyed = true;
     cancelAnimationFrame(this.labelFrame);
+    clearTimeout(this.labelTimer);
     this.map.remove();
   }
 
@@ -155,7 +158,11 @@ export class FleetMapView {
       this.fitted = true;
       this.fitFleet();
     }
-    this.scheduleLabels();
+    // Positions change many times a second in a big fleet: labels are laid out again at most twice a second.
+    this.labelTimer ??= setTimeout(() => {
+      this.labelTimer = undefined;
+      this.scheduleLabels();
+    }, LABEL_INTERVAL_MS);
   }
 
   setCrashes(crashes: readonly MapCrash[]): void {
@@ -297,7 +304,8 @@ export class FleetMapView {
 
   private drawMarker(entry: MarkerEntry, unit: MapUnit): void {
     entry.marker.setLatLng([unit.latitude, unit.longitude]);
-    entry.marker.setZIndexOffset(unit.selected ? 1000 : unit.tone === 'crash' ? 900 : unit.tone === 'stale' ? -100 : 0);
+    const zIndex = unit.selected ? 1000 : unit.tone === 'crash' ? 900 : unit.tone === 'stale' ? -100 : 0;
+    if (entry.marker.options.zIndexOffset !== zIndex) entry.marker.setZIndexOffset(zIndex);
     if (!entry.marker.getElement()) entry.marker.addTo(this.map);
     const { element } = entry;
     const flipped = element.classList.contains('label-left') ? ' label-left' : '';
@@ -353,8 +361,11 @@ export class FleetMapView {
     }
     const visible = visibleLabels(boxes);
     for (const [id, entry] of this.markers) {
-      entry.element.classList.toggle('label-hidden', !visible.has(id));
-      entry.element.classList.toggle('label-left', sides.get(id) === true);
+      const hidden = !visible.has(id);
+      const left = sides.get(id) === true;
+      // Touch the DOM only for labels that change: most stay as they were.
+      if (entry.element.classList.contains('label-hidden') !== hidden) entry.element.classList.toggle('label-hidden');
+      if (entry.element.classList.contains('label-left') !== left) entry.element.classList.toggle('label-left');
     }
   }
 
