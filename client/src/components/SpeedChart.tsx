@@ -43,6 +43,8 @@ export function SpeedChart({ points }: { points: readonly TrackingPoint[] }) {
         axes: [
           {
             ...axis,
+            // Room for "14:05:09" between ticks.
+            space: Math.round(6 * remInPixels()),
             // The dashboard's one time format (24-hour), not uPlot's locale-dependent default.
             values: (_u: uPlot, splits: number[], _axis: number, _space: number, increment: number) =>
               splits.map((seconds) => (increment < 60 ? formatTime(seconds * 1000) : formatClock(seconds * 1000))),
