@@ -63,7 +63,8 @@ describe('dashboard: search, filter, track colours, labels, time format and soun
   it('never draws two map labels over each other', async () => {
     const { page } = dashboard;
     await page.getByRole('button', { name: 'Fit fleet' }).click();
-    await page.waitForTimeout(400);
+    // The zoom animation ends and the labels are laid out again.
+    await page.waitForTimeout(1200);
     const boxes = (
       await Promise.all(
         (

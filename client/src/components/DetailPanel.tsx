@@ -47,8 +47,15 @@ export function DetailPanel() {
 
   useEffect(() => {
     if (!ambulanceId) return;
-    // After the unit tab has been shown, which happens in the same render.
-    const frame = requestAnimationFrame(() => heading.current?.focus());
+    // Once the unit tab is shown (it is switched to in the same render, and drawn a frame or two later).
+    let frame = 0;
+    let tries = 0;
+    const focusWhenShown = () => {
+      const element = heading.current;
+      if (element?.checkVisibility()) element.focus();
+      else if (tries++ < 30) frame = requestAnimationFrame(focusWhenShown);
+    };
+    frame = requestAnimationFrame(focusWhenShown);
     return () => cancelAnimationFrame(frame);
   }, [ambulanceId]);
 

@@ -27,9 +27,8 @@ const FILTERS: ReadonlyArray<{ value: StateFilter; label: string }> = [
   { value: 'stale', label: 'STALE / no report' },
 ];
 
-function compareIds(a: string, b: string): number {
-  return a.localeCompare(b, undefined, { numeric: true });
-}
+/** One collator for every sort: `localeCompare` with options builds one per call, ten thousand per redraw. */
+const compareIds = new Intl.Collator(undefined, { numeric: true }).compare;
 
 /** Every ambulance as a table row: the keyboard and screen-reader way to the fleet, and a wall-readable list. */
 export function FleetList() {

@@ -323,6 +323,24 @@ export class FleetMapView {
     entry.arrow.style.transform = `rotate(${unit.heading ?? 0}deg)`;
   }
 
+  private readonly labelWidths = new Map<string, number>();
+  private measure: CanvasRenderingContext2D | null = null;
+
+  /** The width of a label with this text, padding and border included, cached by text. */
+  private labelWidth(text: string, rem: number): number {
+    const known = this.labelWidths.get(text);
+    if (known !== undefined) return known;
+    if (!this.measure) {
+      this.measure = document.createElement('canvas').getContext('2d');
+      const family = getComputedStyle(document.body).fontFamily;
+      if (this.measure) this.measure.font = `700 ${0.85 * rem}px ${family}`;
+    }
+    const width = (this.measure?.measureText(text).width ?? text.length * 0.7 * 0.85 * rem) + 0.85 * rem * 0.7 + 2;
+    if (this.labelWidths.size > 5000) this.labelWidths.clear();
+    this.labelWidths.set(text, width);
+    return width;
+  }
+
   private scheduleLabels(): void {
     if (this.labelFrame !== 0) return;
     this.labelFrame = requestAnimationFrame(() => {
@@ -333,12 +351,11 @@ export class FleetMapView {
 
   /**
    * Hides labels that would overlap a more urgent one and draws a label left of its marker near the right edge,
-   * so that no label is cut off. Label widths are estimated from their text (measuring a thousand would stall).
+   * so that no label is cut off. Label widths are measured on a canvas (a hidden label has no width in the page).
    */
   private layoutLabels(): void {
     const rem = remInPixels();
     const size = this.map.getSize();
-    const charWidth = 0.85 * rem * 0.62;
     const labelHeight = 1.35 * 0.85 * rem;
     const half = (1.75 * rem) / 2;
     const boxes: LabelBox[] = [];
@@ -347,7 +364,7 @@ export class FleetMapView {
       if (!entry.unit) continue;
       const point = this.map.latLngToContainerPoint(entry.marker.getLatLng());
       if (point.x < -200 || point.y < -50 || point.x > size.x + 200 || point.y > size.y + 50) continue;
-      const width = entry.unit.label.length * charWidth + 0.7 * rem;
+      const width = this.labelWidth(entry.unit.label, rem);
       const left = point.x + half + 0.3 * rem + width > size.x;
       sides.set(id, left);
       boxes.push({

@@ -1,7 +1,9 @@
 import { FleetDocument } from '../gql/graphql';
-import { type Fleet, mergedFleet, withPosition } from '../logic/fleet.merge';
+import { type Fleet, mergedFleet, withPositions } from '../logic/fleet.merge';
 import { type DashboardStateCell, pointStamp, type TrackingPoint } from './dashboard.state';
 import type { SessionStore } from './session.store';
+
+const RECEIVE_BATCH_MS = 25;
 
 /**
  * Every ambulance and its newest position. After a token change the next read replaces the fleet, as the new
@@ -9,6 +11,8 @@ import type { SessionStore } from './session.store';
  */
 export class FleetStore {
   private scopeChanged = false;
+  private received: Array<[string, TrackingPoint]> = [];
+  private receiveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly cell: DashboardStateCell,
@@ -28,6 +32,9 @@ export class FleetStore {
   async load(): Promise<void> {
     const replace = this.scopeChanged;
     const data = await this.session.read(FleetDocument, {});
+    // Live positions still waiting for their batch are merged first, as they would have been one by one.
+    clearTimeout(this.receiveTimer);
+    this.applyReceived();
     const fleet = mergedFleet(this.cell.get().fleet, data.ambulances, replace, pointStamp);
     if (replace) {
       this.scopeChanged = false;
@@ -36,9 +43,18 @@ export class FleetStore {
     this.cell.update({ fleet, fleetLoaded: true });
   }
 
+  /** Live positions are applied in batches, at most every RECEIVE_BATCH_MS (views redraw less often anyway). */
   receive(point: TrackingPoint): void {
+    this.received.push([point.ambulanceId, point]);
+    this.receiveTimer ??= setTimeout(() => this.applyReceived(), RECEIVE_BATCH_MS);
+  }
+
+  private applyReceived(): void {
+    this.receiveTimer = undefined;
+    const points = this.received;
+    this.received = [];
     const { fleet } = this.cell.get();
-    const moved = withPosition(fleet, point.ambulanceId, point, pointStamp);
+    const moved = withPositions(fleet, points, pointStamp);
     if (moved !== fleet) this.cell.update({ fleet: moved });
   }
 }
