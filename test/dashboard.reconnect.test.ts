@@ -75,10 +75,17 @@ describe('dashboard: reconnection after the server restarts', () => {
     const { page } = dashboard;
     assert.ok(served);
     const port = served.app.port;
+    await page.locator('.sound-toggle').click();
+    assert.equal(await page.locator('.sound-toggle').getAttribute('aria-pressed'), 'true');
     await served.close();
     served = undefined;
     await page.locator('.connection[data-connection-state="reconnecting"]').waitFor();
     assert.match(await page.locator('.connection').innerText(), /RECONNECTING|OFFLINE/);
+    // Seen and heard: a bar nobody can miss, and a beep with sound on.
+    const lost = page.locator('.connection-lost[role="alert"]');
+    await lost.waitFor();
+    assert.match(await lost.innerText(), /CONNECTION LOST at \d\d:\d\d:\d\d/);
+    await page.locator('.sound-toggle[data-beeps="1"]').waitFor();
     await dashboard.screenshot('dashboard-reconnecting');
 
     // Meanwhile devices go on posting through the other instance.
@@ -116,6 +123,9 @@ describe('dashboard: reconnection after the server restarts', () => {
     const alert = page.locator(`.alert[data-ambulance-id="${crashing}"]`);
     await alert.waitFor();
     assert.match(await alert.innerText(), /36 km\/h/);
+    // The crash read on catching up beeps too; the connection-lost bar is gone.
+    await page.locator('.sound-toggle[data-beeps="2"]').waitFor();
+    assert.equal(await page.locator('.connection-lost').count(), 0);
     await page.locator('.snapshots[data-snapshot-count="2"]').waitFor();
     // The catch-up read asked only for what came after the snapshot it had already shown.
     snapshotReads.stop();

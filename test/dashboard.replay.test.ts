@@ -51,6 +51,7 @@ describe('dashboard: history replay in a real browser', () => {
       // The replay's reads are the ones bounded by `to` (the live track reads have no upper bound).
       if (String(body.query).includes('TrackingHistory') && body.variables?.to) historyRequests.push(body);
     });
+    await page.getByRole('tab', { name: 'Replay', exact: true }).click();
     await page.getByRole('button', { name: 'Last 15 min' }).click();
     await page.locator('.replay[data-replay-status="ready"]').waitFor();
     await page.locator(`.map[data-replay-points="${SPEEDS.length}"]`).waitFor();
@@ -89,6 +90,7 @@ describe('dashboard: history replay in a real browser', () => {
 
   it('says so when a range holds no positions', async () => {
     const { page } = dashboard;
+    await page.getByText('Custom range').click();
     await page.locator('.replay-range input').first().fill('2020-01-01T00:00');
     await page.locator('.replay-range input').nth(1).fill('2020-01-01T01:00');
     await page.getByRole('button', { name: 'Load range' }).click();

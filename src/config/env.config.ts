@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalString, positiveInt, wholeNumber } from './env.fields.js';
+import { optionalFile, optionalString, positiveInt, wholeNumber } from './env.fields.js';
 import { checkLegacySocketConfig, legacySocketEnv } from './legacy-socket.env.js';
 import { checkSecurityConfig, securityEnv } from './security.env.js';
 import { checkUploadUrlConfig, uploadUrlEnv } from './upload-url.env.js';
@@ -56,6 +56,7 @@ const envSchema = z.object({
       .optional(),
   ),
   DASHBOARD_TILE_ATTRIBUTION: optionalString,
+  DASHBOARD_PMTILES_PATH: optionalFile,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_GRACE_SECONDS: wholeNumber(20, 1, 3600),
   READINESS_TIMEOUT_MS: wholeNumber(1000, 50, 30_000),

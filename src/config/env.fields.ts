@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { z } from 'zod';
 
 /** Shared field types of the environment schema. */
@@ -28,3 +29,17 @@ export const splitCommas = (value: string): string[] =>
 /** A comma-separated list; blanks between commas are dropped. Each item is checked by `item`. */
 export const commaList = <Item extends z.ZodType<string, string>>(item: Item, fallback = '') =>
   z.string().default(fallback).transform(splitCommas).pipe(z.array(item));
+
+/** An optional path to a file that exists now (checked at start-up, so a typo fails fast). */
+export const optionalFile = optionalString.pipe(
+  z
+    .string()
+    .refine((file) => {
+      try {
+        return statSync(file).isFile();
+      } catch {
+        return false;
+      }
+    }, 'must name an existing file')
+    .optional(),
+);

@@ -1,10 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import express, { type Request, type Response, type Router } from 'express';
 import type { AppConfig } from '../config/env.config.js';
 import type { DashboardSettings } from './dashboard.settings.js';
 
 export const DASHBOARD_PATH = '/dashboard';
+
+/** Where the offline base map (DASHBOARD_PMTILES_PATH) is served; the browser reads it by HTTP range requests. */
+export const BASEMAP_PATH = '/basemap.pmtiles';
 
 /** Where `npm run build` puts the built client: dist/dashboard, beside dist/src. */
 export const DEFAULT_DASHBOARD_DIR = path.resolve(import.meta.dirname, '..', '..', 'dashboard');
@@ -16,6 +19,7 @@ export function dashboardSettings(config: AppConfig, now = new Date()): Dashboar
     alertLookbackMinutes: config.DASHBOARD_ALERT_LOOKBACK_MINUTES,
     tileUrl: config.DASHBOARD_TILE_URL ?? null,
     tileAttribution: config.DASHBOARD_TILE_ATTRIBUTION ?? null,
+    pmtilesUrl: config.DASHBOARD_PMTILES_PATH ? `${DASHBOARD_PATH}${BASEMAP_PATH}` : null,
     maxPageSize: config.HISTORY_MAX_PAGE_SIZE,
     serverTime: now.toISOString(),
     signInRequired: Boolean(config.JWT_SECRET || config.JWT_JWKS_URL),
@@ -73,6 +77,34 @@ export function createDashboardRouter(config: AppConfig, directory = DEFAULT_DAS
       isSourceMap(request) ? noSuchAsset(request, response) : next(),
     );
   }
+  const basemap = config.DASHBOARD_PMTILES_PATH;
+  if (basemap) {
+    // Only this one file, by a fixed name: nothing from the request reaches the file system. `send` answers
+    // range requests (206, and 416 for a range past the end) and sets an ETag, which the PMTiles reader checks.
+    const file = path.resolve(basemap);
+    router.get(BASEMAP_PATH, (_request, response, next) => {
+      response.sendFile(
+        file,
+        {
+          acceptRanges: true,
+          cacheControl: true,
+          maxAge: '1h',
+          dotfiles: 'allow',
+          headers: { 'Content-Type': 'application/vnd.pmtiles', 'X-Content-Type-Options': 'nosniff' },
+        },
+        (error?: Error & { status?: number }) => {
+          if (!error || response.headersSent) return;
+          if (error.status !== 416) return next(error);
+          response
+            .status(416)
+            .setHeader('Content-Range', `bytes */${statSync(file).size}`)
+            .type('text/plain')
+            .send('The requested range lies past the end of the base map file.');
+        },
+      );
+    });
+  }
+
   router.use(
     '/assets',
     express.static(path.join(directory, 'assets'), {

@@ -7,6 +7,8 @@ export interface DashboardSettings {
   readonly alertLookbackMinutes: number;
   readonly tileUrl: string | null;
   readonly tileAttribution: string | null;
+  /** The offline base map this server serves (DASHBOARD_PMTILES_PATH), preferred to `tileUrl`; null without one. */
+  readonly pmtilesUrl: string | null;
   /** The largest `first` the history queries accept (HISTORY_MAX_PAGE_SIZE). */
   readonly maxPageSize: number;
   /** Lets the client measure its clock against the server's, which stamps every point. */

@@ -48,6 +48,8 @@ export interface OpenOptions {
   readonly allowConsoleErrors?: readonly RegExp[];
   /** False to return once the page has rendered, without waiting for the fleet (which a refused token never loads). */
   readonly waitForFleet?: boolean;
+  /** Lets a test inject scripts (axe-core) past the dashboard's content security policy. */
+  readonly bypassCSP?: boolean;
   /** Called with the page before the dashboard loads, to watch its requests and sockets from the start. */
   readonly watch?: (page: Page) => void;
 }
@@ -58,7 +60,10 @@ export async function openDashboard(
   baseUrl: string,
   options: OpenOptions = {},
 ): Promise<DashboardPage> {
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1600, height: 1000 } });
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1600, height: 1000 },
+    bypassCSP: options.bypassCSP ?? false,
+  });
   const page = await context.newPage();
   const consoleErrors: string[] = [];
   const allowed = options.allowConsoleErrors ?? [];

@@ -1,27 +1,27 @@
 import { useDashboard } from '../store/dashboard.context';
+import { ConnectionLost } from './ConnectionLost';
 import { CrashAlerts } from './CrashAlerts';
-import { DetailPanel } from './DetailPanel';
-import { FleetList } from './FleetList';
 import { FleetMap } from './FleetMap';
+import { SidePanel } from './SidePanel';
 import { SignInPanel } from './SignInPanel';
-import { TopBar } from './TopBar';
+import { Notice, TopBar } from './TopBar';
 
 export function App() {
   const ready = useDashboard((state) => state.settings !== null && state.fleetLoaded);
-  const selected = useDashboard((state) => state.selectedId !== null);
   return (
     <div className="app" data-ready={ready}>
       <a className="skip-link" href="#fleet-list-title">
         Skip to the fleet list
       </a>
       <TopBar />
-      <CrashAlerts />
-      <main className={`layout${selected ? ' with-detail' : ''}`}>
+      <div className="banners">
+        <Notice />
+        <ConnectionLost />
+        <CrashAlerts />
+      </div>
+      <main className="layout">
         <FleetMap />
-        <aside className="side">
-          <DetailPanel />
-          <FleetList />
-        </aside>
+        <SidePanel />
       </main>
       <SignInPanel />
     </div>

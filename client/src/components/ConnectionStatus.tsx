@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { connectionView } from '../logic/connection.view';
+import { formatTime } from '../logic/time.format';
 import { useDashboard } from '../store/dashboard.context';
-import { formatTime } from './time.format';
 
 function useOnline(): boolean {
   const [online, setOnline] = useState(() => navigator.onLine);

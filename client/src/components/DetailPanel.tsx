@@ -1,13 +1,14 @@
 import { useEffect, useRef } from 'react';
-import { appearanceOf, formatSpeed } from '../logic/speed.state';
-import { ageSeconds, formatAgo, isStale } from '../logic/staleness';
+import { formatSpeed } from '../logic/speed.state';
+import { ageSeconds, formatAgo } from '../logic/staleness';
+import { formatPosition, formatTime } from '../logic/time.format';
+import { lastReportText, unitPlace, unitStatus } from '../logic/unit.status';
 import { useDashboard, useNow, useServices } from '../store/dashboard.context';
-import type { TrackingPoint } from '../store/dashboard.state';
+import type { Crash, TrackingPoint } from '../store/dashboard.state';
 import { LIVE_TRACK_MINUTES } from '../store/selection.store';
-import { ReplayPanel } from './ReplayPanel';
+import { useCrashes, useStaleAfter } from '../store/units.hooks';
 import { SnapshotGallery } from './SnapshotGallery';
-import { StateBadge } from './StateBadge';
-import { formatPosition, formatTime } from './time.format';
+import { UnitBadge } from './UnitBadge';
 
 function trackSummary(track: readonly TrackingPoint[]): string {
   const first = track[0];
@@ -15,27 +16,59 @@ function trackSummary(track: readonly TrackingPoint[]): string {
   return `${track.length} ${track.length === 1 ? 'report' : 'reports'} since ${formatTime(Date.parse(first.recordedAt))}`;
 }
 
-/** The selected ambulance: live position, recent track, snapshots and history replay. */
+function CrashNotice({ crash, nowMs }: { crash: Crash; nowMs: number }) {
+  const { store } = useServices();
+  return (
+    <div className="detail-crash" data-crash-id={crash.id}>
+      <p>
+        <strong>CRASH at {formatTime(Date.parse(crash.recordedAt))}</strong> (
+        {formatAgo(ageSeconds(crash.recordedAt, nowMs))}), {formatSpeed(crash.speed)} at impact, at{' '}
+        <button type="button" className="link-button" onClick={() => store.focusOn(crash.latitude, crash.longitude)}>
+          {formatPosition(crash.latitude, crash.longitude)}
+        </button>
+      </p>
+      <button type="button" className="acknowledge" onClick={() => store.acknowledge(crash.id)}>
+        Acknowledge crash
+      </button>
+    </div>
+  );
+}
+
+/** The selected ambulance: its state (a crash first), live position, recent track and snapshots. */
 export function DetailPanel() {
   const { store } = useServices();
   const detail = useDashboard((state) => state.detail);
   const position = useDashboard((state) => (state.detail ? state.fleet.get(state.detail.ambulanceId)?.position : null));
-  const staleAfter = useDashboard((state) => state.settings?.staleAfterSeconds ?? 60);
+  const crashes = useCrashes();
+  const staleAfter = useStaleAfter();
   const now = useNow();
   const heading = useRef<HTMLHeadingElement>(null);
   const ambulanceId = detail?.ambulanceId;
 
   useEffect(() => {
-    if (ambulanceId) heading.current?.focus();
+    if (!ambulanceId) return;
+    // Once the unit tab is shown (it is switched to in the same render, and drawn a frame or two later).
+    let frame = 0;
+    let tries = 0;
+    const focusWhenShown = () => {
+      const element = heading.current;
+      if (element?.checkVisibility()) element.focus();
+      else if (tries++ < 30) frame = requestAnimationFrame(focusWhenShown);
+    };
+    frame = requestAnimationFrame(focusWhenShown);
+    return () => cancelAnimationFrame(frame);
   }, [ambulanceId]);
 
-  if (!detail) return null;
-  const stale = position ? isStale(position.recordedAt, now, staleAfter) : true;
+  if (!detail) return <p className="muted">Select an ambulance in the fleet list or on the map.</p>;
+  const crash = crashes.get(detail.ambulanceId);
+  const status = unitStatus(position, crash, now, staleAfter);
+  const place = unitPlace(position, crash);
   return (
     <section
-      className={`detail tone-${position ? appearanceOf(position.state, stale).tone : 'stale'}`}
+      className={`detail tone-${status.kind === 'crash' ? 'crash' : status.kind === 'live' ? status.state.toLowerCase() : 'stale'}`}
       aria-labelledby="detail-title"
       data-ambulance-id={detail.ambulanceId}
+      data-status={status.kind}
       data-track-points={detail.track.length}
       data-track-loaded={detail.trackLoaded}
       onKeyDown={(event) => {
@@ -50,50 +83,58 @@ export function DetailPanel() {
           Close
         </button>
       </div>
-      {position ? (
-        <dl className="facts">
-          <div>
-            <dt>State</dt>
-            <dd>
-              <StateBadge state={position.state} stale={stale} />
-            </dd>
-          </div>
+      {crash ? <CrashNotice crash={crash} nowMs={now} /> : null}
+      <dl className="facts">
+        <div>
+          <dt>State</dt>
+          <dd className="detail-state">
+            <UnitBadge status={status} />
+          </dd>
+        </div>
+        {status.kind === 'live' ? (
           <div>
             <dt>Speed</dt>
-            <dd className="detail-speed">{formatSpeed(position.speed)}</dd>
+            <dd className="detail-speed">{formatSpeed(status.speed)}</dd>
           </div>
+        ) : null}
+        {position && status.kind !== 'stale' ? (
           <div>
             <dt>Heading</dt>
             <dd>{position.heading === null ? '–' : `${Math.round(position.heading)}°`}</dd>
           </div>
+        ) : null}
+        <div>
+          <dt>Last report</dt>
+          <dd className="detail-last-report">
+            {!position
+              ? 'none yet'
+              : status.kind === 'stale'
+                ? lastReportText(status.lastReportMs, status.ageSeconds)
+                : `${formatTime(Date.parse(position.recordedAt))} (${formatAgo(ageSeconds(position.recordedAt, now))})`}
+          </dd>
+        </div>
+        {place ? (
           <div>
-            <dt>Last report</dt>
-            <dd>
-              {formatTime(Date.parse(position.recordedAt))} ({formatAgo(ageSeconds(position.recordedAt, now))})
-            </dd>
-          </div>
-          <div>
-            <dt>Position</dt>
+            <dt>{position ? 'Position' : 'Crash position'}</dt>
             <dd>
               <button
                 type="button"
                 className="link-button"
-                onClick={() => store.focusOn(position.latitude, position.longitude)}
+                onClick={() => store.focusOn(place.latitude, place.longitude)}
               >
-                {formatPosition(position.latitude, position.longitude)}
+                {formatPosition(place.latitude, place.longitude)}
               </button>
             </dd>
           </div>
+        ) : null}
+        {position ? (
           <div>
             <dt>Track</dt>
             <dd>{detail.trackLoaded ? trackSummary(detail.track) : 'loading…'}</dd>
           </div>
-        </dl>
-      ) : (
-        <p className="muted">No position reported yet.</p>
-      )}
+        ) : null}
+      </dl>
       <SnapshotGallery snapshots={detail.snapshots} loaded={detail.snapshotsLoaded} />
-      <ReplayPanel ambulanceId={detail.ambulanceId} />
     </section>
   );
 }

@@ -1,6 +1,10 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
+import { formatSpeed } from '../logic/speed.state';
+import { formatPosition, formatTime } from '../logic/time.format';
+import { lastReportText, statusLabel, toneOf, unitPlace, unitStatus } from '../logic/unit.status';
 import { useDashboard, useNow, useServices } from '../store/dashboard.context';
-import { FleetMapView } from './fleet.map-view';
+import { useCrashes, useStaleAfter } from '../store/units.hooks';
+import { FleetMapView, type MapCrash, type MapUnit } from './fleet.map-view';
 
 /** The map-like fleet view; Leaflet draws it, React feeds it. */
 export function FleetMap() {
@@ -9,16 +13,63 @@ export function FleetMap() {
   const view = useRef<FleetMapView | null>(null);
   const settings = useDashboard((state) => state.settings);
   const fleet = useDashboard((state) => state.fleet);
+  const alerts = useDashboard((state) => state.alerts);
   const selectedId = useDashboard((state) => state.selectedId);
   const track = useDashboard((state) => state.detail?.track);
   const replayPoints = useDashboard((state) => state.replay.points);
   const focus = useDashboard((state) => state.mapFocus);
+  const crashes = useCrashes();
   const now = useNow(5000);
-  const staleAfter = settings?.staleAfterSeconds ?? 60;
+  const staleAfter = useStaleAfter();
+
+  const units = useMemo(() => {
+    const shown: MapUnit[] = [];
+    for (const entry of fleet.values()) {
+      const crash = crashes.get(entry.id);
+      const place = unitPlace(entry.position, crash);
+      if (!place) continue;
+      const status = unitStatus(entry.position, crash, now, staleAfter);
+      const word = status.kind === 'crash' ? 'CRASH' : statusLabel(status);
+      const detail =
+        status.kind === 'live'
+          ? formatSpeed(status.speed)
+          : status.kind === 'stale'
+            ? lastReportText(status.lastReportMs, status.ageSeconds)
+            : status.kind === 'crash'
+              ? `crash at ${formatTime(status.crashMs)}`
+              : '';
+      shown.push({
+        id: entry.id,
+        ...place,
+        tone: toneOf(status),
+        label: `${entry.id} · ${word}`,
+        heading: entry.position?.heading ?? null,
+        title: `Ambulance ${entry.id}: ${statusLabel(status)}, ${detail}`,
+        selected: entry.id === selectedId,
+        state: entry.position?.state ?? '',
+        status: status.kind,
+        speed: entry.position?.speed ?? null,
+      });
+    }
+    return shown;
+  }, [fleet, crashes, now, staleAfter, selectedId]);
+
+  const crashMarks = useMemo<MapCrash[]>(
+    () =>
+      alerts.map((crash) => ({
+        id: crash.id,
+        ambulanceId: crash.ambulanceId,
+        latitude: crash.latitude,
+        longitude: crash.longitude,
+        title: `Crash of ambulance ${crash.ambulanceId} at ${formatTime(Date.parse(crash.recordedAt))}, ${formatPosition(crash.latitude, crash.longitude)}`,
+      })),
+    [alerts],
+  );
 
   useEffect(() => {
     if (!container.current || !settings) return;
     const map = new FleetMapView(container.current, {
+      pmtilesUrl: settings.pmtilesUrl,
       tileUrl: settings.tileUrl,
       tileAttribution: settings.tileAttribution,
       onSelect: (id) => store.select(id),
@@ -36,8 +87,12 @@ export function FleetMap() {
   }, [settings, store, replayCursor]);
 
   useEffect(() => {
-    view.current?.setFleet(fleet, now, staleAfter, selectedId);
-  }, [fleet, now, staleAfter, selectedId]);
+    view.current?.setUnits(units);
+  }, [units]);
+
+  useEffect(() => {
+    view.current?.setCrashes(crashMarks);
+  }, [crashMarks]);
 
   useEffect(() => {
     view.current?.setLiveTrack(track ?? []);
@@ -52,8 +107,13 @@ export function FleetMap() {
   }, [focus]);
 
   useEffect(() => {
-    const position = selectedId ? store.getState().fleet.get(selectedId)?.position : null;
-    if (position) view.current?.reveal(position.latitude, position.longitude);
+    if (!selectedId) return;
+    const state = store.getState();
+    const place = unitPlace(
+      state.fleet.get(selectedId)?.position,
+      state.alerts.find((crash) => crash.ambulanceId === selectedId),
+    );
+    if (place) view.current?.reveal(place.latitude, place.longitude);
   }, [selectedId, store]);
 
   return (
@@ -61,9 +121,10 @@ export function FleetMap() {
       <section
         ref={container}
         className="map"
-        aria-label="Fleet map (lat/lon grid; the fleet list beside it has the same information)"
+        aria-label="Fleet map (the fleet list has the same information)"
         data-replay-points={replayPoints.length}
         data-track-points={track?.length ?? 0}
+        data-crash-markers={crashMarks.length}
       />
       <button type="button" className="map-fit" onClick={() => view.current?.fitFleet()}>
         Fit fleet

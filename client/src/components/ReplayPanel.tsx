@@ -14,16 +14,16 @@ import {
   type TimedPoint,
 } from '../logic/replay.timing';
 import { formatSpeed } from '../logic/speed.state';
+import { formatDateTime, formatTime, fromLocalInputValue, toLocalInputValue } from '../logic/time.format';
 import { useDashboard, useServices } from '../store/dashboard.context';
 import { SpeedChart } from './SpeedChart';
 import { StateBadge } from './StateBadge';
-import { formatDateTime, formatTime, fromLocalInputValue, toLocalInputValue } from './time.format';
 
 const PRESETS: ReadonlyArray<{ label: string; minutes: number }> = [
-  { label: 'Last 15 min', minutes: 15 },
-  { label: 'Last hour', minutes: 60 },
-  { label: 'Last 6 h', minutes: 360 },
-  { label: 'Last 24 h', minutes: 1440 },
+  { label: '15 min', minutes: 15 },
+  { label: '1 h', minutes: 60 },
+  { label: '6 h', minutes: 360 },
+  { label: '24 h', minutes: 1440 },
 ];
 
 /** Pick a time range, load it page by page, and play it back on the map and the chart. */
@@ -45,34 +45,32 @@ export function ReplayPanel({ ambulanceId }: { ambulanceId: string }) {
 
   return (
     <section className="replay" aria-labelledby="replay-title" data-replay-status={shown?.status ?? 'idle'}>
-      <h3 id="replay-title">History replay</h3>
-      <form
-        className="replay-range"
-        onSubmit={(event) => {
-          event.preventDefault();
-          load(fromLocalInputValue(from), fromLocalInputValue(to));
-        }}
-      >
-        <label>
-          From
-          <input type="datetime-local" value={from} onChange={(event) => setFrom(event.target.value)} required />
-        </label>
-        <label>
-          To
-          <input type="datetime-local" value={to} onChange={(event) => setTo(event.target.value)} required />
-        </label>
-        <button type="submit" className="primary">
-          Load range
-        </button>
-      </form>
+      <h3 id="replay-title">History replay · {ambulanceId}</h3>
       <fieldset className="presets">
         <legend className="visually-hidden">Quick ranges</legend>
         {PRESETS.map((preset) => (
           <button key={preset.minutes} type="button" onClick={() => loadPreset(preset.minutes)}>
+            <span className="preset-last">Last </span>
             {preset.label}
           </button>
         ))}
       </fieldset>
+      <details className="custom-range">
+        <summary>Custom range (24-hour local time)</summary>
+        <form
+          className="replay-range"
+          onSubmit={(event) => {
+            event.preventDefault();
+            load(fromLocalInputValue(from), fromLocalInputValue(to));
+          }}
+        >
+          <RangeField label="From" value={from} onChange={setFrom} />
+          <RangeField label="To" value={to} onChange={setTo} />
+          <button type="submit" className="primary">
+            Load range
+          </button>
+        </form>
+      </details>
       {shown?.status === 'loading' ? (
         <p role="status">Loading… {shown.loadedCount.toLocaleString()} points so far</p>
       ) : null}
@@ -210,5 +208,25 @@ function ReplayPlayer() {
         Centre map on replay position
       </button>
     </div>
+  );
+}
+
+/** A range end as 24-hour local text (a datetime-local field would show the browser locale's format). */
+function RangeField(props: { label: string; value: string; onChange: (value: string) => void }) {
+  return (
+    <label>
+      {props.label}
+      <input
+        type="text"
+        inputMode="numeric"
+        className="time-field"
+        placeholder="YYYY-MM-DD HH:MM"
+        pattern="\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"
+        title="24-hour local time: YYYY-MM-DD HH:MM"
+        value={props.value}
+        onChange={(event) => props.onChange(event.target.value)}
+        required
+      />
+    </label>
   );
 }

@@ -1,5 +1,5 @@
+import { formatTime } from '../logic/time.format';
 import type { Snapshot } from '../store/dashboard.state';
-import { formatTime } from './time.format';
 
 /** The selected ambulance's latest camera images, newest first. */
 export function SnapshotGallery({ snapshots, loaded }: { snapshots: readonly Snapshot[]; loaded: boolean }) {

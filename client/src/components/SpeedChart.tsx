@@ -2,13 +2,18 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { ORANGE_ABOVE_KMH, RED_ABOVE_KMH, STATE_COLOURS } from '../logic/speed.state';
+import { formatClock, formatTime } from '../logic/time.format';
 import { useServices } from '../store/dashboard.context';
 import type { TrackingPoint } from '../store/dashboard.state';
 
-const CHART_HEIGHT_REM = 11;
-
 function remInPixels(): number {
   return Number.parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+}
+
+/** At most 11 rem tall, less on short screens, so the chart fits beside the replay controls. */
+function chartHeight(): number {
+  const rem = remInPixels();
+  return Math.round(Math.min(11 * rem, Math.max(6 * rem, 0.16 * window.innerHeight)));
 }
 
 /** Speed over time for the replayed range, with the 80 and 120 km/h thresholds and the replay position. */
@@ -31,11 +36,21 @@ export function SpeedChart({ points }: { points: readonly TrackingPoint[] }) {
     const chart = new uPlot(
       {
         width: Math.max(200, element.clientWidth),
-        height: Math.round(CHART_HEIGHT_REM * remInPixels()),
+        height: chartHeight(),
         legend: { show: false },
         cursor: { drag: { x: false, y: false }, points: { show: false } },
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(140, (max ?? 0) * 1.1)] } },
-        axes: [{ ...axis }, { ...axis, label: 'km/h', size: 56 }],
+        axes: [
+          {
+            ...axis,
+            // Room for "14:05:09" between ticks.
+            space: Math.round(6 * remInPixels()),
+            // The dashboard's one time format (24-hour), not uPlot's locale-dependent default.
+            values: (_u: uPlot, splits: number[], _axis: number, _space: number, increment: number) =>
+              splits.map((seconds) => (increment < 60 ? formatTime(seconds * 1000) : formatClock(seconds * 1000))),
+          },
+          { ...axis, label: 'km/h', size: 56 },
+        ],
         series: [
           {},
           {

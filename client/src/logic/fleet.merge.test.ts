@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Fleet, mergedFleet, withPosition } from './fleet.merge.js';
+import { type Fleet, mergedFleet, withPosition, withPositions } from './fleet.merge.js';
 
 interface Position {
   readonly id: string;
@@ -43,5 +43,22 @@ describe('fleet merging', () => {
     assert.deepEqual(withPosition(fleet, 'a', at('p3', 3), stamp), fleetOf(['a', at('p3', 3)]));
     assert.deepEqual(withPosition(fleet, 'b', at('p1', 1), stamp), fleetOf(['a', at('p2', 2)], ['b', at('p1', 1)]));
     assert.equal(fleet.size, 1, 'the given fleet is not changed');
+  });
+
+  it('applies a batch of live positions in order, keeping the newest of each ambulance', () => {
+    const fleet = fleetOf(['a', at('p2', 2)], ['c', at('p5', 5)]);
+    const moved = withPositions(
+      fleet,
+      [
+        ['a', at('p4', 4)],
+        ['b', at('p1', 1)],
+        ['a', at('p3', 3)],
+        ['c', at('p4', 4)],
+      ],
+      stamp,
+    );
+    assert.deepEqual(moved, fleetOf(['a', at('p4', 4)], ['c', at('p5', 5)], ['b', at('p1', 1)]));
+    assert.equal(withPositions(fleet, [['a', at('p1', 1)]], stamp), fleet, 'nothing newer: the same fleet');
+    assert.equal(fleet.size, 2, 'the given fleet is not changed');
   });
 });

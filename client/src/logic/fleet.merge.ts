@@ -35,8 +35,25 @@ export function withPosition<Position>(
   point: Position,
   stamp: (position: Position) => Stamped,
 ): Fleet<Position> {
-  const known = fleet.get(ambulanceId);
-  const position = newest(known?.position, point, stamp);
-  if (known && position === known.position) return fleet;
-  return new Map(fleet).set(ambulanceId, { id: ambulanceId, position });
+  return withPositions(fleet, [[ambulanceId, point]], stamp);
+}
+
+/**
+ * The fleet with many live positions, copied once however many there are (`fleet` itself when none is newer):
+ * a thousand ambulances reporting each second must not cost a thousand copies of a thousand entries.
+ */
+export function withPositions<Position>(
+  fleet: Fleet<Position>,
+  points: ReadonlyArray<readonly [ambulanceId: string, point: Position]>,
+  stamp: (position: Position) => Stamped,
+): Fleet<Position> {
+  let next: Map<string, FleetEntry<Position>> | null = null;
+  for (const [ambulanceId, point] of points) {
+    const known = (next ?? fleet).get(ambulanceId);
+    const position = newest(known?.position, point, stamp);
+    if (known && position === known.position) continue;
+    next ??= new Map(fleet);
+    next.set(ambulanceId, { id: ambulanceId, position });
+  }
+  return next ?? fleet;
 }

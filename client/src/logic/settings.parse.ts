@@ -17,6 +17,7 @@ export function parseSettings(body: Readonly<Record<string, unknown>>, now: Date
     alertLookbackMinutes: numberOr(body.alertLookbackMinutes, 30),
     tileUrl: stringOrNull(body.tileUrl),
     tileAttribution: stringOrNull(body.tileAttribution),
+    pmtilesUrl: stringOrNull(body.pmtilesUrl),
     maxPageSize: Math.max(1, Math.floor(numberOr(body.maxPageSize, 100))),
     serverTime: typeof body.serverTime === 'string' ? body.serverTime : now.toISOString(),
     // A server that does not say offers the sign-in, as servers did before open mode hid it.

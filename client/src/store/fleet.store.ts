@@ -1,9 +1,11 @@
 import { FleetDocument } from '../gql/graphql';
-import { type Fleet, mergedFleet, withPosition } from '../logic/fleet.merge';
+import { type Fleet, mergedFleet, withPositions } from '../logic/fleet.merge';
 import { listPage, readAllPages } from '../logic/paging';
 import { type DashboardStateCell, pointStamp, type TrackingPoint } from './dashboard.state';
 import type { SessionStore } from './session.store';
 import type { SettingsStore } from './settings.store';
+
+const RECEIVE_BATCH_MS = 25;
 
 /**
  * Every ambulance and its newest position. After a token change the next read replaces the fleet, as the new
@@ -11,6 +13,8 @@ import type { SettingsStore } from './settings.store';
  */
 export class FleetStore {
   private scopeChanged = false;
+  private received: Array<[string, TrackingPoint]> = [];
+  private receiveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly cell: DashboardStateCell,
@@ -34,6 +38,9 @@ export class FleetStore {
     const read = await readAllPages(async (after) =>
       listPage((await this.session.read(FleetDocument, { first, after })).ambulances, first),
     );
+    // Live positions still waiting for their batch are merged first, as they would have been one by one.
+    clearTimeout(this.receiveTimer);
+    this.applyReceived();
     const fleet = mergedFleet(this.cell.get().fleet, read.nodes, replace, pointStamp);
     if (replace) {
       this.scopeChanged = false;
@@ -42,9 +49,18 @@ export class FleetStore {
     this.cell.update({ fleet, fleetLoaded: true });
   }
 
+  /** Live positions are applied in batches, at most every RECEIVE_BATCH_MS (views redraw less often anyway). */
   receive(point: TrackingPoint): void {
+    this.received.push([point.ambulanceId, point]);
+    this.receiveTimer ??= setTimeout(() => this.applyReceived(), RECEIVE_BATCH_MS);
+  }
+
+  private applyReceived(): void {
+    this.receiveTimer = undefined;
+    const points = this.received;
+    this.received = [];
     const { fleet } = this.cell.get();
-    const moved = withPosition(fleet, point.ambulanceId, point, pointStamp);
+    const moved = withPositions(fleet, points, pointStamp);
     if (moved !== fleet) this.cell.update({ fleet: moved });
   }
 }
