@@ -174,6 +174,33 @@ describe('/metrics with METRICS_TOKEN', () => {
   });
 });
 
+describe('/metrics only to METRICS_ALLOWED_NETWORKS', () => {
+  it('refuses a scrape from outside the listed networks, token or not, and keeps /healthz open', async () => {
+    const token = 'metrics-token-0123456789abcdef';
+    const app = await startTestApp({
+      events: 'local',
+      env: { METRICS_ALLOWED_NETWORKS: '10.0.0.0/8', METRICS_TOKEN: token },
+    });
+    try {
+      const refused = await fetch(`${app.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(refused.status, 403);
+      assert.match(((await refused.json()) as { error: string }).error, /METRICS_ALLOWED_NETWORKS/);
+      assert.equal((await getUrl(`${app.url}/healthz`)).status, 200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers loopback by default (private networks, where Prometheus scrapes from)', async () => {
+    const app = await startTestApp({ events: 'local' });
+    try {
+      assert.equal(sampleValue(await scrape(app.url), 'aoc_mongodb_up'), 1);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('/readyz names what is down', () => {
   let dataDir: string | undefined;
   let ferretdb: FerretdbHandle | undefined;

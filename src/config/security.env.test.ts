@@ -19,6 +19,7 @@ describe('security configuration', () => {
     assert.equal(config.JWT_SECRET, undefined);
     assert.deepEqual(config.CORS_ORIGINS, []);
     assert.deepEqual(config.TRUST_PROXY, ['loopback']);
+    assert.deepEqual(config.METRICS_ALLOWED_NETWORKS, ['loopback', 'linklocal', 'uniquelocal']);
     assert.deepEqual(config.INGEST_ALLOWED_NETWORKS, []);
     assert.deepEqual(config.INGEST_RESTRICT_NETWORKS, ['tracking', 'crash', 'snapshot']);
     assert.deepEqual(config.INGEST_REQUIRE_DEVICE_KEY, []);

@@ -61,6 +61,7 @@ export const securityEnv = {
   JWT_MAX_TOKEN_LIFETIME_SECONDS: wholeNumber(24 * 3600, 60, 366 * 24 * 3600),
   CORS_ORIGINS: commaList(origin),
   TRUST_PROXY: addressList('loopback'),
+  METRICS_ALLOWED_NETWORKS: addressList('loopback,linklocal,uniquelocal'),
   GRAPHQL_MAX_DEPTH: positiveInt(8),
   GRAPHQL_MAX_COST: positiveInt(100_000),
   GRAPHQL_MAX_ALIASES: wholeNumber(15, 0),

@@ -49,6 +49,7 @@ export class Operations {
       metrics: this.metrics,
       readiness: this.readiness,
       metricsToken: this.options.config.METRICS_TOKEN,
+      metricsNetworks: this.options.config.METRICS_ALLOWED_NETWORKS,
       logger: this.options.logger,
     });
     return (request, response) => {

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import proxyaddr from 'proxy-addr';
 import type { AppMetrics } from './app.metrics.js';
 import type { Readiness } from './readiness.js';
 
@@ -11,6 +12,8 @@ export interface OpsEndpointsOptions {
   readonly readiness: Readiness;
   /** When set, /metrics answers only `Authorization: Bearer <token>`. */
   readonly metricsToken: string | undefined;
+  /** Networks /metrics answers, by the TCP peer's address (Prometheus scrapes the app directly, never via the proxy). */
+  readonly metricsNetworks: readonly string[];
   readonly logger: Logger;
 }
 
@@ -47,6 +50,12 @@ export function createOpsEndpoints(options: OpsEndpointsOptions) {
   const isMetrics = matcher(OPS_PATHS.metrics);
   const expectedAuthorization = options.metricsToken ? Buffer.from(`Bearer ${options.metricsToken}`) : null;
 
+  const metricsPeerAllowed = proxyaddr.compile([...options.metricsNetworks]);
+  const fromAllowedNetwork = (request: IncomingMessage): boolean => {
+    const peer = request.socket.remoteAddress;
+    return peer !== undefined && metricsPeerAllowed(peer, 0);
+  };
+
   const authorized = (request: IncomingMessage): boolean => {
     if (!expectedAuthorization) return true;
     const given = Buffer.from(request.headers.authorization ?? '');
@@ -54,6 +63,15 @@ export function createOpsEndpoints(options: OpsEndpointsOptions) {
   };
 
   const serveMetrics = async (request: IncomingMessage, response: ServerResponse) => {
+    if (!fromAllowedNetwork(request)) {
+      send(
+        request,
+        response,
+        403,
+        JSON.stringify({ error: 'metrics are served only to METRICS_ALLOWED_NETWORKS (scrape the app directly)' }),
+      );
+      return;
+    }
     if (!authorized(request)) {
       send(request, response, 401, JSON.stringify({ error: 'metrics need Authorization: Bearer <METRICS_TOKEN>' }), {
         'www-authenticate': 'Bearer realm="metrics"',
