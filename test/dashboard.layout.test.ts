@@ -17,8 +17,13 @@ const SIZES = [
   { name: '390', width: 390, height: 844, wide: false },
 ] as const;
 
-/** docs/ of the repository (the tests run from dist/test). */
+/**
+ * docs/ of the repository (the tests run from dist/test). The screenshots there are refreshed only on request
+ * (`UPDATE_DOCS_SCREENSHOTS=1 npm test -- dist/test/dashboard.layout.test.js`), so a test run never edits the
+ * checkout; every run keeps its own in test-artifacts/.
+ */
 const DOCS_DIR = path.resolve(import.meta.dirname, '..', '..', 'docs');
+const UPDATE_DOCS_SCREENSHOTS = process.env.UPDATE_DOCS_SCREENSHOTS === '1';
 
 async function showTab(page: Page, name: RegExp): Promise<void> {
   await page.getByRole('tab', { name }).click();
@@ -119,7 +124,7 @@ describe('dashboard: every part reachable at 1920×1080, 1366×768 and 390×844'
         await assertInViewport(page, page.locator('.speed-chart canvas'), 'speed chart', 4 * rem);
         assert.deepEqual(await seriousAxeViolations(page), [], 'no serious or critical axe-core violations (replay)');
         const file = await dashboard.screenshot(`dashboard-${size.name}`);
-        await copyFile(file, path.join(DOCS_DIR, `dashboard-${size.name}.png`));
+        if (UPDATE_DOCS_SCREENSHOTS) await copyFile(file, path.join(DOCS_DIR, `dashboard-${size.name}.png`));
         assert.deepEqual(dashboard.consoleErrors, []);
       } finally {
         await dashboard?.close();
