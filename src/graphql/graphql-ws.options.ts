@@ -78,6 +78,9 @@ export function graphqlWsOptions(
       const params = ctx.connectionParams ?? {};
       try {
         const principal = await authenticator.authenticate(params.authorization ?? params.Authorization);
+        // The client may have gone while the token was verified (a JWKS fetch): its 'close' has fired already,
+        // so counting it now would hold its place for good.
+        if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
         const { subject } = principal;
         if (subject !== null) {
           if (!perSubject.tryOpen(subject)) {

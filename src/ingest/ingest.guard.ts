@@ -149,8 +149,10 @@ export class IngestGuard {
       budget,
       keyRequired ? 'for this ambulance' : 'for this ambulance from this address',
     );
-    // A verified key was issued by the operator for this very id: it is not a made-up one.
-    if (!keyRequired) await this.newAmbulances?.admit(ambulanceId, address);
+    // A verified key was issued by the operator for this very id: it is not a made-up one. A crash is never
+    // refused for coming from an ambulance this server has not heard of: losing a genuine one costs more than
+    // the fleet document a forged one adds.
+    if (!keyRequired && endpoint !== 'crash') await this.newAmbulances?.admit(ambulanceId, address);
   }
 }
 
@@ -163,13 +165,22 @@ async function consume(limiter: RateLimiterAbstract | null, key: string, scope: 
   });
 }
 
-/** Whether any fleet document has this id, in either stored form; one `_id` lookup each (indexed). */
+/**
+ * Whether this id is known: a fleet document has it, in either stored form (one `_id` lookup each), or else a
+ * stored tracking point does (the legacy database, which a cut-over starts from, keys its fleet differently).
+ * Both lookups are indexed.
+ */
 export function fleetLookup(models: Models): (ambulanceId: string) => Promise<boolean> {
   return async (ambulanceId) => {
-    for (const value of ambulanceIdValues(ambulanceId)) {
+    const values = ambulanceIdValues(ambulanceId);
+    for (const value of values) {
       if (await models.collections.ambulances.findOne({ _id: value }, { projection: { _id: 1 } })) return true;
     }
-    return false;
+    const tracked = await models.collections.trackings.findOne(
+      { ambulance_id: { $in: [...values] } },
+      { projection: { _id: 1 } },
+    );
+    return tracked !== null;
   };
 }
 

@@ -99,7 +99,10 @@ export function createIngestHandler(deps: IngestDependencies) {
       }
       answer = await handle(valid);
     } finally {
-      await body.release();
+      // Stored is stored: a temporary file left behind is logged, never turned into an error the device retries.
+      await body.release().catch((error: unknown) => {
+        deps.logger.warn({ err: error, endpoint }, 'temporary upload files could not be removed');
+      });
     }
     reply(response, 200, answer);
   };

@@ -10,6 +10,11 @@ describe('legacy rooms', () => {
     for (const bad of ['', '""', null, undefined, {}, ['332'], 'x'.repeat(129)]) assert.equal(roomNameOf(bad), null);
   });
 
+  it('never sends a tracking point to a crash, snapshot or other ambulance room named by its ambulance id', () => {
+    for (const id of ['crash', 'snap', 'CRASH_NOTIFY_332']) assert.deepEqual(trackingRooms(id), ['tracking']);
+    assert.deepEqual(trackingRooms('tracking'), ['tracking'], 'once, not twice');
+  });
+
   it('knows which rooms carry which events, in the legacy emit order', () => {
     assert.deepEqual(trackingRooms('332'), ['332', 'tracking']);
     assert.deepEqual(crashRooms('332'), ['crash', 'CRASH_NOTIFY_332']);

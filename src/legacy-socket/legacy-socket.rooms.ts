@@ -32,8 +32,15 @@ export function classifyRoom(name: string): LegacyRoom | null {
   return isValidAmbulanceId(name) ? { kind: 'ambulance', topic: 'TRACKING_UPDATED', ambulanceId: name } : null;
 }
 
-/** Rooms a tracking point goes to, in the legacy order. */
-export const trackingRooms = (ambulanceId: string): readonly string[] => [ambulanceId, FleetRoom.Tracking];
+/**
+ * Rooms a tracking point goes to, in the legacy order. An ambulance id that names another kind of room
+ * (`crash`, `snap`, `tracking`, `CRASH_NOTIFY_332`: ids a keyless post may claim) gets no room of its own, or its
+ * points would reach crash dashboards, or another ambulance's crash room, as if they were crashes.
+ */
+export function trackingRooms(ambulanceId: string): readonly string[] {
+  const own = classifyRoom(ambulanceId);
+  return own?.kind === 'ambulance' ? [ambulanceId, FleetRoom.Tracking] : [FleetRoom.Tracking];
+}
 /** Rooms a crash notification goes to, in the legacy order. */
 export const crashRooms = (ambulanceId: string): readonly string[] => [
   FleetRoom.Crash,

@@ -141,10 +141,15 @@ export class UploadSpool {
       let settled = false;
       let parsed = false;
 
+      // The budget is given back whatever the file system says: a temporary file that cannot be removed must
+      // not hold upload capacity until a restart.
       const release = async () => {
-        await Promise.all([...temporary].map(removeFile));
-        temporary.clear();
-        reservation.release();
+        try {
+          await Promise.all([...temporary].map(removeFile));
+        } finally {
+          temporary.clear();
+          reservation.release();
+        }
       };
 
       const fail = (error: unknown) => {

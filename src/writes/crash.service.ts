@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import type { PositionReport } from '../domain/position-report.js';
-import { isRepeatedCrash } from '../domain/repeated-report.rules.js';
+import { isConflictingCrash, isSameReading } from '../domain/repeated-report.rules.js';
 import { metresPerSecondToKmh, speedStateOf } from '../domain/speed.state.js';
 import { crashEventOf } from '../events/event.mappers.js';
 import type { CrashEvent } from '../events/event.payloads.js';
@@ -12,13 +12,16 @@ import type { Models } from '../models/models.js';
 import type { WriteLane } from '../models/write.lane.js';
 import { staticMapUrl } from './static-map.url.js';
 
+type RecentCrash = Pick<CrashDoc, '_id' | 'location' | 'speed' | 'heading' | 'conflict'>;
+
 export type CrashOutcome = { readonly duplicate: true } | { readonly duplicate: false; readonly event: CrashEvent };
 
 /**
- * Stores crash notifications (speed arrives in m/s) and suppresses repeats: a notification from the same
- * ambulance within the duplicate window and within CRASH_REPEAT_DISTANCE_METRES of a stored one. One further
- * away is stored and announced too, and it and the crashes it contradicts are marked `conflict`: without device
- * keys anyone can post for any ambulance, so a forged crash must never hide the genuine one. The check reads the
+ * Stores crash notifications (speed arrives in m/s) and suppresses exact repeats: the same reading (position,
+ * speed, heading) from the same ambulance within the duplicate window, which is what a device retry sends.
+ * Any other notification is stored and announced: without device keys anyone can post for any ambulance, so a
+ * forged crash must never hide the genuine one. Crashes of one ambulance within the window that lie more than
+ * CRASH_CONFLICT_DISTANCE_METRES apart contradict each other and are all marked `conflict`. The check reads the
  * stored crashes rather than holding a marker, so a notification that failed to store is never mistaken for a
  * duplicate when the device retries.
  */
@@ -34,9 +37,16 @@ export class CrashService {
   async report(report: PositionReport): Promise<CrashOutcome> {
     const now = new Date();
     const recent = await this.recentCrashes(report.ambulanceId, now);
-    const stored = recent.map((crash) => ({ latitude: crash.location.lat, longitude: crash.location.lon }));
-    if (stored.some((crash) => isRepeatedCrash(crash, report))) return { duplicate: true };
     const speed = metresPerSecondToKmh(report.speed);
+    const reading = { latitude: report.latitude, longitude: report.longitude, speed, heading: report.heading };
+    const readingOf = (crash: RecentCrash) => ({
+      latitude: crash.location.lat,
+      longitude: crash.location.lon,
+      speed: crash.speed ?? Number.NaN,
+      heading: Number(crash.heading),
+    });
+    if (recent.some((crash) => isSameReading(readingOf(crash), reading))) return { duplicate: true };
+    const contradicted = recent.filter((crash) => isConflictingCrash(readingOf(crash), reading));
     const doc: CrashDoc = {
       _id: new Types.ObjectId(),
       ambulance_id: report.ambulanceId,
@@ -51,9 +61,9 @@ export class CrashService {
           ? staticMapUrl(this.options.googleMapKey, report.latitude, report.longitude)
           : null,
       },
-      ...(recent.length > 0 ? { conflict: true } : {}),
+      ...(contradicted.length > 0 ? { conflict: true } : {}),
     };
-    const contradicted = recent.filter((crash) => crash.conflict !== true).map((crash) => crash._id);
+    const toMark = contradicted.filter((crash) => crash.conflict !== true).map((crash) => crash._id);
     // The fleet document and the marks first: if the crash insert then fails the device gets 503 and its retry
     // is not mistaken for a duplicate, since duplicates are judged by stored crashes only.
     await this.lane.run(async () => {
@@ -62,16 +72,16 @@ export class CrashService {
         { $set: { last_crash_at: now }, $setOnInsert: { createdAt: now } },
         { upsert: true },
       );
-      if (contradicted.length > 0) {
+      if (toMark.length > 0) {
         await this.models.collections.crashes.bulkWrite(
-          contradicted.map((_id) => ({ updateOne: { filter: { _id }, update: { $set: { conflict: true } } } })),
+          toMark.map((_id) => ({ updateOne: { filter: { _id }, update: { $set: { conflict: true } } } })),
         );
       }
       await this.models.collections.crashes.insertOne(doc);
     });
     if (doc.conflict) {
       this.logger.warn(
-        { ambulanceId: report.ambulanceId, crashId: doc._id.toHexString(), contradicts: recent.length },
+        { ambulanceId: report.ambulanceId, crashId: doc._id.toHexString(), contradicts: contradicted.length },
         'crash reported far from another crash of the same ambulance within the duplicate window; both kept and marked conflict',
       );
     }
@@ -81,16 +91,13 @@ export class CrashService {
   }
 
   /** Crashes of the ambulance stored within the duplicate window (none when the window is 0). */
-  private async recentCrashes(
-    ambulanceId: string,
-    now: Date,
-  ): Promise<Array<Pick<CrashDoc, '_id' | 'location' | 'conflict'>>> {
+  private async recentCrashes(ambulanceId: string, now: Date): Promise<RecentCrash[]> {
     if (this.options.duplicateWindowSeconds <= 0) return [];
     const since = new Date(now.getTime() - this.options.duplicateWindowSeconds * 1000);
     return this.models.collections.crashes
       .find(
         { ambulance_id: ambulanceId, count_datetime: { $gt: since } },
-        { projection: { _id: 1, location: 1, conflict: 1 } },
+        { projection: { _id: 1, location: 1, speed: 1, heading: 1, conflict: 1 } },
       )
       .toArray();
   }
