@@ -30,6 +30,9 @@ export type TrackingOutcome =
 
 const DUPLICATE: TrackingOutcome = Object.freeze({ duplicate: true });
 
+/** What the writer settles a point with: its outcome, or the error its device is answered with (nothing stored). */
+type PointResult = TrackingOutcome | { readonly failed: unknown };
+
 /** A point to store, under which id, and whether another report contradicts it. */
 interface PlacedPoint {
   /** The request itself: the key its repeats are held under. */
@@ -110,7 +113,7 @@ export class TrackingWriter {
     while (this.queue.length > 0) {
       const received = this.queue.splice(0, this.maxBatch);
       const repeats = new Map<PendingPoint, PendingPoint[]>();
-      let outcomes: TrackingOutcome[];
+      let outcomes: PointResult[];
       let batch: readonly PendingPoint[] = received;
       try {
         // Reads need no turn in the write lane.
@@ -144,16 +147,23 @@ export class TrackingWriter {
 
   private settle(
     batch: readonly PendingPoint[],
-    outcomes: readonly TrackingOutcome[],
+    outcomes: readonly PointResult[],
     repeats: ReadonlyMap<PendingPoint, PendingPoint[]>,
   ): void {
     // Every device is answered before any event goes out, so nothing a publish does can leave one waiting.
     batch.forEach((point, index) => {
-      point.resolve(outcomes[index] as TrackingOutcome);
+      const outcome = outcomes[index] as PointResult;
+      if ('failed' in outcome) {
+        point.reject(outcome.failed);
+        for (const repeat of repeats.get(point) ?? []) repeat.reject(outcome.failed);
+        return;
+      }
+      point.resolve(outcome);
       for (const repeat of repeats.get(point) ?? []) repeat.resolve(DUPLICATE);
     });
     for (const outcome of outcomes) {
-      if (!outcome.duplicate) this.publisher.publish(Topics.TrackingUpdated, outcome.event.ambulanceId, outcome.event);
+      if ('failed' in outcome || outcome.duplicate) continue;
+      this.publisher.publish(Topics.TrackingUpdated, outcome.event.ambulanceId, outcome.event);
     }
   }
 
@@ -209,7 +219,7 @@ export class TrackingWriter {
     batch: readonly PlacedPoint[],
     loaded: ReadonlyMap<string, Episode | null>,
     contradicted: readonly Types.ObjectId[],
-  ): Promise<TrackingOutcome[]> {
+  ): Promise<PointResult[]> {
     const episodeOf = new Map<string, Episode | null>();
     const touchedEpisodes = new Map<string, EpisodeChange>();
     const docs = batch.map(({ pending: { report, receivedAt }, id, conflict }): TrackingDoc => {
@@ -246,10 +256,10 @@ export class TrackingWriter {
         ...(conflict ? { conflict: true } : {}),
       };
     });
-    const duplicates = await this.insert(batch, docs, contradicted);
+    const { duplicates, failed } = await this.insert(batch, docs, contradicted);
     // Only now that the points are stored does the remembered episode state move on.
     for (const [id, episode] of episodeOf) this.episodes.remember(id, episode);
-    const stored = docs.filter((_doc, index) => !duplicates.has(index));
+    const stored = docs.filter((_doc, index) => !duplicates.has(index) && !failed.has(index));
     this.projector.record(
       new Map(stored.map((doc) => [doc.ambulance_id as string, lastPositionOf(doc)])),
       touchedEpisodes,
@@ -261,9 +271,10 @@ export class TrackingWriter {
         'tracking reports contradict others with the same ambulance and device time; all kept and marked conflict',
       );
     }
-    return docs.map((doc, index) =>
-      duplicates.has(index) ? DUPLICATE : { duplicate: false, event: trackingEventOf(doc) },
-    );
+    return docs.map((doc, index) => {
+      if (failed.has(index)) return { failed: failed.get(index) };
+      return duplicates.has(index) ? DUPLICATE : { duplicate: false, event: trackingEventOf(doc) };
+    });
   }
 
   /**
@@ -271,21 +282,41 @@ export class TrackingWriter {
    * that turned out to be duplicates. Marks go first: a batch that then fails is retried by its devices, and
    * its points are no longer new to the marks. Unordered, so a point another instance stored a moment ago
    * (same `_id`) fails alone: one that claimed its ambulance and device time is then placed again against
-   * what was stored.
+   * what was stored. If that second round fails, only its points fail (their devices retry): the rest of the
+   * batch is stored and goes on to be answered, projected and published.
    */
   private async insert(
     batch: readonly PlacedPoint[],
     docs: TrackingDoc[],
     contradicted: readonly Types.ObjectId[],
-  ): Promise<Set<number>> {
+  ): Promise<{ duplicates: Set<number>; failed: Map<number, unknown> }> {
     await this.markConflicts(contradicted);
     const duplicates = new Set(await this.insertUnordered(docs));
+    const failed = new Map<number, unknown>();
     // Points that claimed their ambulance and device time; one under a conflict id raced an identical report.
     const raced = [...duplicates].filter((index) => {
       const { id, pending } = batch[index] as PlacedPoint;
       return pending.ids?.first.equals(id) === true;
     });
-    if (raced.length === 0) return duplicates;
+    if (raced.length === 0) return { duplicates, failed };
+    try {
+      await this.placeRacedAgain(batch, docs, raced, duplicates);
+    } catch (error) {
+      for (const index of raced) {
+        duplicates.delete(index);
+        failed.set(index, error);
+      }
+    }
+    return { duplicates, failed };
+  }
+
+  /** Places the raced points against what the other instance stored, and inserts those that are still new. */
+  private async placeRacedAgain(
+    batch: readonly PlacedPoint[],
+    docs: TrackingDoc[],
+    raced: readonly number[],
+    duplicates: Set<number>,
+  ): Promise<void> {
     const points = raced.map((index) => (batch[index] as PlacedPoint).pending);
     const placed = placeReports(points.map(reportToPlace), await this.storedUnder(points));
     const marks = [...placed.contradicted];
@@ -304,7 +335,6 @@ export class TrackingWriter {
     await this.markConflicts(marks);
     const again = await this.insertUnordered(retried.map((index) => docs[index] as TrackingDoc));
     for (const at of again) duplicates.add(retried[at] as number);
-    return duplicates;
   }
 
   private async markConflicts(ids: readonly Types.ObjectId[]): Promise<void> {

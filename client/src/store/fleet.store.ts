@@ -13,6 +13,8 @@ const RECEIVE_BATCH_MS = 25;
  */
 export class FleetStore {
   private scopeChanged = false;
+  /** Counts token changes: a read started under an earlier token must not be merged into the new token's fleet. */
+  private tokenGeneration = 0;
   private received: Array<[string, TrackingPoint]> = [];
   private receiveTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -30,14 +32,17 @@ export class FleetStore {
 
   tokenChanged(): void {
     this.scopeChanged = true;
+    this.tokenGeneration += 1;
   }
 
   async load(): Promise<void> {
+    const generation = this.tokenGeneration;
     const replace = this.scopeChanged;
     const first = this.settings.pageSize();
     const read = await readAllPages(async (after) =>
       listPage((await this.session.read(FleetDocument, { first, after })).ambulances, first),
     );
+    if (generation !== this.tokenGeneration) return;
     // Live positions still waiting for their batch are merged first, as they would have been one by one.
     clearTimeout(this.receiveTimer);
     this.applyReceived();
