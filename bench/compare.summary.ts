@@ -85,7 +85,23 @@ export function meets(goal: Goal, value: number | null): boolean | null {
 const goalText = (goal: Goal) =>
   goal.kind === 'new is zero' ? 'new = 0' : `${goal.kind === 'at most' ? '≤' : '≥'} ${goal.ratio}×`;
 
-/** Lines of a table: one row per target figure (each run's value, their median, the goal, met or not), then notes. */
+const SATURATED = 'the machine was CPU-saturated';
+
+/**
+ * A run is fair when neither target's window had the machine saturated: on a shared machine the other work
+ * lands on one target and not the other, and a ratio from such a run says more about the neighbours.
+ */
+export function isFair(run: CompareRun): boolean {
+  return (['legacy', 'new'] as const).every((target) => {
+    const result = run[target];
+    return result !== undefined && !result.error && !(result.warnings ?? []).some((w) => w.startsWith(SATURATED));
+  });
+}
+
+/**
+ * Lines of a table: one row per target figure (each run's value, `*` after an unfair one, the median of the
+ * fair runs, or of all when none was fair, the goal, met or not), then notes.
+ */
 export function summarise(
   rows: readonly Row[],
   list: readonly CompareRun[],
@@ -93,15 +109,26 @@ export function summarise(
 ) {
   const lines: string[] = [];
   const show = (value: number | null) => (value === null ? '-' : fmt(value, 2));
+  const fair = list.map(isFair);
+  const anyFair = fair.some(Boolean);
   for (const { label, figure, goal } of rows) {
     const values = list.map((run) => measured(goal, run, figure));
-    const middle = median(values.filter((value): value is number => value !== null));
+    const counted = values.filter(
+      (value, index): value is number => value !== null && (!anyFair || fair[index] === true),
+    );
+    const middle = median(counted);
     const verdict = meets(goal, middle);
+    const cells = values.map((value, index) => `${show(value)}${fair[index] ? ' ' : '*'}`);
     lines.push(
-      `  ${label.padEnd(26)} ${values.map(show).join(' ').padEnd(24)} median ${show(middle).padStart(7)}  ` +
+      `  ${label.padEnd(26)} ${cells.join(' ').padEnd(24)} median ${show(middle).padStart(7)}  ` +
         `goal ${goalText(goal).padEnd(8)} ${verdict === null ? 'no data' : verdict ? 'met' : 'NOT met'}`,
     );
   }
+  lines.push(
+    anyFair
+      ? '  (* the machine was saturated during that run: left out of the median)'
+      : '  (the machine was saturated in every run: the median is of all of them; read it with care)',
+  );
   list.forEach((run, index) => {
     for (const target of ['legacy', 'new'] as const) {
       const result = run[target];
