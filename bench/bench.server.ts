@@ -11,6 +11,8 @@ export interface BenchServer {
   readonly url: string;
   readonly mongoUri: string;
   readonly child: ChildProcess;
+  /** The server's limit on open files (sockets included). */
+  openFiles(): Promise<number>;
   /** A dispatcher token for GraphQL (the server runs in production mode, so it requires one). */
   readonly dispatcherToken: string;
   rssMiB(): Promise<number>;
@@ -25,7 +27,10 @@ export const say = (message: string) => process.stdout.write(`${message}\n`);
  * The server under test runs as its own process (node dist/src/main.js), as in production, against a
  * FerretDB started here (or MONGODB_URI) and Redis (REDIS_URL, default 127.0.0.1:6379).
  */
-export async function startBenchServer(extraEnv: Record<string, string> = {}): Promise<BenchServer> {
+export async function startBenchServer(
+  extraEnv: Record<string, string> = {},
+  options: { openFiles?: number } = {},
+): Promise<BenchServer> {
   let ferretdb: FerretdbHandle | null = null;
   let mongoBase = process.env.MONGODB_URI;
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'aoc-bench-'));
@@ -37,7 +42,15 @@ export async function startBenchServer(extraEnv: Record<string, string> = {}): P
   const mongoUri = mongoBase;
   const jwtSecret = randomBytes(32).toString('hex');
   const nodeFlags = process.env.BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeFlags, path.resolve(import.meta.dirname, '..', 'src', 'main.js')], {
+  const command = [process.execPath, ...nodeFlags, path.resolve(import.meta.dirname, '..', 'src', 'main.js')];
+  // A higher open-file limit for the server alone (its own sockets), as far as the hard limit or root allows.
+  const [file, args] = options.openFiles
+    ? [
+        'sh',
+        ['-c', `ulimit -n ${options.openFiles} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"`, 'sh', ...command],
+      ]
+    : [command[0] as string, command.slice(1)];
+  const child = spawn(file, args, {
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -79,6 +92,10 @@ export async function startBenchServer(extraEnv: Record<string, string> = {}): P
       const status = await readFile(`/proc/${pid}/status`, 'utf8');
       const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
       return kib / 1024;
+    },
+    async openFiles() {
+      const limits = await readFile(`/proc/${pid}/limits`, 'utf8');
+      return Number(/Max open files\s+(\d+)/.exec(limits)?.[1] ?? 0);
     },
     async cpuSeconds() {
       const databasePid = ferretdb?.process.pid;
