@@ -26,7 +26,7 @@ import { requestIdOf } from '../http/request-id.js';
 import { DeviceTimeMonitor } from '../ingest/device-time.monitor.js';
 import { ingestGuardFor } from '../ingest/ingest.guard.js';
 import { createIngestHandler } from '../ingest/ingest.handler.js';
-import { type LegacySocketServer, startLegacySocketServer } from '../legacy-socket/legacy-socket.server.js';
+import type { LegacySocketServer } from '../legacy-socket/legacy-socket.server.js';
 import { costLimitPlugin, graphqlLimitsOf, limitRules, parseOptionsFor } from '../limits/graphql.limits.js';
 import { OriginPolicy } from '../limits/origin.policy.js';
 import { rateLimitStoreFor } from '../limits/rate-limit.store.js';
@@ -304,10 +304,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     response.status(500).json({ errors: [new GraphQLError('Internal server error').toJSON()] });
   });
 
+  // Loaded only when asked for: Socket.IO costs ~16 MB of memory in every instance that does not serve it.
   const legacySocket =
     config.LEGACY_SOCKET_PORT === undefined
       ? null
-      : await startLegacySocketServer({
+      : await (await import('../legacy-socket/legacy-socket.server.js')).startLegacySocketServer({
           config,
           bus,
           authenticator,
