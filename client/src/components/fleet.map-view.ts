@@ -223,29 +223,13 @@ export class FleetMapView {
   setLiveTrack(points: readonly TrackingPoint[]): void {
     this.liveTrack.clearLayers();
     if (points.length < 2) return;
-    for (const segment of segmentsByState(points)) {
-      L.polyline(segment.path as Array<[number, number]>, {
-        color: appearanceOf(segment.state, false).colour,
-        weight: 4,
-        opacity: 0.85,
-        interactive: false,
-        className: `live-track live-${segment.state.toLowerCase()}`,
-      }).addTo(this.liveTrack);
-    }
+    drawTrackByState(this.liveTrack, points, 'live', { weight: 4, opacity: 0.85 });
   }
   setReplayTrack(points: readonly TrackingPoint[]): void {
     this.replayTrack.clearLayers();
     this.replayMarker = null;
     if (points.length === 0) return;
-    for (const segment of segmentsByState(points)) {
-      L.polyline(segment.path as Array<[number, number]>, {
-        color: appearanceOf(segment.state, false).colour,
-        weight: 6,
-        opacity: 0.95,
-        interactive: false,
-        className: `replay-track replay-${segment.state.toLowerCase()}`,
-      }).addTo(this.replayTrack);
-    }
+    drawTrackByState(this.replayTrack, points, 'replay', { weight: 6, opacity: 0.95 });
     const bounds = L.latLngBounds(points.map((point) => [point.latitude, point.longitude] as [number, number]));
     this.map.fitBounds(bounds.pad(0.2), { maxZoom: 16 });
   }
@@ -431,5 +415,22 @@ export class FleetMapView {
       interactive: false,
       keyboard: false,
     }).addTo(this.grid);
+  }
+}
+
+/** A track as one polyline per run of one speed state, in that state's colour (classes `<kind>-track <kind>-<state>`). */
+function drawTrackByState(
+  layer: L.LayerGroup,
+  points: readonly TrackingPoint[],
+  kind: 'live' | 'replay',
+  style: { readonly weight: number; readonly opacity: number },
+): void {
+  for (const segment of segmentsByState(points)) {
+    L.polyline(segment.path as Array<[number, number]>, {
+      color: appearanceOf(segment.state, false).colour,
+      ...style,
+      interactive: false,
+      className: `${kind}-track ${kind}-${segment.state.toLowerCase()}`,
+    }).addTo(layer);
   }
 }
