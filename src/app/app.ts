@@ -6,7 +6,6 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { graphqlUploadExpress } from 'graphql-upload-minimal';
-import { useServer } from 'graphql-ws/use/ws';
 import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { authenticatorFor } from '../auth/authenticator.js';
@@ -21,6 +20,7 @@ import { maskError } from '../graphql/error.mask.js';
 import { graphqlWsOptions } from '../graphql/graphql-ws.options.js';
 import { buildAppSchema } from '../graphql/schema.build.js';
 import { SharedSubscriptions } from '../graphql/shared-subscriptions.js';
+import { serveGraphqlWs } from '../graphql/ws.transport.js';
 import { clientAddressResolver } from '../http/client-address.js';
 import { requestIdOf } from '../http/request-id.js';
 import { DeviceTimeMonitor } from '../ingest/device-time.monitor.js';
@@ -225,7 +225,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     },
     origins,
   );
-  const wsCleanup = useServer(
+  const wsCleanup = serveGraphqlWs(
     graphqlWsOptions({
       schema,
       subscriptions,

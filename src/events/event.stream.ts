@@ -55,6 +55,21 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
     this.items.push(item);
   }
 
+  /** True once the consumer stopped or the stream ended: nothing more will be delivered. */
+  get ended(): boolean {
+    return this.finished || this.failure !== null;
+  }
+
+  /** Delivers `item` as the last item, dropping any still waiting, and ends the stream. */
+  endWith(item: T): void {
+    if (this.ended) return;
+    this.items.length = 0;
+    const waiter = this.waiting.shift();
+    if (waiter) waiter.resolve({ value: item, done: false });
+    else this.items.push(item);
+    this.end();
+  }
+
   fail(error: Error): void {
     if (this.finished) return;
     this.items.length = 0;

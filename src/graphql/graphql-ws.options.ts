@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { type ExecutionResult, GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
@@ -14,6 +14,7 @@ import type { GraphQLContext } from '../resolvers/graphql.context.js';
 import { maskError } from './error.mask.js';
 import type { SharedSubscriptions } from './shared-subscriptions.js';
 import { authorizeSubscriber } from './subscription.authorization.js';
+import { attachDirectDelivery, serializedPayloadOf } from './ws.transport.js';
 import { forbiddenCloseReason } from './ws-close.reason.js';
 
 /** graphql-ws's "Forbidden" close code: a missing, invalid or expired token. */
@@ -103,7 +104,7 @@ export function graphqlWsOptions(
         return false;
       }
     },
-    onSubscribe: (ctx, _id, payload) => {
+    onSubscribe: (ctx, id, payload) => {
       const principal = ctx.extra.principal;
       if (!principal) {
         return [new GraphQLError('Unauthenticated', { extensions: { code: GraphQLErrorCode.Unauthenticated } })];
@@ -119,12 +120,14 @@ export function graphqlWsOptions(
       }
       const document = prepareDocument(deps.schema, payload, deps.limits, deps.rules);
       if (Array.isArray(document)) return document;
+      const contextValue = deps.createContext(principal, ctx.extra.request);
+      attachDirectDelivery(contextValue, ctx.extra.socket, id);
       return {
         schema: deps.schema,
         document,
         operationName: payload.operationName ?? null,
         variableValues: payload.variables ?? null,
-        contextValue: deps.createContext(principal, ctx.extra.request),
+        contextValue,
       };
     },
     // Every subscriber, not only the first of a shared execution, is authorised before it is attached. Refused
@@ -141,6 +144,7 @@ export function graphqlWsOptions(
             ...result,
             errors: result.errors.map((error) => maskError(error.toJSON(), error, deps.loggerFor(ctx.extra.request))),
           }
-        : undefined,
+        : // Written into the message as is by serveGraphqlWs (see SerializedPayload), once for all its subscribers.
+          (serializedPayloadOf(result) as unknown as ExecutionResult),
   };
 }

@@ -8,6 +8,7 @@ import {
 } from 'graphql';
 import { GraphQLErrorCode } from '../errors/error.codes.js';
 import { BoundedQueue, SubscriptionOverflowError } from '../events/event.stream.js';
+import { type DirectDelivery, directDeliveryOf } from './ws.transport.js';
 
 export interface SharedSubscriptionKeySource {
   /**
@@ -18,10 +19,33 @@ export interface SharedSubscriptionKeySource {
   readonly subscriptionScope?: string;
 }
 
+/** One subscriber of a shared operation: the stream graphql-ws reads, and its socket when it can be written directly. */
+class Subscriber {
+  /** Set once a result went through graphql-ws (errors are masked per subscriber there); later ones follow it. */
+  private throughGraphqlWs = false;
+
+  constructor(
+    readonly stream: BoundedQueue<ExecutionResult>,
+    private readonly direct: DirectDelivery | undefined,
+    private readonly backlogLimit: number,
+  ) {}
+
+  deliver(result: ExecutionResult): void {
+    if (this.stream.ended) return;
+    if (this.direct && !this.throughGraphqlWs && !result.errors) {
+      if (!this.direct.send(result, this.backlogLimit))
+        this.stream.endWith(errorResult(new SubscriptionOverflowError()));
+      return;
+    }
+    this.throughGraphqlWs = true;
+    this.stream.push(result);
+  }
+}
+
 interface SharedOperation {
   /** The subscription's root field (`trackingUpdated`, …), for metrics. */
   readonly field: string;
-  readonly consumers: Set<BoundedQueue<ExecutionResult>>;
+  readonly consumers: Set<Subscriber>;
   source: AsyncIterator<ExecutionResult> | null;
 }
 
@@ -56,8 +80,10 @@ function errorResult(error: unknown): ExecutionResult {
 /**
  * Runs each distinct subscription (same document, variables and scope) once per server instance and
  * fans its results out to every subscriber of it. Without this, graphql-ws executes the selection set
- * for every subscriber on every event. Each subscriber has its own bounded queue: a slow socket ends
- * its own subscription with SUBSCRIPTION_OVERFLOW and never holds the others back.
+ * for every subscriber on every event. Results are written straight to a WebSocket subscriber's socket (see
+ * DirectDelivery), or queued for graphql-ws in a bounded queue per subscriber. Either way a slow socket ends
+ * its own subscription with SUBSCRIPTION_OVERFLOW (past SUBSCRIPTION_QUEUE_LIMIT results behind) and never holds
+ * the others back.
  */
 export class SharedSubscriptions {
   private readonly operations = new Map<string, SharedOperation>();
@@ -103,22 +129,23 @@ export class SharedSubscriptions {
         void this.pump(key, operation);
       }
     }
-    const consumer = new BoundedQueue<ExecutionResult>(this.queueLimit, errorResult);
+    const stream = new BoundedQueue<ExecutionResult>(this.queueLimit, errorResult);
+    const consumer = new Subscriber(stream, directDeliveryOf(args.contextValue), this.queueLimit);
     const shared = operation;
     shared.consumers.add(consumer);
-    consumer.whenFinished(() => this.removeConsumer(key, shared, consumer));
-    return consumer;
+    stream.whenFinished(() => this.removeConsumer(key, shared, consumer));
+    return stream;
   };
 
   async close(): Promise<void> {
     for (const [key, operation] of this.operations) {
-      for (const consumer of operation.consumers) consumer.end();
+      for (const consumer of operation.consumers) consumer.stream.end();
       this.operations.delete(key);
       await operation.source?.return?.();
     }
   }
 
-  private removeConsumer(key: string, operation: SharedOperation, consumer: BoundedQueue<ExecutionResult>): void {
+  private removeConsumer(key: string, operation: SharedOperation, consumer: Subscriber): void {
     operation.consumers.delete(consumer);
     if (operation.consumers.size === 0 && this.operations.get(key) === operation) {
       this.operations.delete(key);
@@ -135,12 +162,12 @@ export class SharedSubscriptions {
         if (!source) return;
         const step = await source.next();
         if (step.done) break;
-        for (const consumer of operation.consumers) consumer.push(step.value);
+        for (const consumer of operation.consumers) consumer.deliver(step.value);
       }
     } catch (error) {
-      for (const consumer of operation.consumers) consumer.push(errorResult(error));
+      for (const consumer of operation.consumers) consumer.deliver(errorResult(error));
     }
     if (this.operations.get(key) === operation) this.operations.delete(key);
-    for (const consumer of [...operation.consumers]) consumer.end();
+    for (const consumer of [...operation.consumers]) consumer.stream.end();
   }
 }

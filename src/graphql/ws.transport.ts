@@ -1,0 +1,194 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ExecutionResult } from 'graphql';
+import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
+import type { Extra } from 'graphql-ws/use/ws';
+import type { WebSocket, WebSocketServer } from 'ws';
+
+/**
+ * A `next` payload already turned into JSON. A shared subscription hands the same result to every subscriber,
+ * so it is serialised once and spliced into each subscriber's message (only the operation id differs).
+ * graphql-ws turns a message into JSON (calling `toJSON` here) and passes it to `send` in one synchronous step,
+ * so the payload set aside is always that of the message `send` receives next.
+ */
+export class SerializedPayload {
+  constructor(readonly json: string) {}
+
+  toJSON(): string {
+    setAside = this.json;
+    return PLACEHOLDER;
+  }
+}
+
+const serializedResults = new WeakMap<ExecutionResult, SerializedPayload>();
+
+/** The result's JSON, computed on its first delivery and reused for every other subscriber it goes to. */
+export function serializedPayloadOf(result: ExecutionResult): SerializedPayload {
+  let payload = serializedResults.get(result);
+  if (!payload) {
+    payload = new SerializedPayload(JSON.stringify(result));
+    serializedResults.set(result, payload);
+  }
+  return payload;
+}
+
+const PLACEHOLDER = '\u0000serialized-payload';
+const PLACEHOLDER_TAIL = `${JSON.stringify(PLACEHOLDER)}}`;
+let setAside: string | null = null;
+
+/** The message with its set-aside payload put in place (the payload is the message's last member). */
+export function withSetAsidePayload(message: string): string {
+  const json = setAside;
+  setAside = null;
+  if (json === null || !message.endsWith(PLACEHOLDER_TAIL)) return message;
+  return `${message.slice(0, message.length - PLACEHOLDER_TAIL.length)}${json}}`;
+}
+
+/** Past this many bytes waiting in a socket's buffer, the next message is sent only once earlier ones are written. */
+const SOCKET_HIGH_WATER_BYTES = 256 * 1024;
+
+/**
+ * Holds each socket's writes until the end of the current event-loop turn (after its microtasks), so that all
+ * messages due to one subscriber in a turn (one stored batch's events, several operations) leave in one write.
+ */
+class TurnCorker {
+  private readonly corked = new Set<Duplex>();
+
+  cork(socket: WebSocket): void {
+    // ws keeps the TCP socket private; corking it makes ws's own per-frame cork/uncork nest inside ours.
+    const raw = (socket as unknown as { _socket?: Duplex })._socket;
+    if (!raw || this.corked.has(raw)) return;
+    if (this.corked.size === 0) process.nextTick(this.uncorkAll);
+    raw.cork();
+    this.corked.add(raw);
+  }
+
+  private readonly uncorkAll = (): void => {
+    for (const raw of this.corked) raw.uncork();
+    this.corked.clear();
+  };
+}
+
+const corker = new TurnCorker();
+
+/**
+ * A subscriber's socket and operation id: results without errors are written to it directly, as graphql-ws would
+ * write them (`{"id":…,"type":"next","payload":…}`), without graphql-ws's per-message promise chain.
+ */
+export class DirectDelivery {
+  private readonly prefix: string;
+
+  constructor(
+    private readonly socket: WebSocket,
+    id: string,
+  ) {
+    this.prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  }
+
+  /**
+   * Writes the result, unless the socket still holds `backlogLimit` messages' worth of unsent bytes: then the
+   * subscriber is too slow and false is returned (nothing written).
+   */
+  send(result: ExecutionResult, backlogLimit: number): boolean {
+    const { socket } = this;
+    if (socket.readyState !== socket.OPEN) return true;
+    const { json } = serializedPayloadOf(result);
+    if (socket.bufferedAmount > backlogLimit * (this.prefix.length + json.length)) return false;
+    corker.cork(socket);
+    socket.send(`${this.prefix}${json}}`);
+    return true;
+  }
+}
+
+const directDeliveries = new WeakMap<object, DirectDelivery>();
+
+/** Lets the subscription executed with this context value write its results straight to the socket. */
+export function attachDirectDelivery(contextValue: object, socket: WebSocket, id: string): void {
+  directDeliveries.set(contextValue, new DirectDelivery(socket, id));
+}
+
+export function directDeliveryOf(contextValue: unknown): DirectDelivery | undefined {
+  return typeof contextValue === 'object' && contextValue !== null ? directDeliveries.get(contextValue) : undefined;
+}
+
+export interface GraphqlWsTransport {
+  dispose(): Promise<void>;
+}
+
+/**
+ * graphql-ws over a `ws` server, as graphql-ws's own `useServer`, with cheaper delivery: payloads serialised once
+ * per shared result, one write per socket per event-loop turn, `send` waiting for the socket only when its buffer
+ * is full (so a slow socket still stops pulling from its bounded queue), and one heartbeat timer for all sockets
+ * instead of one per socket.
+ */
+export function serveGraphqlWs<X extends Extra>(
+  options: ServerOptions<Record<string, unknown>, X>,
+  wsServer: WebSocketServer,
+  keepAliveMs = 12_000,
+): GraphqlWsTransport {
+  const server = makeServer(options);
+  const awaitingPong = new Set<WebSocket>();
+  wsServer.options.handleProtocols = handleProtocols;
+
+  const heartbeat = setInterval(() => {
+    for (const socket of wsServer.clients) {
+      if (awaitingPong.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      if (socket.readyState !== socket.OPEN) continue;
+      awaitingPong.add(socket);
+      socket.ping();
+    }
+  }, keepAliveMs);
+  heartbeat.unref();
+
+  wsServer.once('error', () => {
+    for (const client of wsServer.clients) client.close(CloseCode.InternalServerError, 'Internal server error');
+  });
+
+  wsServer.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    socket.once('error', () => socket.close(CloseCode.InternalServerError, 'Internal server error'));
+    socket.on('pong', () => awaitingPong.delete(socket));
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) => {
+          const message = withSetAsidePayload(data);
+          if (socket.readyState !== socket.OPEN) return;
+          corker.cork(socket);
+          if (socket.bufferedAmount < SOCKET_HIGH_WATER_BYTES) {
+            socket.send(message);
+            return;
+          }
+          return new Promise<void>((resolve, reject) =>
+            socket.send(message, (error) => (error ? reject(error) : resolve())),
+          );
+        },
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) =>
+          socket.on('message', async (event) => {
+            try {
+              await handle(String(event));
+            } catch {
+              socket.close(CloseCode.InternalServerError, 'Internal server error');
+            }
+          }),
+      },
+      { socket, request } as X,
+    );
+    socket.once('close', (code, reason) => {
+      awaitingPong.delete(socket);
+      void closed(code, String(reason));
+    });
+  });
+
+  return {
+    dispose: async () => {
+      clearInterval(heartbeat);
+      for (const client of wsServer.clients) client.close(1001, 'Going away');
+      wsServer.removeAllListeners();
+      await new Promise<void>((resolve, reject) => wsServer.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
