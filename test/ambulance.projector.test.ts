@@ -7,7 +7,7 @@ import { migrateLastPositionLayout } from '../src/models/last-position.order.js'
 import { createModels, type Models } from '../src/models/models.js';
 import { WriteLane } from '../src/models/write.lane.js';
 import { AmbulanceProjector, type EpisodeChange, type EpisodeSnapshot } from '../src/writes/ambulance.projector.js';
-import { testEnv, uniqueName } from './helpers/test-env.js';
+import { testEnv, uniqueName, waitUntil } from './helpers/test-env.js';
 
 const position = (at: number, speed: number, trackingId = new Types.ObjectId()): LastPositionDoc => ({
   tracking_id: trackingId,
@@ -172,5 +172,42 @@ describe('ambulance projector (fleet positions and episode summaries, against Fe
     const after = await models.collections.ambulances.findOne({ _id: 'OLD1' });
     assert.equal(after?.last_position?.count_datetime.getTime(), 9_000);
     assert.equal(after?.last_position?.speed, 90);
+  });
+});
+
+describe('ambulance projector rounds with a long interval (against FerretDB)', () => {
+  let connection: mongoose.Connection;
+  let models: Models;
+  let projector: AmbulanceProjector;
+
+  before(async () => {
+    connection = await mongoose.createConnection(testEnv.mongoUri, { dbName: uniqueName('rounds') }).asPromise();
+    models = createModels(connection);
+    projector = new AmbulanceProjector(models, new WriteLane(), 3_600_000, pino({ level: 'silent' }));
+  });
+
+  after(async () => {
+    projector.stop();
+    await connection.dropDatabase();
+    await connection.close();
+  });
+
+  const storedSpeed = async (id: string) =>
+    (await models.collections.ambulances.findOne({ _id: id }))?.last_position?.speed;
+
+  it('writes an ambulance it has not projected yet at once, and a known one at the next round', async () => {
+    projector.record(new Map([['R1', position(1_000, 10)]]), new Map());
+    await waitUntil(async () => (await storedSpeed('R1')) === 10, { message: 'the first ambulance projected' });
+    // A round has run: the next one is an hour away, unless an ambulance new to this process reports.
+    projector.record(new Map([['R1', position(2_000, 20)]]), new Map());
+    projector.record(new Map([['R2', position(2_000, 30)]]), new Map());
+    await waitUntil(async () => (await storedSpeed('R2')) === 30, { message: 'the new ambulance projected' });
+    // That round took R1's newer position with it.
+    assert.equal(await storedSpeed('R1'), 20);
+    projector.record(new Map([['R1', position(3_000, 40)]]), new Map());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(await storedSpeed('R1'), 20, 'a known ambulance waits for the round');
+    await projector.drained();
+    assert.equal(await storedSpeed('R1'), 40, 'and is written when the projector is drained (shutdown)');
   });
 });

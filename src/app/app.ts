@@ -16,6 +16,7 @@ import { createDashboardRouter, DASHBOARD_PATH } from '../dashboard/dashboard.ro
 import { GraphQLErrorCode } from '../errors/error.codes.js';
 import { EventPublisher } from '../events/event.publisher.js';
 import type { EventBus } from '../events/event-bus.js';
+import { LatestPositions } from '../events/latest-positions.js';
 import { maskError } from '../graphql/error.mask.js';
 import { graphqlWsOptions } from '../graphql/graphql-ws.options.js';
 import { buildAppSchema } from '../graphql/schema.build.js';
@@ -163,8 +164,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   );
   const snapshotService = new SnapshotService(models, imageStorage, publisher, lane, config.UPLOAD_MAX_FILES);
   const uploadUrls = UploadUrlSigner.fromConfig(config);
+  // Every instance follows the fleet's positions, so lastPosition is current between projection rounds.
+  const latestPositions = new LatestPositions();
+  await latestPositions.follow(bus);
   const services: GraphQLServices = {
     models,
+    latestPositions,
     uploadUrls,
     bus,
     snapshotService,
@@ -357,6 +362,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         publisher.stop();
         logger.debug('shutdown: pending writes and events flushed');
         await subscriptions.close();
+        latestPositions.stop();
         await rateLimits.close();
         await connection.close();
         logger.debug('shutdown: database connection closed');

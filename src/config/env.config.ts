@@ -46,7 +46,7 @@ const envSchema = z.object({
   PUBLISH_OUTBOX_LIMIT: positiveInt(100_000),
   INGEST_BATCH_MAX: positiveInt(1000),
   INGEST_EPISODE_CACHE_SIZE: positiveInt(10_000),
-  PROJECTION_INTERVAL_MS: wholeNumber(1000, 0),
+  PROJECTION_INTERVAL_MS: wholeNumber(10_000, 0),
   DASHBOARD_STALE_AFTER_SECONDS: positiveInt(60),
   DASHBOARD_ALERT_LOOKBACK_MINUTES: wholeNumber(30, 0, 7 * 24 * 60),
   DASHBOARD_TILE_URL: optionalString.pipe(

@@ -2,6 +2,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } 
 import { assertAmbulanceInScope } from '../auth/ambulance.scope.js';
 import { READERS } from '../auth/root-field.roles.js';
 import { encodeIdCursor } from '../domain/cursor.js';
+import { isLaterPosition } from '../events/latest-positions.js';
 import { Ambulance } from './ambulance.type.js';
 import { AmbulancesArgs } from './fleet.args.js';
 import { readFleetPage } from './fleet.query.js';
@@ -51,8 +52,14 @@ export class AmbulanceResolver {
   @Authorized(...READERS)
   @FieldResolver(() => TrackingPoint, { nullable: true, description: 'The newest stored position.' })
   async lastPosition(@Root() ambulance: Ambulance, @Ctx() context: GraphQLContext): Promise<TrackingPoint | null> {
-    if (ambulance.embeddedLastPosition) return ambulance.embeddedLastPosition;
-    const doc = await context.loaders.latestTrackingByAmbulanceId.load(ambulance.id);
+    const stored = ambulance.embeddedLastPosition ?? (await this.latestStored(ambulance.id, context));
+    const live = context.services.latestPositions.of(ambulance.id);
+    if (live && (!stored || isLaterPosition(live, stored))) return TrackingPoint.fromEvent(live);
+    return stored;
+  }
+
+  private async latestStored(ambulanceId: string, context: GraphQLContext): Promise<TrackingPoint | null> {
+    const doc = await context.loaders.latestTrackingByAmbulanceId.load(ambulanceId);
     return doc ? TrackingPoint.fromDocument(doc) : null;
   }
 }

@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/principal.js';
 import type { EventBus } from '../events/event-bus.js';
+import type { LatestPositions } from '../events/latest-positions.js';
 import type { Models } from '../models/models.js';
 import type { UploadBudget } from '../uploads/upload.budget.js';
 import type { UploadUrlSigner } from '../uploads/upload-url.signer.js';
@@ -10,6 +11,8 @@ import type { Loaders } from './graphql.loaders.js';
 export interface GraphQLServices {
   readonly models: Models;
   readonly bus: EventBus;
+  /** The newest position of each ambulance from live events, ahead of the fleet documents' projection rounds. */
+  readonly latestPositions: LatestPositions;
   readonly snapshotService: SnapshotService;
   /** Upload bytes in flight in this process, shared with the REST upload endpoint. */
   readonly uploadBudget: UploadBudget;

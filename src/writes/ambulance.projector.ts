@@ -51,6 +51,10 @@ export class AmbulanceProjector {
   private ambulances = new Map<string, LastPositionDoc>();
   private episodes = new Map<string, EpisodeChange>();
   private running: Promise<void> | null = null;
+  /** Ambulances whose position this process has written (bounded by the fleet's size). */
+  private readonly projected = new Set<string>();
+  /** Some recorded position is of an ambulance not in `projected`: the next round starts without waiting. */
+  private unseenPending = false;
   private waitTimer: NodeJS.Timeout | null = null;
   private nextRoundAt = 0;
   /** Milliseconds one write of each kind took lately (smoothed); sizes the next turn. */
@@ -68,10 +72,20 @@ export class AmbulanceProjector {
     private readonly logger: Logger,
   ) {}
 
-  /** Newest positions per ambulance and the current state of the episodes they touched. */
+  /**
+   * Newest positions per ambulance and the current state of the episodes they touched. An ambulance this process
+   * has not projected yet is written without waiting for the interval, so a new one is listed in the fleet at once.
+   */
   record(positions: ReadonlyMap<string, LastPositionDoc>, episodes: ReadonlyMap<string, EpisodeChange>): void {
-    for (const [id, position] of positions) this.ambulances.set(id, position);
+    for (const [id, position] of positions) {
+      this.ambulances.set(id, position);
+      if (!this.projected.has(id)) this.unseenPending = true;
+    }
     for (const [id, change] of episodes) this.mergeEpisode(id, change);
+    if (this.unseenPending && this.waitTimer) {
+      clearTimeout(this.waitTimer);
+      this.waitTimer = null;
+    }
     this.start();
   }
 
@@ -105,7 +119,7 @@ export class AmbulanceProjector {
   private start(now = false): void {
     if (this.running || this.waitTimer) return;
     if (this.ambulances.size === 0 && this.episodes.size === 0) return;
-    const wait = now ? 0 : this.nextRoundAt - Date.now();
+    const wait = now || this.unseenPending ? 0 : this.nextRoundAt - Date.now();
     if (wait > 0) {
       this.waitTimer = setTimeout(() => {
         this.waitTimer = null;
@@ -127,6 +141,7 @@ export class AmbulanceProjector {
     ];
     this.ambulances = new Map();
     this.episodes = new Map();
+    this.unseenPending = false;
     let done = 0;
     while (done < operations.length) {
       const turn = operations.slice(done, this.turnEnd(operations, done));
@@ -140,6 +155,7 @@ export class AmbulanceProjector {
         return;
       }
       done += turn.length;
+      for (const operation of turn) if (operation.kind === 'ambulance') this.projected.add(operation.id);
     }
     const took = Date.now() - startedAt;
     this.nextRoundAt = startedAt + Math.max(this.intervalMs, took / MAX_LANE_SHARE);
