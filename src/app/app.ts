@@ -213,6 +213,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   const countedIngest = ops.instrumentIngest(handleIngest);
   const httpServer = http.createServer(
+    {
+      // The client, never the server, closes an idle connection: see HTTP_KEEP_ALIVE_TIMEOUT_SECONDS.
+      keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
+      headersTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * 1000 + 1000,
+    },
     ops.serve((request, response) => {
       if (!countedIngest(request, response)) app(request, response);
     }),

@@ -33,6 +33,7 @@ const envSchema = z.object({
   UPLOAD_MAX_FILES: positiveInt(10),
   UPLOAD_MAX_INFLIGHT_BYTES: positiveInt(64 * 1024 * 1024),
   UPLOAD_BODY_TIMEOUT_SECONDS: wholeNumber(30, 1, 3600),
+  HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: wholeNumber(65, 1, 3600),
   INGEST_MAX_BODY_BYTES: positiveInt(16 * 1024),
   CRASH_DUPLICATE_WINDOW_SECONDS: wholeNumber(60, 0),
   GOOGLE_MAP_KEY: optionalString,
