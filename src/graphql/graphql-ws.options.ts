@@ -8,7 +8,7 @@ import type { Principal } from '../auth/principal.js';
 import { rolesOfRootFields } from '../auth/root-field.roles.js';
 import { GraphQLErrorCode } from '../errors/error.codes.js';
 import { ConnectionCounter } from '../limits/connection.counter.js';
-import { type GraphQLLimits, prepareDocument } from '../limits/graphql.limits.js';
+import { DocumentPreparer, type GraphQLLimits } from '../limits/graphql.limits.js';
 import { CLOSE_TOO_MANY } from '../limits/ws.limits.js';
 import type { GraphQLContext } from '../resolvers/graphql.context.js';
 import { maskError } from './error.mask.js';
@@ -70,6 +70,7 @@ export function graphqlWsOptions(
   const { authenticator } = deps;
   const rolesByRootField = rolesOfRootFields();
   const perSubject = new ConnectionCounter(deps.maxConnectionsPerSubject);
+  const documents = new DocumentPreparer(deps.schema, deps.limits, deps.rules);
   return {
     schema: deps.schema,
     // Never put internal error messages into WebSocket close reasons, whatever NODE_ENV says.
@@ -118,7 +119,7 @@ export function graphqlWsOptions(
           ),
         ];
       }
-      const document = prepareDocument(deps.schema, payload, deps.limits, deps.rules);
+      const document = documents.prepare(payload);
       if (Array.isArray(document)) return document;
       const contextValue = deps.createContext(principal, ctx.extra.request);
       attachDirectDelivery(contextValue, ctx.extra.socket, id);

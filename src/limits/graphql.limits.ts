@@ -20,6 +20,7 @@ import {
   visit,
   visitWithTypeInfo,
 } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import type { AppConfig } from '../config/env.config.js';
 import { DocumentLimit, GraphQLErrorCode } from '../errors/error.codes.js';
 
@@ -174,37 +175,56 @@ export interface OperationPayload {
   readonly operationName?: unknown;
 }
 
+/** Distinct documents whose parse and validation are remembered (dashboards send the same few). */
+const PREPARED_DOCUMENTS_MAX = 1000;
+
 /**
- * Parses and validates a document as Apollo does over HTTP (standard rules plus the limit rules), for the
+ * Parses and validates documents as Apollo does over HTTP (standard rules plus the limit rules), for the
  * WebSocket path, which graphql-ws runs without Apollo's pipeline. Returns coded errors when refused.
+ * A document that passed is remembered by its text, so thousands of dashboards subscribing with the same
+ * operation share one parsed document and validate it once; its cost, which depends on the variables, is
+ * checked every time.
  */
-export function prepareDocument(
-  schema: GraphQLSchema,
-  payload: OperationPayload,
-  limits: GraphQLLimits,
-  rules: readonly ValidationRule[],
-): DocumentNode | GraphQLError[] {
-  if (typeof payload.query !== 'string') {
-    return [new GraphQLError('query must be a string', { extensions: { code: GraphQLErrorCode.BadRequest } })];
+export class DocumentPreparer {
+  private readonly validated = new LRUCache<string, DocumentNode>({ max: PREPARED_DOCUMENTS_MAX });
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly limits: GraphQLLimits,
+    private readonly rules: readonly ValidationRule[],
+  ) {}
+
+  prepare(payload: OperationPayload): DocumentNode | GraphQLError[] {
+    if (typeof payload.query !== 'string') {
+      return [new GraphQLError('query must be a string', { extensions: { code: GraphQLErrorCode.BadRequest } })];
+    }
+    let document = this.validated.get(payload.query);
+    if (!document) {
+      const parsed = this.parseAndValidate(payload.query);
+      if (Array.isArray(parsed)) return parsed;
+      document = parsed;
+      this.validated.set(payload.query, document);
+    }
+    const errors = costErrors(this.schema, document, payload.variables, this.limits);
+    return errors.length > 0 ? errors.map(validationFailure) : document;
   }
-  let document: DocumentNode;
-  try {
-    document = parse(payload.query, parseOptionsFor(limits));
-  } catch (error) {
-    const message = error instanceof GraphQLError ? error.message : 'query could not be parsed';
-    return [new GraphQLError(message, { extensions: { code: GraphQLErrorCode.ParseFailed } })];
+
+  private parseAndValidate(query: string): DocumentNode | GraphQLError[] {
+    let document: DocumentNode;
+    try {
+      document = parse(query, parseOptionsFor(this.limits));
+    } catch (error) {
+      const message = error instanceof GraphQLError ? error.message : 'query could not be parsed';
+      return [new GraphQLError(message, { extensions: { code: GraphQLErrorCode.ParseFailed } })];
+    }
+    const errors = validate(this.schema, document, [...specifiedRules, ...this.rules]);
+    return errors.length > 0 ? errors.map(validationFailure) : document;
   }
-  const validationErrors = validate(schema, document, [...specifiedRules, ...rules]);
-  const errors =
-    validationErrors.length > 0 ? validationErrors : costErrors(schema, document, payload.variables, limits);
-  if (errors.length > 0) {
-    return errors.map(
-      (error) =>
-        new GraphQLError(error.message, {
-          nodes: error.nodes,
-          extensions: { ...error.extensions, code: GraphQLErrorCode.ValidationFailed },
-        }),
-    );
-  }
-  return document;
+}
+
+function validationFailure(error: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    extensions: { ...error.extensions, code: GraphQLErrorCode.ValidationFailed },
+  });
 }
