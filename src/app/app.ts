@@ -166,7 +166,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const uploadUrls = UploadUrlSigner.fromConfig(config);
   // Every instance follows the fleet's positions, so lastPosition is current between projection rounds.
   const latestPositions = new LatestPositions();
-  await latestPositions.follow(bus);
+  // Not awaited: the app starts while Redis is away (the subscription is made once it is back).
+  latestPositions.follow(bus).catch((error: unknown) => {
+    logger.error(
+      { err: (error as Error).message },
+      'could not follow the fleet positions; lastPosition is from storage',
+    );
+  });
   const services: GraphQLServices = {
     models,
     latestPositions,

@@ -23,7 +23,19 @@ class RecordingBus implements EventBus {
   inFlight = 0;
   private readonly readyListeners: Array<() => void> = [];
 
+  /** What this instance's own subscribers were given, directly. */
+  readonly deliveredHere: Published[] = [];
+
   async publish<T extends Topic>(topic: T, ambulanceId: string, payload: TopicPayloads[T]): Promise<void> {
+    this.deliverHere(topic, ambulanceId, payload);
+    await this.forward(topic, ambulanceId, payload);
+  }
+
+  deliverHere<T extends Topic>(topic: T, ambulanceId: string, payload: TopicPayloads[T]): void {
+    this.deliveredHere.push({ topic, ambulanceId, payload });
+  }
+
+  async forward<T extends Topic>(topic: T, ambulanceId: string, payload: TopicPayloads[T]): Promise<void> {
     this.inFlight += 1;
     try {
       await (this.gate ?? Promise.resolve());
@@ -143,6 +155,23 @@ describe('EventPublisher', () => {
     const publisher = create(bus);
     assert.equal(publisher.publish('TRACKING_UPDATED', '332', event(1)), undefined);
     assert.equal(publisher.pending, 1);
+  });
+
+  it("gives this instance's subscribers each event at once and once, while forwarding to the others waits and retries", async () => {
+    const bus = new RecordingBus();
+    bus.rejecting = true;
+    const publisher = create(bus);
+    for (const speed of range(1, 3)) publisher.publish('TRACKING_UPDATED', '332', event(speed));
+    assert.deepEqual(
+      bus.deliveredHere.map((delivered) => (delivered.payload as TrackingEvent).speed),
+      range(1, 3),
+      'delivered here before any forwarding, though the bus rejects',
+    );
+    await waitFor(() => bus.rejected >= 3, 'a rejected attempt');
+    bus.recover();
+    assert.equal(await publisher.flush(3000), true);
+    assert.deepEqual(bus.speeds(), range(1, 3), 'forwarded once the bus is back');
+    assert.equal(bus.deliveredHere.length, 3, 'retries forward only: nothing is delivered here twice');
   });
 
   it('keeps events while the bus rejects and delivers them all, in order, once it is ready again', async () => {

@@ -61,6 +61,7 @@ export class EventPublisher {
         );
       }
     }
+    this.bus.deliverHere(topic, ambulanceId, payload);
     this.outbox.push({ topic, ambulanceId, payload });
     this.observer.accepted(topic);
     if (!this.retryTimer) this.scheduleDrain(0);
@@ -100,7 +101,7 @@ export class EventPublisher {
       while (this.outbox.length > 0) {
         const batch = this.outbox.splice(0, 500);
         const results = await Promise.allSettled(
-          batch.map((event) => this.bus.publish(event.topic, event.ambulanceId, event.payload)),
+          batch.map((event) => this.bus.forward(event.topic, event.ambulanceId, event.payload)),
         );
         // Everything from the first failure on goes back, in order: subscribers never see an older event after a
         // newer one; an event after the failure that did go out may be delivered twice (at least once).

@@ -12,10 +12,18 @@ export class LocalEventBus implements EventBus {
   }
 
   async publish<T extends Topic>(topic: T, ambulanceId: string, payload: TopicPayloads[T]): Promise<void> {
+    this.deliverHere(topic, ambulanceId, payload);
+  }
+
+  /** Listeners get a copy, as they would from Redis: none can change what another sees. */
+  deliverHere<T extends Topic>(topic: T, ambulanceId: string, payload: TopicPayloads[T]): void {
     const copy = JSON.parse(JSON.stringify(payload)) as TopicPayloads[T];
     this.emitter.emit(`${topic}.${ambulanceId}`, copy);
     this.emitter.emit(topic, copy);
   }
+
+  /** There are no other instances. */
+  async forward(): Promise<void> {}
 
   async subscribe<T extends Topic>(
     topic: T,

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -5,7 +7,15 @@ import type { EventBus, Unsubscribe } from './event-bus.js';
 import { ambulanceChannel, fleetPattern, type Topic, type TopicPayloads } from './topics.js';
 
 /**
- * Redis pub/sub through graphql-redis-subscriptions. RedisPubSub reference-counts channels, so an
+ * The instance an event on Redis came from. Extra to the payload, so instances of earlier versions sharing the
+ * channels read the payload as before.
+ */
+const ORIGIN_FIELD = '_origin';
+
+/**
+ * Redis pub/sub through graphql-redis-subscriptions. An instance's own events reach its own subscribers
+ * directly (deliverHere) and the other instances through Redis (forward), so a local subscriber never waits for
+ * a Redis round trip, and still gets events while Redis is away. RedisPubSub reference-counts channels, so an
  * instance holds one Redis subscription per watched ambulance channel and one pattern subscription
  * per topic for the fleet, however many GraphQL subscribers share them.
  */
@@ -17,6 +27,9 @@ export class RedisEventBus implements EventBus {
   private readonly readyListeners: Array<() => void> = [];
   private subscriberConfirmed = false;
   private wasDown = false;
+  /** This instance's listeners, given this instance's events directly. */
+  private readonly here = new EventEmitter();
+  private readonly origin = randomUUID();
 
   constructor(
     url: string,
@@ -73,6 +86,7 @@ export class RedisEventBus implements EventBus {
       };
     }
     this.pubsub = new RedisPubSub({ publisher: this.publisher, subscriber: this.subscriber });
+    this.here.setMaxListeners(0);
   }
 
   async connect(): Promise<void> {
@@ -82,10 +96,24 @@ export class RedisEventBus implements EventBus {
   }
 
   publish<T extends Topic>(topic: T, ambulanceId: string, payload: TopicPayloads[T]): Promise<void> {
+    this.deliverHere(topic, ambulanceId, payload);
+    return this.forward(topic, ambulanceId, payload);
+  }
+
+  deliverHere<T extends Topic>(topic: T, ambulanceId: string, payload: TopicPayloads[T]): void {
+    this.here.emit(`${topic}.${ambulanceId}`, payload);
+    this.here.emit(topic, payload);
+  }
+
+  /** Tagged with this instance's origin, which its own Redis listeners skip (they had it from deliverHere). */
+  forward<T extends Topic>(topic: T, ambulanceId: string, payload: TopicPayloads[T]): Promise<void> {
     if (!this.subscriberConfirmed) {
       return Promise.reject(new Error('redis subscriptions are not restored yet; the event is kept for retry'));
     }
-    return this.pubsub.publish(ambulanceChannel(this.prefix, topic, ambulanceId), payload);
+    return this.pubsub.publish(ambulanceChannel(this.prefix, topic, ambulanceId), {
+      ...payload,
+      [ORIGIN_FIELD]: this.origin,
+    });
   }
 
   async subscribe<T extends Topic>(
@@ -93,11 +121,20 @@ export class RedisEventBus implements EventBus {
     ambulanceId: string | null,
     listener: (payload: TopicPayloads[T]) => void,
   ): Promise<Unsubscribe> {
+    // Redis parses a message once and hands the same object to every listener: it is read here, never changed.
+    const fromOthers = (message: TopicPayloads[T] & { [ORIGIN_FIELD]?: string }) => {
+      if (message[ORIGIN_FIELD] !== this.origin) listener(message);
+    };
     const subscriptionId =
       ambulanceId === null
-        ? await this.pubsub.subscribe(fleetPattern(this.prefix, topic), listener, { pattern: true })
-        : await this.pubsub.subscribe(ambulanceChannel(this.prefix, topic, ambulanceId), listener);
-    return () => this.pubsub.unsubscribe(subscriptionId);
+        ? await this.pubsub.subscribe(fleetPattern(this.prefix, topic), fromOthers, { pattern: true })
+        : await this.pubsub.subscribe(ambulanceChannel(this.prefix, topic, ambulanceId), fromOthers);
+    const eventName = ambulanceId === null ? topic : `${topic}.${ambulanceId}`;
+    this.here.on(eventName, listener);
+    return () => {
+      this.here.off(eventName, listener);
+      this.pubsub.unsubscribe(subscriptionId);
+    };
   }
 
   onReady(listener: () => void): void {
