@@ -134,3 +134,37 @@ describe('id cursor', () => {
     assert.equal(decodeCursor(encodeIdCursor({ id: ID, objectId: true })), null);
   });
 });
+
+describe('item cursor (v2: log position)', () => {
+  const ISSUED = new Date('2024-03-06T00:00:00.000Z');
+
+  it('round-trips seq, time, id and issue time, opaquely', () => {
+    const cursor = encodeCursor({ time: TIME, id: ID, seq: 4711, issuedAt: ISSUED });
+    assert.match(cursor, /^[A-Za-z0-9_-]+$/);
+    assert.ok(!cursor.includes(ID));
+    assert.deepEqual(decodeCursor(cursor), { time: TIME, id: ID, seq: 4711, issuedAt: ISSUED });
+  });
+
+  it('is a v1 cursor without seq, decoded with seq null', () => {
+    const cursor = encodeCursor({ time: TIME, id: ID, seq: null });
+    assert.equal(cursor, encodeCursor({ time: TIME, id: ID }));
+    assert.deepEqual(decodeCursor(cursor), { time: TIME, id: ID, seq: null, issuedAt: null });
+  });
+
+  it('rejects tampered v2 cursors', () => {
+    for (const text of [
+      `v2:0:${TIME.getTime()}:${ID}:${ISSUED.getTime()}`,
+      `v2:-1:${TIME.getTime()}:${ID}:${ISSUED.getTime()}`,
+      `v2:1.5:${TIME.getTime()}:${ID}:${ISSUED.getTime()}`,
+      `v2:9999999999999999:${TIME.getTime()}:${ID}:${ISSUED.getTime()}`,
+      `v2:7:${TIME.getTime()}:${ID}`,
+      `v2:7:${TIME.getTime()}:${ID}:`,
+      `v2:7:${TIME.getTime()}:${ID.toUpperCase()}:${ISSUED.getTime()}`,
+      `v2:7:${TIME.getTime()}:${ID}:${ISSUED.getTime()}:x`,
+      `v2:7:9999999999999999:${ID}:${ISSUED.getTime()}`,
+      `v3:7:${TIME.getTime()}:${ID}:${ISSUED.getTime()}`,
+    ]) {
+      assert.equal(decodeCursor(raw(text)), null, text);
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Models } from '../models/models.js';
+import type { LogStreams } from '../streams/log.streams.js';
 import type { UploadBudget } from '../uploads/upload.budget.js';
 import type { UploadUrlSigner } from '../uploads/upload-url.signer.js';
 import type { SnapshotService } from '../writes/snapshot.service.js';
@@ -10,6 +11,8 @@ import type { Loaders } from './graphql.loaders.js';
 export interface GraphQLServices {
   readonly models: Models;
   readonly bus: EventBus;
+  /** The resumable, log-ordered streams the subscriptions read. */
+  readonly streams: LogStreams;
   readonly snapshotService: SnapshotService;
   /** Upload bytes in flight in this process, shared with the REST upload endpoint. */
   readonly uploadBudget: UploadBudget;
