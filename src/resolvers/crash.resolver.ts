@@ -31,8 +31,7 @@ export class CrashResolver {
 
   @Authorized(...READERS)
   @Subscription(() => Crash, {
-    description:
-      `Every stored crash notification of one ambulance, or of the whole fleet without ambulanceId.${STREAM_GUARANTEE}`,
+    description: `Every stored crash notification of one ambulance, or of the whole fleet without ambulanceId.${STREAM_GUARANTEE}`,
     subscribe: subscribeByAmbulance(Topics.CrashReported),
   })
   crashReported(

@@ -85,8 +85,7 @@ export class SnapshotResolver {
 
   @Authorized(...READERS)
   @Subscription(() => Snapshot, {
-    description:
-      `Every stored snapshot of one ambulance, or of the whole fleet without ambulanceId.${STREAM_GUARANTEE}`,
+    description: `Every stored snapshot of one ambulance, or of the whole fleet without ambulanceId.${STREAM_GUARANTEE}`,
     subscribe: subscribeByAmbulance(Topics.SnapshotUploaded),
   })
   snapshotUploaded(

@@ -31,8 +31,7 @@ export class TrackingResolver {
 
   @Authorized(...READERS)
   @Subscription(() => TrackingPoint, {
-    description:
-      `Every stored position of one ambulance, or of the whole fleet without ambulanceId.${STREAM_GUARANTEE}`,
+    description: `Every stored position of one ambulance, or of the whole fleet without ambulanceId.${STREAM_GUARANTEE}`,
     subscribe: subscribeByAmbulance(Topics.TrackingUpdated),
   })
   trackingUpdated(

@@ -64,6 +64,11 @@ export class LogFollower<T extends Topic> {
     return this.window?.watermark ?? 0;
   }
 
+  /** Items received past a missing position, held back until it is settled. */
+  get waiting(): number {
+    return this.window?.waitingCount ?? 0;
+  }
+
   /** Starts following (once): listens to the bus first, then learns the log's watermark. */
   start(): Promise<void> {
     this.starting ??= this.begin();
