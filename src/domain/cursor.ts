@@ -12,7 +12,7 @@ export interface CursorPosition {
 }
 
 export interface ItemCursorPosition extends CursorPosition {
-  /** The item's position in its topic's log; null for items stored before the log existed. */
+  /** The item's position in its topic's log (0: before its first); null for items stored before the log existed. */
   readonly seq: number | null;
   /** When the cursor was handed out (v2 only). */
   readonly issuedAt: Date | null;
@@ -54,7 +54,7 @@ export function decodeCursor(cursor: string): ItemCursorPosition | null {
   const seq = Number(v2[1]);
   const time = validDate(v2[2]);
   const issuedAt = validDate(v2[4]);
-  if (!time || !issuedAt || !Number.isSafeInteger(seq) || seq < 1) return null;
+  if (!time || !issuedAt || !Number.isSafeInteger(seq) || seq < 0) return null;
   return { time, id: v2[3], seq, issuedAt };
 }
 

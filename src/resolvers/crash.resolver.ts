@@ -18,6 +18,8 @@ export class CrashResolver {
   @Query(() => CrashConnection, { description: 'Stored crash notifications, oldest first.' })
   async crashes(@Args(() => CrashesArgs) args: CrashesArgs, @Ctx() context: GraphQLContext) {
     const { models, pageSize } = context.services;
+    // Taken before the read: see resumePosition.
+    const { settled } = await models.positions.head('crashes');
     return readPage<CrashDoc, Crash>({
       collection: models.collections.crashes,
       timeField: 'count_datetime',
@@ -25,7 +27,7 @@ export class CrashResolver {
       args,
       pageSize,
       timeOf: (doc) => doc.count_datetime,
-      toNode: (doc) => Crash.fromDocument(doc),
+      toNode: (doc) => Crash.fromDocument(doc, settled),
     });
   }
 
@@ -37,8 +39,9 @@ export class CrashResolver {
   crashReported(
     @Root() event: CrashEvent,
     @Ctx() context: GraphQLContext,
-    @Arg('ambulanceId', () => ID, { nullable: true }) _ambulanceId?: string,
+    // type-graphql lists arguments in the reverse order of these parameters.
     @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) _after?: string,
+    @Arg('ambulanceId', () => ID, { nullable: true }) _ambulanceId?: string,
   ): Crash {
     context.loaders.clearAll();
     return Crash.fromEvent(event);

@@ -3,7 +3,7 @@ import type { CrashEvent } from '../events/event.payloads.js';
 import type { CrashDoc } from '../models/crash.model.js';
 import { type CrashRecord, crashRecordOf } from '../models/stored-record.read.js';
 import { Connection } from './connection.type.js';
-import { CURSOR_DESCRIPTION, itemCursor } from './item.cursor.js';
+import { CURSOR_DESCRIPTION, itemCursor, resumePosition } from './item.cursor.js';
 import { SpeedState } from './speed-state.enum.js';
 
 @ObjectType({ description: 'A crash notification from an ambulance crash sensor.' })
@@ -49,8 +49,9 @@ export class Crash {
   conflict!: boolean;
 
   /** A stored crash (history). */
-  static fromDocument(doc: CrashDoc): Crash {
-    return Crash.fromRecord(crashRecordOf(doc));
+  static fromDocument(doc: CrashDoc, settled?: number): Crash {
+    const record = crashRecordOf(doc);
+    return Crash.fromRecord({ ...record, seq: resumePosition(record.seq, settled) });
   }
 
   /** A crash announced live: rebuilt from the event payload that crossed Redis. */

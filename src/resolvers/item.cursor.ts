@@ -8,3 +8,14 @@ export const CURSOR_DESCRIPTION =
 export function itemCursor(time: Date, id: string, seq: number | null): string {
   return encodeCursor({ time, id, seq });
 }
+
+/**
+ * The position a stored item's cursor resumes from when the item was read from history: its own, but never
+ * past the log's watermark taken before the read (`settled`). An item with an earlier position may commit after
+ * the read started, and the history read could not have shown it; resuming from the watermark replays it (and,
+ * possibly, items the read did show: a resume from a history cursor is at least once, dedupe by id).
+ */
+export function resumePosition(seq: number | null, settled: number | undefined): number | null {
+  if (seq === null || settled === undefined) return seq;
+  return Math.min(seq, settled);
+}

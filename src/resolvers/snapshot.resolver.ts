@@ -37,6 +37,8 @@ export class SnapshotResolver {
   })
   async snapshots(@Args(() => SnapshotsArgs) args: SnapshotsArgs, @Ctx() context: GraphQLContext) {
     const { models, pageSize } = context.services;
+    // Taken before the read: see resumePosition.
+    const { settled } = await models.positions.head('snapshots');
     return readPage<ImageRecordDoc, Snapshot>({
       collection: models.collections.imageRecords,
       timeField: 'createdAt',
@@ -44,7 +46,7 @@ export class SnapshotResolver {
       args,
       pageSize,
       timeOf: (doc) => doc.createdAt,
-      toNode: (doc) => Snapshot.fromDocument(doc),
+      toNode: (doc) => Snapshot.fromDocument(doc, settled),
     });
   }
 
@@ -91,8 +93,9 @@ export class SnapshotResolver {
   snapshotUploaded(
     @Root() event: SnapshotEvent,
     @Ctx() context: GraphQLContext,
-    @Arg('ambulanceId', () => ID, { nullable: true }) _ambulanceId?: string,
+    // type-graphql lists arguments in the reverse order of these parameters.
     @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) _after?: string,
+    @Arg('ambulanceId', () => ID, { nullable: true }) _ambulanceId?: string,
   ): Snapshot {
     context.loaders.clearAll();
     return Snapshot.fromEvent(event);

@@ -3,7 +3,7 @@ import type { SnapshotEvent } from '../events/event.payloads.js';
 import type { ImageRecordDoc } from '../models/image.model.js';
 import { type SnapshotRecord, snapshotRecordOf } from '../models/stored-record.read.js';
 import { Connection } from './connection.type.js';
-import { CURSOR_DESCRIPTION, itemCursor } from './item.cursor.js';
+import { CURSOR_DESCRIPTION, itemCursor, resumePosition } from './item.cursor.js';
 
 @ObjectType()
 export class SnapshotImage {
@@ -37,8 +37,9 @@ export class Snapshot {
   createdAt!: Date;
 
   /** A stored snapshot (history). */
-  static fromDocument(doc: ImageRecordDoc): Snapshot {
-    return Snapshot.fromRecord(snapshotRecordOf(doc));
+  static fromDocument(doc: ImageRecordDoc, settled?: number): Snapshot {
+    const record = snapshotRecordOf(doc);
+    return Snapshot.fromRecord({ ...record, seq: resumePosition(record.seq, settled) });
   }
 
   /** A snapshot announced live, or just stored: rebuilt from its event payload. */

@@ -3,7 +3,7 @@ import type { TrackingEvent } from '../events/event.payloads.js';
 import { type TrackingRecord, trackingRecordOf } from '../models/stored-record.read.js';
 import type { TrackingDoc } from '../models/tracking.model.js';
 import { Connection } from './connection.type.js';
-import { CURSOR_DESCRIPTION, itemCursor } from './item.cursor.js';
+import { CURSOR_DESCRIPTION, itemCursor, resumePosition } from './item.cursor.js';
 import { SpeedState } from './speed-state.enum.js';
 
 @ObjectType({ description: 'One stored position report of an ambulance.' })
@@ -57,8 +57,9 @@ export class TrackingPoint {
   speedingEpisodeId!: string | null;
 
   /** A stored point (history, latest position). */
-  static fromDocument(doc: TrackingDoc): TrackingPoint {
-    return TrackingPoint.fromRecord(trackingRecordOf(doc));
+  static fromDocument(doc: TrackingDoc, settled?: number): TrackingPoint {
+    const record = trackingRecordOf(doc);
+    return TrackingPoint.fromRecord({ ...record, seq: resumePosition(record.seq, settled) });
   }
 
   /** A point announced live: rebuilt from the event payload that crossed Redis. */

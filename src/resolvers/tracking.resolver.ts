@@ -18,6 +18,8 @@ export class TrackingResolver {
   @Query(() => TrackingPointConnection, { description: 'Stored positions of one ambulance, oldest first.' })
   async trackingHistory(@Args(() => TrackingHistoryArgs) args: TrackingHistoryArgs, @Ctx() context: GraphQLContext) {
     const { models, pageSize } = context.services;
+    // Taken before the read: see resumePosition.
+    const { settled } = await models.positions.head('trackings');
     return readPage<TrackingDoc, TrackingPoint>({
       collection: models.collections.trackings,
       timeField: 'count_datetime',
@@ -25,7 +27,7 @@ export class TrackingResolver {
       args,
       pageSize,
       timeOf: (doc) => doc.count_datetime,
-      toNode: (doc) => TrackingPoint.fromDocument(doc),
+      toNode: (doc) => TrackingPoint.fromDocument(doc, settled),
     });
   }
 
@@ -37,8 +39,9 @@ export class TrackingResolver {
   trackingUpdated(
     @Root() event: TrackingEvent,
     @Ctx() context: GraphQLContext,
-    @Arg('ambulanceId', () => ID, { nullable: true }) _ambulanceId?: string,
+    // type-graphql lists arguments in the reverse order of these parameters.
     @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) _after?: string,
+    @Arg('ambulanceId', () => ID, { nullable: true }) _ambulanceId?: string,
   ): TrackingPoint {
     context.loaders.clearAll();
     return TrackingPoint.fromEvent(event);
