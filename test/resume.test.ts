@@ -119,14 +119,15 @@ describe('subscriptions that resume after a cursor', () => {
       after: third,
     });
     assert.equal(next.data?.trackingHistory.edges.length, 2);
+    // From a history cursor a resume is at least once: it may repeat items the read showed, never miss one.
     const resumed = open(appA, TRACKING, { id: ambulance, after: history.pageInfo.endCursor });
     await post(appA, ambulance, 1);
-    await resumed.waitFor(1);
     const all = await storedIds(appA, [ambulance]);
-    assert.deepEqual(
-      resumed.items.map((item) => item.id),
-      all.slice(5),
-    );
+    await waitUntil(() => resumed.items.some((item) => item.id === all[5]), { message: 'the new point' });
+    const ids = resumed.items.map((item) => item.id);
+    assert.equal(new Set(ids).size, ids.length, 'no item twice within the subscription');
+    assert.deepEqual(ids, all.slice(all.length - ids.length), 'a tail of the log, in order');
+    assert.ok(ids.length <= 2, `replayed only around the cursor: ${ids.length}`);
   });
 
   it('refuses malformed cursors (INVALID_CURSOR), and too old or foreign ones (CURSOR_EXPIRED)', async () => {
@@ -139,11 +140,9 @@ describe('subscriptions that resume after a cursor', () => {
     };
     assert.equal((await codeOf('not-a-cursor'))?.extensions?.code, 'INVALID_CURSOR');
     const id = new Types.ObjectId().toHexString();
-    const old = await codeOf(
-      encodeCursor({ time: new Date(), id, seq: 1, issuedAt: new Date(Date.now() - 25 * 3_600_000) }),
-    );
+    const old = await codeOf(encodeCursor({ time: new Date(Date.now() - 25 * 3_600_000), id, seq: 1 }));
     assert.equal(old?.extensions?.code, 'CURSOR_EXPIRED');
-    assert.match(old?.message ?? '', /Read the history/);
+    assert.match(old?.message ?? '', /streamCursor/);
     const foreign = await codeOf(encodeCursor({ time: new Date(), id, seq: 999_999_999 }));
     assert.equal(foreign?.extensions?.code, 'CURSOR_EXPIRED');
   });

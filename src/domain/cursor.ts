@@ -3,8 +3,8 @@
  * (the fleet). Encoded as base64url so clients treat them as opaque; versioned so the format can change.
  *
  * An item that has a position in its topic's commit-ordered log (`seq`, see src/streams) gets a `v2` cursor:
- * its (time, id) for paging history, its log position for resuming a subscription, and when the cursor was
- * issued (resumes are bounded by the cursor's age). Items stored before the log existed keep `v1` cursors.
+ * its (time, id) for paging history and the log position a subscription resumes after. Items stored before the
+ * log existed keep `v1` cursors.
  */
 export interface CursorPosition {
   readonly time: Date;
@@ -14,19 +14,17 @@ export interface CursorPosition {
 export interface ItemCursorPosition extends CursorPosition {
   /** The item's position in its topic's log (0: before its first); null for items stored before the log existed. */
   readonly seq: number | null;
-  /** When the cursor was handed out (v2 only). */
-  readonly issuedAt: Date | null;
 }
 
 const PREFIX = 'v1:';
 
 /** A v1 cursor (time, id), or a v2 one when `seq` is given. */
-export function encodeCursor(position: CursorPosition & { seq?: number | null; issuedAt?: Date }): string {
+export function encodeCursor(position: CursorPosition & { seq?: number | null }): string {
   const { seq } = position;
   const text =
     seq === undefined || seq === null
       ? `${PREFIX}${position.time.getTime()}:${position.id}`
-      : `v2:${seq}:${position.time.getTime()}:${position.id}:${(position.issuedAt ?? new Date()).getTime()}`;
+      : `v2:${seq}:${position.time.getTime()}:${position.id}`;
   return Buffer.from(text, 'utf8').toString('base64url');
 }
 
@@ -47,15 +45,14 @@ export function decodeCursor(cursor: string): ItemCursorPosition | null {
   const v1 = /^v1:(-?\d{1,16}):([0-9a-f]{24})$/.exec(text);
   if (v1?.[1] && v1[2]) {
     const time = validDate(v1[1]);
-    return time ? { time, id: v1[2], seq: null, issuedAt: null } : null;
+    return time ? { time, id: v1[2], seq: null } : null;
   }
-  const v2 = /^v2:(\d{1,15}):(-?\d{1,16}):([0-9a-f]{24}):(\d{1,16})$/.exec(text);
-  if (!v2?.[1] || !v2[2] || !v2[3] || !v2[4]) return null;
+  const v2 = /^v2:(\d{1,15}):(-?\d{1,16}):([0-9a-f]{24})$/.exec(text);
+  if (!v2?.[1] || !v2[2] || !v2[3]) return null;
   const seq = Number(v2[1]);
   const time = validDate(v2[2]);
-  const issuedAt = validDate(v2[4]);
-  if (!time || !issuedAt || !Number.isSafeInteger(seq) || seq < 0) return null;
-  return { time, id: v2[3], seq, issuedAt };
+  if (!time || !Number.isSafeInteger(seq)) return null;
+  return { time, id: v2[3], seq };
 }
 
 /** A position in a list ordered by stored `_id` alone: the id, and whether it is stored as an ObjectId. */

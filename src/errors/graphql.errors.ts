@@ -13,8 +13,8 @@ export const invalidCursorError = (argumentName: string) =>
 /** CURSOR_EXPIRED: the subscription cannot resume from `after`; the client re-reads history and resumes from there. */
 export const cursorExpiredError = (reason: string) =>
   new GraphQLError(
-    `${reason}. Read the history since your last item (trackingHistory, crashes or snapshots) and subscribe ` +
-      'again with `after` set to the endCursor of what you read.',
+    `${reason}. Take a streamCursor of the topic, read the history since your last item (trackingHistory, ` +
+      'crashes or snapshots), then subscribe with `after` set to that streamCursor.',
     { extensions: { code: GraphQLErrorCode.CursorExpired, argumentName: 'after' } },
   );
 

@@ -7,7 +7,7 @@ export class SubscriptionOverflowError extends Error {
   constructor() {
     super(
       'Events arrived faster than this subscription consumed them, so it was ended. ' +
-        'Subscribe again with `after` set to the cursor of the last item you received: nothing is lost.',
+        'Resume: subscribe again with `after` set to the cursor of the last item you received; nothing is lost.',
     );
   }
 }

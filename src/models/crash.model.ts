@@ -18,6 +18,8 @@ export interface CrashDoc {
   conflict?: boolean;
   /** Position in the crash log (src/models/stream.positions.ts); absent on documents stored before it existed. */
   seq?: number;
+  /** The log's watermark when `seq` was handed out: a history cursor of this item resumes from there. */
+  settled_seq?: number;
 }
 
 const crashSchema = new Schema<CrashDoc>(
@@ -31,6 +33,7 @@ const crashSchema = new Schema<CrashDoc>(
     location_detail: { address: String, image: String },
     conflict: Boolean,
     seq: Number,
+    settled_seq: Number,
   },
   { collection: 'ambulance_crashes', versionKey: false, strict: false },
 );

@@ -9,9 +9,11 @@ export interface ImageRecordDoc {
   ambulance_image_histories_id?: Types.ObjectId;
   /** Position in the snapshot log (src/models/stream.positions.ts); absent on records stored before it existed. */
   seq?: number;
+  /** The log's watermark when `seq` was handed out: a history cursor of this item resumes from there. */
+  settled_seq?: number;
 }
 
-export type ImageHistoryDoc = Omit<ImageRecordDoc, 'ambulance_image_histories_id' | 'seq'>;
+export type ImageHistoryDoc = Omit<ImageRecordDoc, 'ambulance_image_histories_id' | 'seq' | 'settled_seq'>;
 
 const imageFields = {
   ambulance_id: { type: Schema.Types.Mixed, required: true },
@@ -20,7 +22,7 @@ const imageFields = {
 };
 
 const imageRecordSchema = new Schema<ImageRecordDoc>(
-  { ...imageFields, ambulance_image_histories_id: Schema.Types.ObjectId, seq: Number },
+  { ...imageFields, ambulance_image_histories_id: Schema.Types.ObjectId, seq: Number, settled_seq: Number },
   { collection: 'ambulance_images', versionKey: false, strict: false },
 );
 imageRecordSchema.index({ seq: 1 }, { unique: true, sparse: true });

@@ -45,6 +45,8 @@ export const STREAM_POSITIONS_COLLECTION = 'stream_positions';
 export interface SequencedDoc {
   _id?: unknown;
   seq?: number;
+  /** The log's watermark when `seq` was handed out (see StreamPositions.allocate); absent on tombstones. */
+  settled_seq?: number;
   abandoned?: true;
 }
 
@@ -66,20 +68,22 @@ export class StreamPositions {
 
   /**
    * Hands out `count` consecutive positions and registers them as an open block, in one compare-and-set
-   * update (retried on contention). Returns the block; close it once its documents are stored.
+   * update (retried on contention). Returns the block (close it once its documents are stored) and the log's
+   * watermark just before: every position up to it was stored before any of the block's documents.
    */
-  async allocate(log: LogName, count: number): Promise<OpenBlock> {
+  async allocate(log: LogName, count: number): Promise<OpenBlock & { readonly settledBefore: number }> {
     const owner = randomUUID();
     for (let attempt = 0; ; attempt += 1) {
       const next = this.lastKnown.get(log) ?? (await this.readNext(log));
       const block: OpenBlock = { from: next + 1, to: next + count, at: new Date(), owner };
-      const result = await this.collection.updateOne(
+      const before = await this.collection.findOneAndUpdate(
         { _id: log, next },
         { $set: { next: block.to, [blockKey(block.from)]: block } },
+        { returnDocument: 'before' },
       );
-      if (result.matchedCount === 1) {
+      if (before) {
         this.lastKnown.set(log, block.to);
-        return block;
+        return { ...block, settledBefore: headOf(before).settled };
       }
       this.lastKnown.delete(log);
       if (attempt >= 50) throw new Error(`could not allocate positions in the ${log} log (contention)`);

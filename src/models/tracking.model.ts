@@ -27,6 +27,8 @@ export interface TrackingDoc {
   conflict?: boolean;
   /** Position in the tracking log (src/models/stream.positions.ts); absent on documents stored before it existed. */
   seq?: number;
+  /** The log's watermark when `seq` was handed out: a history cursor of this item resumes from there. */
+  settled_seq?: number;
 }
 
 const trackingSchema = new Schema<TrackingDoc>(
@@ -48,6 +50,7 @@ const trackingSchema = new Schema<TrackingDoc>(
     device_timestamp: Date,
     conflict: Boolean,
     seq: Number,
+    settled_seq: Number,
   },
   { collection: 'ambulance_trackings', versionKey: false, strict: false },
 );

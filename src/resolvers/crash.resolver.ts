@@ -18,8 +18,6 @@ export class CrashResolver {
   @Query(() => CrashConnection, { description: 'Stored crash notifications, oldest first.' })
   async crashes(@Args(() => CrashesArgs) args: CrashesArgs, @Ctx() context: GraphQLContext) {
     const { models, pageSize } = context.services;
-    // Taken before the read: see resumePosition.
-    const { settled } = await models.positions.head('crashes');
     return readPage<CrashDoc, Crash>({
       collection: models.collections.crashes,
       timeField: 'count_datetime',
@@ -27,7 +25,7 @@ export class CrashResolver {
       args,
       pageSize,
       timeOf: (doc) => doc.count_datetime,
-      toNode: (doc) => Crash.fromDocument(doc, settled),
+      toNode: (doc) => Crash.fromDocument(doc),
     });
   }
 

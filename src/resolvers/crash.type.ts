@@ -49,9 +49,9 @@ export class Crash {
   conflict!: boolean;
 
   /** A stored crash (history). */
-  static fromDocument(doc: CrashDoc, settled?: number): Crash {
+  static fromDocument(doc: CrashDoc): Crash {
     const record = crashRecordOf(doc);
-    return Crash.fromRecord({ ...record, seq: resumePosition(record.seq, settled) });
+    return Crash.fromRecord({ ...record, seq: resumePosition(record.seq, doc.settled_seq) });
   }
 
   /** A crash announced live: rebuilt from the event payload that crossed Redis. */

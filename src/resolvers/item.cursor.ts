@@ -10,10 +10,11 @@ export function itemCursor(time: Date, id: string, seq: number | null): string {
 }
 
 /**
- * The position a stored item's cursor resumes from when the item was read from history: its own, but never
- * past the log's watermark taken before the read (`settled`). An item with an earlier position may commit after
- * the read started, and the history read could not have shown it; resuming from the watermark replays it (and,
- * possibly, items the read did show: a resume from a history cursor is at least once, dedupe by id).
+ * The position a stored item's cursor resumes from when the item was read from history or a stored record:
+ * the log's watermark when the item's position was handed out (`settled_seq`), not its own. An item with an
+ * earlier position may have been committed after a read that showed this one, so the read could not have
+ * shown it; every such position is above that watermark, so resuming from there replays it (and the item
+ * itself, and perhaps others the read showed: a resume from a history cursor is at least once, dedupe by id).
  */
 export function resumePosition(seq: number | null, settled: number | undefined): number | null {
   if (seq === null || settled === undefined) return seq;

@@ -37,8 +37,6 @@ export class SnapshotResolver {
   })
   async snapshots(@Args(() => SnapshotsArgs) args: SnapshotsArgs, @Ctx() context: GraphQLContext) {
     const { models, pageSize } = context.services;
-    // Taken before the read: see resumePosition.
-    const { settled } = await models.positions.head('snapshots');
     return readPage<ImageRecordDoc, Snapshot>({
       collection: models.collections.imageRecords,
       timeField: 'createdAt',
@@ -46,7 +44,7 @@ export class SnapshotResolver {
       args,
       pageSize,
       timeOf: (doc) => doc.createdAt,
-      toNode: (doc) => Snapshot.fromDocument(doc, settled),
+      toNode: (doc) => Snapshot.fromDocument(doc),
     });
   }
 

@@ -37,9 +37,9 @@ export class Snapshot {
   createdAt!: Date;
 
   /** A stored snapshot (history). */
-  static fromDocument(doc: ImageRecordDoc, settled?: number): Snapshot {
+  static fromDocument(doc: ImageRecordDoc): Snapshot {
     const record = snapshotRecordOf(doc);
-    return Snapshot.fromRecord({ ...record, seq: resumePosition(record.seq, settled) });
+    return Snapshot.fromRecord({ ...record, seq: resumePosition(record.seq, doc.settled_seq) });
   }
 
   /** A snapshot announced live, or just stored: rebuilt from its event payload. */

@@ -11,8 +11,9 @@ export const AFTER_DESCRIPTION =
   'Resume after this item: the `cursor` of the last item you received (from this subscription, or of a ' +
   "history edge or `endCursor`). Every stored item of the subscription's scope after it is delivered first, " +
   'oldest first, then live items, with none missing and none repeated at the seam. Omit for live items ' +
-  'from now. INVALID_CURSOR when it is not a cursor; CURSOR_EXPIRED when it was handed out longer ago than ' +
-  'the server resumes from (STREAM_RESUME_MAX_AGE_HOURS, 24 h by default): read the history, then resume.';
+  'from now. INVALID_CURSOR when it is not a cursor; CURSOR_EXPIRED when its item is older than the server ' +
+  'resumes from (STREAM_RESUME_MAX_AGE_HOURS, 24 h by default): take a `streamCursor`, read the history, then ' +
+  'subscribe after that streamCursor.';
 
 export const STREAM_GUARANTEE =
   " Items come in the order of this topic's commit-ordered log (so in order per ambulance), each at most once " +

@@ -57,9 +57,9 @@ export class TrackingPoint {
   speedingEpisodeId!: string | null;
 
   /** A stored point (history, latest position). */
-  static fromDocument(doc: TrackingDoc, settled?: number): TrackingPoint {
+  static fromDocument(doc: TrackingDoc): TrackingPoint {
     const record = trackingRecordOf(doc);
-    return TrackingPoint.fromRecord({ ...record, seq: resumePosition(record.seq, settled) });
+    return TrackingPoint.fromRecord({ ...record, seq: resumePosition(record.seq, doc.settled_seq) });
   }
 
   /** A point announced live: rebuilt from the event payload that crossed Redis. */

@@ -18,8 +18,6 @@ export class TrackingResolver {
   @Query(() => TrackingPointConnection, { description: 'Stored positions of one ambulance, oldest first.' })
   async trackingHistory(@Args(() => TrackingHistoryArgs) args: TrackingHistoryArgs, @Ctx() context: GraphQLContext) {
     const { models, pageSize } = context.services;
-    // Taken before the read: see resumePosition.
-    const { settled } = await models.positions.head('trackings');
     return readPage<TrackingDoc, TrackingPoint>({
       collection: models.collections.trackings,
       timeField: 'count_datetime',
@@ -27,7 +25,7 @@ export class TrackingResolver {
       args,
       pageSize,
       timeOf: (doc) => doc.count_datetime,
-      toNode: (doc) => TrackingPoint.fromDocument(doc, settled),
+      toNode: (doc) => TrackingPoint.fromDocument(doc),
     });
   }
 

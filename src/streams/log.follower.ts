@@ -71,21 +71,39 @@ export class LogFollower<T extends Topic> {
 
   /** Starts following (once): listens to the bus first, then learns the log's watermark. */
   start(): Promise<void> {
-    this.starting ??= this.begin();
+    this.starting ??= this.begin().catch((error: unknown) => {
+      // Not started (the database is away): the next subscriber tries again.
+      this.starting = null;
+      throw error;
+    });
     return this.starting;
   }
 
+  /**
+   * Learns the log's watermark first, then listens to the bus in the background: events that go out before
+   * the bus listens (or while Redis is away) are read from the store at the next check, so no subscriber ever
+   * waits for Redis.
+   */
   private async begin(): Promise<void> {
-    const early: Array<Payload<T>> = [];
-    this.unsubscribe = await this.bus.subscribe(this.topic, null, (payload) => {
-      if (this.window) this.accept(payload as Payload<T>);
-      else early.push(payload as Payload<T>);
-    });
     const head = await this.readHead();
     this.window = new LogWindow<Payload<T>>(head.settled);
-    for (const payload of early) this.accept(payload);
     this.pollTimer = setInterval(() => this.check(), this.options.pollMs);
     this.pollTimer.unref();
+    void this.listenToBus();
+  }
+
+  private async listenToBus(): Promise<void> {
+    for (let attempt = 1; !this.stopped; attempt += 1) {
+      try {
+        const unsubscribe = await this.bus.subscribe(this.topic, null, (payload) => this.accept(payload as Payload<T>));
+        if (this.stopped) unsubscribe();
+        else this.unsubscribe = unsubscribe;
+        return;
+      } catch (error) {
+        this.logger.warn({ err: (error as Error).message, log: this.log }, 'log follower cannot listen to events yet');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(attempt * 500, 5000)).unref());
+      }
+    }
   }
 
   /** The highest position handed out by the log so far, read now (a cursor beyond it is not from this log). */

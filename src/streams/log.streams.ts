@@ -14,7 +14,7 @@ import type { TrackingDoc } from '../models/tracking.model.js';
 import { type FollowerOptions, LogFollower, type Payload } from './log.follower.js';
 
 export interface StreamOptions extends FollowerOptions {
-  /** Oldest cursor a subscription may resume from, by when it was handed out; 0 for no bound. */
+  /** Oldest cursor a subscription may resume from, by the time of its item; 0 for no bound. */
   readonly maxResumeAgeMs: number;
 }
 
@@ -120,10 +120,10 @@ export class LogStreams {
   }
 
   private async resumePosition<T extends Topic>(follower: LogFollower<T>, after: ItemCursorPosition): Promise<number> {
-    const issued = after.issuedAt ?? after.time;
-    if (this.options.maxResumeAgeMs > 0 && Date.now() - issued.getTime() > this.options.maxResumeAgeMs) {
+    if (this.options.maxResumeAgeMs > 0 && Date.now() - after.time.getTime() > this.options.maxResumeAgeMs) {
       throw cursorExpiredError(
-        `after is older than the ${Math.round(this.options.maxResumeAgeMs / 3_600_000)} h a subscription can resume from`,
+        `after names an item stored more than ${Math.round(this.options.maxResumeAgeMs / 3_600_000)} h ago, ` +
+          'longer than a subscription can resume from',
       );
     }
     if (after.seq === null) return 0;

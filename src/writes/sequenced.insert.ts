@@ -26,7 +26,7 @@ async function insertUnordered(collection: SequencedCollection, docs: readonly o
  * abandon time. Neither MongoDB nor FerretDB says which unique index refused a document, so an `_id` lookup
  * (cheap on both) tells repeats from taken positions.
  */
-export async function insertSequenced<Doc extends { _id: Types.ObjectId; seq?: number }>(
+export async function insertSequenced<Doc extends { _id: Types.ObjectId; seq?: number; settled_seq?: number }>(
   models: Models,
   log: LogName,
   docs: Doc[],
@@ -41,7 +41,9 @@ export async function insertSequenced<Doc extends { _id: Types.ObjectId; seq?: n
     const block = await models.positions.allocate(log, pending.length);
     blocks.push(block);
     pending.forEach((index, at) => {
-      (docs[index] as Doc).seq = block.from + at;
+      const doc = docs[index] as Doc;
+      doc.seq = block.from + at;
+      doc.settled_seq = block.settledBefore;
     });
     const refused = (
       await insertUnordered(
@@ -62,7 +64,10 @@ export async function insertSequenced<Doc extends { _id: Types.ObjectId; seq?: n
     );
     pending = refused.filter((index) => !storedIds.has(String((docs[index] as Doc)._id)));
   }
-  for (const index of repeats) delete (docs[index] as Doc).seq;
+  for (const index of repeats) {
+    delete (docs[index] as Doc).seq;
+    delete (docs[index] as Doc).settled_seq;
+  }
   for (const block of blocks) {
     models.positions.close(log, block).catch(() => {
       // Left open, the block is settled by a reader after the abandon time: every position holds a document.
