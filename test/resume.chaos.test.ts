@@ -210,10 +210,31 @@ describe('resumable subscriptions under chaos (3 instances, Redis restart, SIGKI
       await sleep(KILL_AT_MS - REDIS_DOWN_AT_MS - REDIS_DOWN_FOR_MS);
       const victim = instances[1] as Instance;
       victim.alive = false;
+      // A write in flight at the kill: positions taken, never stored (SIGKILL rarely lands inside one by itself).
+      await takePositionsAndDie();
       victim.process?.child.kill('SIGKILL');
       await victim.process?.exited;
       await sleep(KILLED_FOR_MS);
       await launch(victim);
+    };
+    // Takes positions in the tracking log the way a writer does (compare-and-set on the log's document), and
+    // never stores anything at them.
+    let deadPositions = 0;
+    const takePositionsAndDie = async () => {
+      const positions = db.collection<{ _id: string; next: number }>('stream_positions');
+      for (;;) {
+        const log = await positions.findOne({ _id: 'trackings' });
+        const next = log?.next ?? 0;
+        const block = { from: next + 1, to: next + 3, at: new Date(), owner: 'killed' };
+        const taken = await positions.updateOne(
+          { _id: 'trackings', next },
+          { $set: { next: block.to, [`open.p${block.from}`]: block } },
+        );
+        if (taken.matchedCount === 1) {
+          deadPositions = 3;
+          return;
+        }
+      }
     };
     const posters = [poster(), poster(), poster()];
     const churner = churn();
@@ -260,6 +281,10 @@ describe('resumable subscriptions under chaos (3 instances, Redis restart, SIGKI
     );
     assert.ok(tracked.length > 50, `only ${tracked.length} points stored`);
     const tombstones = await db.collection('ambulance_trackings').countDocuments({ abandoned: true });
+    assert.ok(
+      tombstones >= deadPositions && deadPositions === 3,
+      `the dead writer's positions were given up (${tombstones})`,
+    );
     t.diagnostic(
       `accepted ${accepted} posts; ${tracked.length} points stored after the start; ${tombstones} tracking ` +
         `positions given up; ${subscribers.reduce((sum, s) => sum + s.resumes, 0)} subscriptions opened by 20 subscribers; ` +
