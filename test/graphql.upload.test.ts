@@ -232,6 +232,9 @@ describe('uploadSnapshot over a GraphQL multipart request', () => {
       ambulance_image_histories_id: 'ObjectId',
       createdAt: 'Date',
       images: 'object',
+      // The record's position in the snapshot log, and the log's watermark then (docs/resume.md).
+      seq: 'number',
+      settled_seq: 'number',
     });
     const [restHistory, graphqlHistory] = histories as unknown as [Record<string, unknown>, Record<string, unknown>];
     assert.deepEqual(shapeOf(graphqlHistory), shapeOf(restHistory));

@@ -34,9 +34,10 @@ describe('checked-in SDL', () => {
     }
     assert.ok(mutation.includes('uploadSnapshot(ambulanceId: ID!, files: [Upload!]!): Snapshot!'));
     for (const expected of [
-      'trackingUpdated(ambulanceId: ID): TrackingPoint!',
-      'crashReported(ambulanceId: ID): Crash!',
-      'snapshotUploaded(ambulanceId: ID): Snapshot!',
+      // after was added after the contract (optional: without it a subscription is live from now, as before).
+      'trackingUpdated(ambulanceId: ID, after: String): TrackingPoint!',
+      'crashReported(ambulanceId: ID, after: String): Crash!',
+      'snapshotUploaded(ambulanceId: ID, after: String): Snapshot!',
     ]) {
       assert.ok(subscription.includes(expected), `Subscription lacks ${expected}`);
     }
@@ -56,6 +57,7 @@ describe('checked-in SDL', () => {
       'heading',
       'state',
       'recordedAt',
+      'cursor',
     ]);
     includesAll('Crash', [
       'id',
@@ -67,8 +69,9 @@ describe('checked-in SDL', () => {
       'state',
       'recordedAt',
       'mapImageUrl',
+      'cursor',
     ]);
-    includesAll('Snapshot', ['id', 'ambulanceId', 'images', 'createdAt']);
+    includesAll('Snapshot', ['id', 'ambulanceId', 'images', 'createdAt', 'cursor']);
     includesAll('SnapshotImage', ['name', 'url']);
     includesAll('Ambulance', ['id', 'lastPosition']);
     includesAll('TrackingPointConnection', ['edges', 'pageInfo']);

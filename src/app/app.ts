@@ -39,6 +39,7 @@ import { Operations } from '../ops/operations.js';
 import { shutdownBudget } from '../ops/shutdown.budget.js';
 import type { GraphQLContext, GraphQLServices } from '../resolvers/graphql.context.js';
 import { Loaders } from '../resolvers/graphql.loaders.js';
+import { LogStreams } from '../streams/log.streams.js';
 import { ImageStorage } from '../uploads/image.storage.js';
 import { UploadBudget } from '../uploads/upload.budget.js';
 import { UploadSpool } from '../uploads/upload.spool.js';
@@ -67,6 +68,8 @@ export interface RunningApp {
   /** REST snapshot uploads in progress: in-flight bytes and bytes held in memory. */
   readonly uploadSpool: UploadSpool;
   readonly subscriptions: SharedSubscriptions;
+  /** The log-ordered, resumable streams behind the subscriptions. */
+  readonly streams: LogStreams;
   /** Health, readiness, metrics and request ids. */
   readonly ops: Operations;
   /** The legacy Socket.IO endpoint for unmodified dashboards; null unless LEGACY_SOCKET_PORT is set. */
@@ -121,7 +124,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       ),
     );
   } catch (error) {
-    logger.warn({ err: (error as Error).message }, 'could not create indexes; queries will be slower');
+    logger.error(
+      { err: (error as Error).message },
+      'could not create indexes: queries will be slower, and without the unique `seq` indexes resumed ' +
+        'subscriptions may miss or repeat items',
+    );
   }
   const rewrittenPositions = await migrateLastPositionLayout(models.collections.ambulances);
   if (rewrittenPositions > 0) logger.info({ rewrittenPositions }, 'fleet positions rewritten in the current layout');
@@ -173,11 +180,23 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       'could not follow the fleet positions; lastPosition is from storage',
     );
   });
+  const streams = new LogStreams(
+    bus,
+    models,
+    {
+      abandonMs: config.STREAM_GAP_ABANDON_MS,
+      pollMs: config.STREAM_POLL_INTERVAL_MS,
+      pageSize: config.STREAM_REPLAY_PAGE_SIZE,
+      maxResumeAgeMs: config.STREAM_RESUME_MAX_AGE_HOURS * 3_600_000,
+    },
+    logger,
+  );
   const services: GraphQLServices = {
     models,
     latestPositions,
     uploadUrls,
     bus,
+    streams,
     snapshotService,
     uploadBudget,
     pageSize: { default: config.HISTORY_DEFAULT_PAGE_SIZE, max: config.HISTORY_MAX_PAGE_SIZE },
@@ -357,6 +376,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     trackingWriter,
     uploadSpool,
     subscriptions,
+    streams,
     ops,
     legacySocket,
     close() {
@@ -374,6 +394,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         logger.debug('shutdown: pending writes and events flushed');
         await subscriptions.close();
         latestPositions.stop();
+        streams.stop();
         await rateLimits.close();
         await connection.close();
         logger.debug('shutdown: database connection closed');

@@ -44,6 +44,10 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9:_-]*$/, 'may contain only letters, digits, ":", "_" and "-"')
     .default('aoc:'),
   SUBSCRIPTION_QUEUE_LIMIT: positiveInt(500),
+  STREAM_GAP_ABANDON_MS: wholeNumber(3000, 100, 600_000),
+  STREAM_POLL_INTERVAL_MS: wholeNumber(1000, 50, 60_000),
+  STREAM_REPLAY_PAGE_SIZE: wholeNumber(500, 1, 10_000),
+  STREAM_RESUME_MAX_AGE_HOURS: wholeNumber(24, 0, 24 * 365),
   PUBLISH_OUTBOX_LIMIT: positiveInt(100_000),
   INGEST_BATCH_MAX: positiveInt(1000),
   INGEST_EPISODE_CACHE_SIZE: positiveInt(10_000),

@@ -134,3 +134,36 @@ describe('id cursor', () => {
     assert.equal(decodeCursor(encodeIdCursor({ id: ID, objectId: true })), null);
   });
 });
+
+describe('item cursor (v2: log position)', () => {
+  it('round-trips seq, time and id, opaquely and stably', () => {
+    const cursor = encodeCursor({ time: TIME, id: ID, seq: 4711 });
+    assert.match(cursor, /^[A-Za-z0-9_-]+$/);
+    assert.ok(!cursor.includes(ID));
+    assert.equal(cursor, encodeCursor({ time: TIME, id: ID, seq: 4711 }));
+    assert.deepEqual(decodeCursor(cursor), { time: TIME, id: ID, seq: 4711 });
+    assert.equal(decodeCursor(encodeCursor({ time: TIME, id: ID, seq: 0 }))?.seq, 0);
+  });
+
+  it('is a v1 cursor without seq, decoded with seq null', () => {
+    const cursor = encodeCursor({ time: TIME, id: ID, seq: null });
+    assert.equal(cursor, encodeCursor({ time: TIME, id: ID }));
+    assert.deepEqual(decodeCursor(cursor), { time: TIME, id: ID, seq: null });
+  });
+
+  it('rejects tampered v2 cursors', () => {
+    for (const text of [
+      `v2:-1:${TIME.getTime()}:${ID}`,
+      `v2:1.5:${TIME.getTime()}:${ID}`,
+      `v2:9999999999999999:${TIME.getTime()}:${ID}`,
+      `v2:7:${TIME.getTime()}`,
+      `v2:7:${TIME.getTime()}:${ID}:`,
+      `v2:7:${TIME.getTime()}:${ID.toUpperCase()}`,
+      `v2:7:${TIME.getTime()}:${ID}:x`,
+      `v2:7:9999999999999999:${ID}`,
+      `v3:7:${TIME.getTime()}:${ID}`,
+    ]) {
+      assert.equal(decodeCursor(raw(text)), null, text);
+    }
+  });
+});

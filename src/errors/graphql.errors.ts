@@ -10,6 +10,14 @@ export const invalidCursorError = (argumentName: string) =>
     extensions: { code: GraphQLErrorCode.InvalidCursor, argumentName },
   });
 
+/** CURSOR_EXPIRED: the subscription cannot resume from `after`; the client re-reads history and resumes from there. */
+export const cursorExpiredError = (reason: string) =>
+  new GraphQLError(
+    `${reason}. Take a streamCursor of the topic, read the history since your last item (trackingHistory, ` +
+      'crashes or snapshots), then subscribe with `after` set to that streamCursor.',
+    { extensions: { code: GraphQLErrorCode.CursorExpired, argumentName: 'after' } },
+  );
+
 /** UPLOAD_REJECTED, with the refusal code of the REST upload as `reason`. */
 export const uploadRejectedError = (message: string, reason: RefusalCode) =>
   new GraphQLError(message, {

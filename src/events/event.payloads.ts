@@ -4,17 +4,25 @@ import type { CrashRecord, SnapshotRecord, TrackingRecord } from '../models/stor
  * Plain JSON event payloads: what crosses Redis. They are the stored records with dates as ISO strings
  * (ids are strings already). Speed and heading are null only for legacy documents that lack them.
  * `conflict` is present only when true, so the payloads of all other reports are what earlier versions sent.
+ * `seq` is the record's position in its topic's log (src/models/stream.positions.ts); instances of earlier
+ * versions published without it.
  */
-export type TrackingEvent = Omit<TrackingRecord, 'recordedAt' | 'deviceTime' | 'conflict'> & {
-  readonly recordedAt: string;
-  /** When the device took the reading, if it said so. */
-  readonly deviceTime: string | null;
-  readonly conflict?: true;
-};
+interface Sequenced {
+  readonly seq?: number;
+}
 
-export type CrashEvent = Omit<CrashRecord, 'recordedAt' | 'conflict'> & {
-  readonly recordedAt: string;
-  readonly conflict?: true;
-};
+export type TrackingEvent = Omit<TrackingRecord, 'recordedAt' | 'deviceTime' | 'conflict' | 'seq'> &
+  Sequenced & {
+    readonly recordedAt: string;
+    /** When the device took the reading, if it said so. */
+    readonly deviceTime: string | null;
+    readonly conflict?: true;
+  };
 
-export type SnapshotEvent = Omit<SnapshotRecord, 'createdAt'> & { readonly createdAt: string };
+export type CrashEvent = Omit<CrashRecord, 'recordedAt' | 'conflict' | 'seq'> &
+  Sequenced & {
+    readonly recordedAt: string;
+    readonly conflict?: true;
+  };
+
+export type SnapshotEvent = Omit<SnapshotRecord, 'createdAt' | 'seq'> & Sequenced & { readonly createdAt: string };

@@ -7,7 +7,7 @@ export class SubscriptionOverflowError extends Error {
   constructor() {
     super(
       'Events arrived faster than this subscription consumed them, so it was ended. ' +
-        'Query the history since your last event and subscribe again.',
+        'Resume: subscribe again with `after` set to the cursor of the last item you received; nothing is lost.',
     );
   }
 }

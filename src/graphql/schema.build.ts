@@ -7,6 +7,7 @@ import { CrashResolver } from '../resolvers/crash.resolver.js';
 import { SnapshotResolver } from '../resolvers/snapshot.resolver.js';
 import { SnapshotImageResolver } from '../resolvers/snapshot-image.resolver.js';
 import { SpeedingEpisodeResolver } from '../resolvers/speeding-episode.resolver.js';
+import { StreamCursorResolver } from '../resolvers/stream-cursor.resolver.js';
 import { TrackingResolver } from '../resolvers/tracking.resolver.js';
 import { roleAuthChecker } from './role.auth-checker.js';
 
@@ -35,6 +36,7 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
       SnapshotResolver,
       SnapshotImageResolver,
       SpeedingEpisodeResolver,
+      StreamCursorResolver,
     ],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,

@@ -63,6 +63,58 @@ function rootFieldOf(args: ExecutionArgs): string {
   return 'unknown';
 }
 
+/**
+ * True when the root field is given a non-null `after` (a subscription resuming after a cursor). Such a
+ * subscription replays stored items as fast as its subscriber takes them, so it runs alone (its variables
+ * differ from everyone else's anyway) and is pulled by its socket instead of pushed into a bounded queue.
+ */
+function resumesAfterCursor(args: ExecutionArgs): boolean {
+  for (const definition of args.document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    if (args.operationName && definition.name?.value !== args.operationName) continue;
+    const [selection] = definition.selectionSet.selections;
+    const after =
+      selection?.kind === Kind.FIELD ? selection.arguments?.find((arg) => arg.name.value === 'after') : null;
+    if (!after || after.value.kind === Kind.NULL) return false;
+    if (after.value.kind !== Kind.VARIABLE) return true;
+    const value = (args.variableValues as Record<string, unknown> | null | undefined)?.[after.value.name.value];
+    return value !== undefined && value !== null;
+  }
+  return false;
+}
+
+/** A subscription run for one subscriber: its errors end it with a coded error result, as shared ones do. */
+function alone(source: AsyncIterator<ExecutionResult>, onEnd: () => void): AsyncIterableIterator<ExecutionResult> {
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    onEnd();
+  };
+  return {
+    async next() {
+      if (ended) return { value: undefined, done: true };
+      try {
+        const step = await source.next();
+        if (step.done) end();
+        return step;
+      } catch (error) {
+        end();
+        void source.return?.();
+        return { value: errorResult(error), done: false };
+      }
+    },
+    async return() {
+      end();
+      await source.return?.();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
 function graphqlErrorOf(error: unknown): GraphQLError {
   if (error instanceof GraphQLError) return error;
   if (error instanceof SubscriptionOverflowError) {
@@ -87,6 +139,8 @@ function errorResult(error: unknown): ExecutionResult {
  */
 export class SharedSubscriptions {
   private readonly operations = new Map<string, SharedOperation>();
+  /** Resuming subscriptions, run one per subscriber (root field of each). */
+  private readonly resuming = new Map<object, string>();
 
   constructor(private readonly queueLimit: number) {}
 
@@ -95,7 +149,7 @@ export class SharedSubscriptions {
   }
 
   get activeSubscribers(): number {
-    let count = 0;
+    let count = this.resuming.size;
     for (const operation of this.operations.values()) count += operation.consumers.size;
     return count;
   }
@@ -103,6 +157,7 @@ export class SharedSubscriptions {
   /** Live subscribers per root field, e.g. `{ trackingUpdated: 12, crashReported: 3 }`. */
   subscribersByField(): Map<string, number> {
     const counts = new Map<string, number>();
+    for (const field of this.resuming.values()) counts.set(field, (counts.get(field) ?? 0) + 1);
     for (const operation of this.operations.values()) {
       counts.set(operation.field, (counts.get(operation.field) ?? 0) + operation.consumers.size);
     }
@@ -112,6 +167,13 @@ export class SharedSubscriptions {
   readonly subscribe = async (
     args: ExecutionArgs,
   ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
+    if (resumesAfterCursor(args)) {
+      const result = await graphqlSubscribe(args);
+      if (!isAsyncIterable(result)) return result;
+      const token = {};
+      this.resuming.set(token, rootFieldOf(args));
+      return alone(result[Symbol.asyncIterator](), () => this.resuming.delete(token));
+    }
     const scope = (args.contextValue as SharedSubscriptionKeySource | undefined)?.subscriptionScope ?? '';
     const key = JSON.stringify([print(args.document), args.operationName ?? null, args.variableValues ?? {}, scope]);
     let operation = this.operations.get(key);

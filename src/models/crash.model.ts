@@ -16,6 +16,10 @@ export interface CrashDoc {
    * notification repeated; both are kept and marked. Absent (false) on documents written before.
    */
   conflict?: boolean;
+  /** Position in the crash log (src/models/stream.positions.ts); absent on documents stored before it existed. */
+  seq?: number;
+  /** The log's watermark when `seq` was handed out: a history cursor of this item resumes from there. */
+  settled_seq?: number;
 }
 
 const crashSchema = new Schema<CrashDoc>(
@@ -28,9 +32,12 @@ const crashSchema = new Schema<CrashDoc>(
     state: String,
     location_detail: { address: String, image: String },
     conflict: Boolean,
+    seq: Number,
+    settled_seq: Number,
   },
   { collection: 'ambulance_crashes', versionKey: false, strict: false },
 );
+crashSchema.index({ seq: 1 }, { unique: true, sparse: true });
 crashSchema.index({ ambulance_id: 1, count_datetime: 1, _id: 1 });
 crashSchema.index({ count_datetime: 1, _id: 1 });
 

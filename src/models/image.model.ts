@@ -7,9 +7,13 @@ export interface ImageRecordDoc {
   images: Record<string, string>;
   createdAt: Date;
   ambulance_image_histories_id?: Types.ObjectId;
+  /** Position in the snapshot log (src/models/stream.positions.ts); absent on records stored before it existed. */
+  seq?: number;
+  /** The log's watermark when `seq` was handed out: a history cursor of this item resumes from there. */
+  settled_seq?: number;
 }
 
-export type ImageHistoryDoc = Omit<ImageRecordDoc, 'ambulance_image_histories_id'>;
+export type ImageHistoryDoc = Omit<ImageRecordDoc, 'ambulance_image_histories_id' | 'seq' | 'settled_seq'>;
 
 const imageFields = {
   ambulance_id: { type: Schema.Types.Mixed, required: true },
@@ -18,9 +22,10 @@ const imageFields = {
 };
 
 const imageRecordSchema = new Schema<ImageRecordDoc>(
-  { ...imageFields, ambulance_image_histories_id: Schema.Types.ObjectId },
+  { ...imageFields, ambulance_image_histories_id: Schema.Types.ObjectId, seq: Number, settled_seq: Number },
   { collection: 'ambulance_images', versionKey: false, strict: false },
 );
+imageRecordSchema.index({ seq: 1 }, { unique: true, sparse: true });
 imageRecordSchema.index({ ambulance_id: 1, createdAt: 1, _id: 1 });
 
 const imageHistorySchema = new Schema<ImageHistoryDoc>(imageFields, {

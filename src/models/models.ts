@@ -10,6 +10,12 @@ import {
   imageRecordModel,
 } from './image.model.js';
 import { type SpeedingEpisodeDoc, type SpeedingEpisodeModel, speedingEpisodeModel } from './speeding-episode.model.js';
+import {
+  type LogName,
+  type SequencedCollection,
+  STREAM_POSITIONS_COLLECTION,
+  StreamPositions,
+} from './stream.positions.js';
 import { type TrackingDoc, type TrackingModel, trackingModel } from './tracking.model.js';
 
 /** The driver collection behind a model, typed by its documents (ambulance `_id`s are strings, not ObjectIds). */
@@ -39,6 +45,19 @@ export interface Models {
   readonly ambulance: AmbulanceModel;
   readonly speedingEpisode: SpeedingEpisodeModel;
   readonly collections: Collections;
+  /** Positions in the commit-ordered logs of tracking points, crashes and snapshots. */
+  readonly positions: StreamPositions;
+}
+
+/** The collection a log's items (and tombstones) live in. */
+export function logCollection(models: Models, log: LogName): SequencedCollection {
+  const collection =
+    log === 'trackings'
+      ? models.collections.trackings
+      : log === 'crashes'
+        ? models.collections.crashes
+        : models.collections.imageRecords;
+  return collection as unknown as SequencedCollection;
 }
 
 /** Registers every model on one connection, so several app instances can live in one process. */
@@ -56,6 +75,9 @@ export function createModels(connection: Connection): Models {
     imageHistory,
     ambulance,
     speedingEpisode,
+    positions: new StreamPositions(
+      connection.collection(STREAM_POSITIONS_COLLECTION) as unknown as ConstructorParameters<typeof StreamPositions>[0],
+    ),
     collections: {
       trackings: raw(tracking),
       crashes: raw(crash),

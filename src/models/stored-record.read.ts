@@ -20,6 +20,8 @@ export interface PositionRecord {
   readonly recordedAt: Date;
   /** Another report contradicts this one (see `conflict` on the stored documents); false for legacy documents. */
   readonly conflict: boolean;
+  /** Position in the topic's log (src/models/stream.positions.ts); null for documents stored before it. */
+  readonly seq: number | null;
 }
 
 export interface TrackingRecord extends PositionRecord {
@@ -36,6 +38,7 @@ export interface SnapshotRecord {
   readonly ambulanceId: string;
   readonly images: ReadonlyArray<{ readonly name: string; readonly url: string }>;
   readonly createdAt: Date;
+  readonly seq: number | null;
 }
 
 /** Legacy documents store heading as a string and may lack speed or state. */
@@ -48,6 +51,8 @@ function stateOf(stored: unknown, speed: number | null): SpeedStateName {
   if (isSpeedStateName(stored)) return stored;
   return speedStateOf(speed ?? 0);
 }
+
+const seqOf = (seq: unknown): number | null => (typeof seq === 'number' && Number.isSafeInteger(seq) ? seq : null);
 
 const idOrNull = (id: Types.ObjectId | null | undefined) => (id ? id.toHexString() : null);
 
@@ -63,6 +68,7 @@ function positionRecordOf(doc: TrackingDoc | CrashDoc): PositionRecord {
     state: stateOf(doc.state, speed),
     recordedAt: doc.count_datetime,
     conflict: doc.conflict === true,
+    seq: seqOf(doc.seq),
   };
 }
 
@@ -99,5 +105,6 @@ export function snapshotRecordOf(doc: ImageRecordDoc): SnapshotRecord {
     ambulanceId: ambulanceIdToString(doc.ambulance_id),
     images,
     createdAt: doc.createdAt,
+    seq: seqOf(doc.seq),
   };
 }

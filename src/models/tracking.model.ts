@@ -25,6 +25,10 @@ export interface TrackingDoc {
    * marked. Absent (false) on documents written before conflicts were recorded.
    */
   conflict?: boolean;
+  /** Position in the tracking log (src/models/stream.positions.ts); absent on documents stored before it existed. */
+  seq?: number;
+  /** The log's watermark when `seq` was handed out: a history cursor of this item resumes from there. */
+  settled_seq?: number;
 }
 
 const trackingSchema = new Schema<TrackingDoc>(
@@ -45,10 +49,14 @@ const trackingSchema = new Schema<TrackingDoc>(
     speeding_episode_id: Schema.Types.ObjectId,
     device_timestamp: Date,
     conflict: Boolean,
+    seq: Number,
+    settled_seq: Number,
   },
   { collection: 'ambulance_trackings', versionKey: false, strict: false },
 );
+trackingSchema.index({ seq: 1 }, { unique: true, sparse: true });
 trackingSchema.index({ ambulance_id: 1, count_datetime: 1, _id: 1 });
+trackingSchema.index({ ambulance_id: 1, seq: 1 }, { sparse: true });
 
 export type TrackingModel = Model<TrackingDoc>;
 export const trackingModel = (connection: Connection): TrackingModel =>

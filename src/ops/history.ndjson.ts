@@ -70,7 +70,9 @@ export function parseHistoryLine(line: string, lineNumber: number): TrackingDoc 
     problems.push('location must have numeric lat and lon');
   }
   if (problems.length > 0) throw new HistoryFormatError(`line ${lineNumber}: ${problems.join('; ')}`);
-  return doc as TrackingDoc;
+  // A position in the exporting server's tracking log means nothing here (and would collide with this log's).
+  const { seq: _seq, ...point } = doc as TrackingDoc;
+  return point as TrackingDoc;
 }
 
 export interface ImportResult {

@@ -10,7 +10,7 @@ import type { GraphQLContext } from './graphql.context.js';
 import { loadAmbulance } from './graphql.loaders.js';
 import { CrashesArgs } from './history.args.js';
 import { readPage, scopedRangeFilter } from './page.query.js';
-import { subscribeByAmbulance } from './topic.subscribe.js';
+import { AFTER_DESCRIPTION, STREAM_GUARANTEE, subscribeByAmbulance } from './topic.subscribe.js';
 
 @Resolver(() => Crash)
 export class CrashResolver {
@@ -31,12 +31,14 @@ export class CrashResolver {
 
   @Authorized(...READERS)
   @Subscription(() => Crash, {
-    description: 'Every stored crash notification of one ambulance, or of the whole fleet without ambulanceId.',
+    description: `Every stored crash notification of one ambulance, or of the whole fleet without ambulanceId.${STREAM_GUARANTEE}`,
     subscribe: subscribeByAmbulance(Topics.CrashReported),
   })
   crashReported(
     @Root() event: CrashEvent,
     @Ctx() context: GraphQLContext,
+    // type-graphql lists arguments in the reverse order of these parameters.
+    @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) _after?: string,
     @Arg('ambulanceId', () => ID, { nullable: true }) _ambulanceId?: string,
   ): Crash {
     context.loaders.clearAll();

@@ -3,12 +3,16 @@ import type { CrashEvent } from '../events/event.payloads.js';
 import type { CrashDoc } from '../models/crash.model.js';
 import { type CrashRecord, crashRecordOf } from '../models/stored-record.read.js';
 import { Connection } from './connection.type.js';
+import { CURSOR_DESCRIPTION, itemCursor, resumePosition } from './item.cursor.js';
 import { SpeedState } from './speed-state.enum.js';
 
 @ObjectType({ description: 'A crash notification from an ambulance crash sensor.' })
 export class Crash {
   @Field(() => ID)
   id!: string;
+
+  @Field(() => String, { description: CURSOR_DESCRIPTION })
+  cursor!: string;
 
   @Field(() => ID)
   ambulanceId!: string;
@@ -46,16 +50,26 @@ export class Crash {
 
   /** A stored crash (history). */
   static fromDocument(doc: CrashDoc): Crash {
-    return Crash.fromRecord(crashRecordOf(doc));
+    const record = crashRecordOf(doc);
+    return Crash.fromRecord({ ...record, seq: resumePosition(record.seq, doc.settled_seq) });
   }
 
   /** A crash announced live: rebuilt from the event payload that crossed Redis. */
   static fromEvent(event: CrashEvent): Crash {
-    return Crash.fromRecord({ ...event, recordedAt: new Date(event.recordedAt), conflict: event.conflict === true });
+    return Crash.fromRecord({
+      ...event,
+      recordedAt: new Date(event.recordedAt),
+      conflict: event.conflict === true,
+      seq: event.seq ?? null,
+    });
   }
 
   private static fromRecord(record: CrashRecord): Crash {
-    return Object.assign(new Crash(), { ...record, state: SpeedState[record.state] });
+    return Object.assign(new Crash(), {
+      ...record,
+      state: SpeedState[record.state],
+      cursor: itemCursor(record.recordedAt, record.id, record.seq),
+    });
   }
 }
 

@@ -2,6 +2,7 @@ import type { Principal } from '../auth/principal.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { LatestPositions } from '../events/latest-positions.js';
 import type { Models } from '../models/models.js';
+import type { LogStreams } from '../streams/log.streams.js';
 import type { UploadBudget } from '../uploads/upload.budget.js';
 import type { UploadUrlSigner } from '../uploads/upload-url.signer.js';
 import type { SnapshotService } from '../writes/snapshot.service.js';
@@ -13,6 +14,8 @@ export interface GraphQLServices {
   readonly bus: EventBus;
   /** The newest position of each ambulance from live events, ahead of the fleet documents' projection rounds. */
   readonly latestPositions: LatestPositions;
+  /** The resumable, log-ordered streams the subscriptions read. */
+  readonly streams: LogStreams;
   readonly snapshotService: SnapshotService;
   /** Upload bytes in flight in this process, shared with the REST upload endpoint. */
   readonly uploadBudget: UploadBudget;

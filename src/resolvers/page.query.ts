@@ -23,6 +23,12 @@ export interface PageRequest<Doc, Node> {
   readonly toNode: (doc: Doc) => Node;
 }
 
+/** Nodes that carry their own cursor (stream items) give it to their edge. */
+const ownCursor = (node: unknown): string | undefined => {
+  const cursor = (node as { cursor?: unknown } | null)?.cursor;
+  return typeof cursor === 'string' ? cursor : undefined;
+};
+
 export function validAmbulanceId(id: string, argumentName = 'ambulanceId'): string {
   if (!isValidAmbulanceId(id)) throw badInput(argumentName, 'must be 1-64 letters, digits, "-" or "_"');
   return id;
@@ -60,7 +66,8 @@ export function scopedRangeFilter(
     return filter;
   }
   const scoped = scopeFilter(principal);
-  return scoped ? { ...filter, ambulance_id: scoped } : filter;
+  // Tombstones of abandoned log positions (src/models/stream.positions.ts) have no ambulance: never list them.
+  return { ...filter, ambulance_id: scoped ?? { $exists: true } };
 }
 
 /** Which end of the list a page is read from, and how many nodes it holds. */
@@ -129,10 +136,10 @@ export async function readPage<Doc extends { _id: Types.ObjectId }, Node>(
   const more = docs.length > plan.size;
   const pageDocs = docs.slice(0, plan.size);
   if (plan.backward) pageDocs.reverse();
-  const edges = pageDocs.map((doc) => ({
-    cursor: encodeCursor({ time: request.timeOf(doc), id: doc._id.toHexString() }),
-    node: request.toNode(doc),
-  }));
+  const edges = pageDocs.map((doc) => {
+    const node = request.toNode(doc);
+    return { cursor: ownCursor(node) ?? encodeCursor({ time: request.timeOf(doc), id: doc._id.toHexString() }), node };
+  });
   return {
     edges,
     pageInfo: {

@@ -26,7 +26,7 @@ import { loadAmbulance } from './graphql.loaders.js';
 import { SnapshotsArgs, UploadSnapshotArgs } from './history.args.js';
 import { readPage, scopedRangeFilter, validAmbulanceId } from './page.query.js';
 import { Snapshot, SnapshotConnection } from './snapshot.type.js';
-import { subscribeByAmbulance } from './topic.subscribe.js';
+import { AFTER_DESCRIPTION, STREAM_GUARANTEE, subscribeByAmbulance } from './topic.subscribe.js';
 import { readUpload } from './upload.read.js';
 
 @Resolver(() => Snapshot)
@@ -85,12 +85,14 @@ export class SnapshotResolver {
 
   @Authorized(...READERS)
   @Subscription(() => Snapshot, {
-    description: 'Every stored snapshot of one ambulance, or of the whole fleet without ambulanceId.',
+    description: `Every stored snapshot of one ambulance, or of the whole fleet without ambulanceId.${STREAM_GUARANTEE}`,
     subscribe: subscribeByAmbulance(Topics.SnapshotUploaded),
   })
   snapshotUploaded(
     @Root() event: SnapshotEvent,
     @Ctx() context: GraphQLContext,
+    // type-graphql lists arguments in the reverse order of these parameters.
+    @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) _after?: string,
     @Arg('ambulanceId', () => ID, { nullable: true }) _ambulanceId?: string,
   ): Snapshot {
     context.loaders.clearAll();

@@ -3,6 +3,7 @@ import type { SnapshotEvent } from '../events/event.payloads.js';
 import type { ImageRecordDoc } from '../models/image.model.js';
 import { type SnapshotRecord, snapshotRecordOf } from '../models/stored-record.read.js';
 import { Connection } from './connection.type.js';
+import { CURSOR_DESCRIPTION, itemCursor, resumePosition } from './item.cursor.js';
 
 @ObjectType()
 export class SnapshotImage {
@@ -23,6 +24,9 @@ export class Snapshot {
   @Field(() => ID)
   id!: string;
 
+  @Field(() => String, { description: CURSOR_DESCRIPTION })
+  cursor!: string;
+
   @Field(() => ID)
   ambulanceId!: string;
 
@@ -34,12 +38,13 @@ export class Snapshot {
 
   /** A stored snapshot (history). */
   static fromDocument(doc: ImageRecordDoc): Snapshot {
-    return Snapshot.fromRecord(snapshotRecordOf(doc));
+    const record = snapshotRecordOf(doc);
+    return Snapshot.fromRecord({ ...record, seq: resumePosition(record.seq, doc.settled_seq) });
   }
 
   /** A snapshot announced live, or just stored: rebuilt from its event payload. */
   static fromEvent(event: SnapshotEvent): Snapshot {
-    return Snapshot.fromRecord({ ...event, createdAt: new Date(event.createdAt) });
+    return Snapshot.fromRecord({ ...event, createdAt: new Date(event.createdAt), seq: event.seq ?? null });
   }
 
   private static fromRecord(record: SnapshotRecord): Snapshot {
@@ -48,6 +53,7 @@ export class Snapshot {
       ambulanceId: record.ambulanceId,
       images: record.images.map((image) => Object.assign(new SnapshotImage(), image)),
       createdAt: record.createdAt,
+      cursor: itemCursor(record.createdAt, record.id, record.seq),
     });
   }
 }

@@ -1,27 +1,52 @@
 import type { ResolverData } from 'type-graphql';
-import { assertAmbulanceInScope } from '../auth/ambulance.scope.js';
+import { assertAmbulanceInScope, scopeFilter } from '../auth/ambulance.scope.js';
 import { mayAccessAmbulance } from '../auth/principal.js';
-import { subscribeToTopic } from '../events/event.stream.js';
+import { decodeCursor } from '../domain/cursor.js';
+import { invalidCursorError } from '../errors/graphql.errors.js';
 import type { Topic } from '../events/topics.js';
 import type { GraphQLContext } from './graphql.context.js';
 import { validAmbulanceId } from './page.query.js';
 
+export const AFTER_DESCRIPTION =
+  'Resume after this item: the `cursor` of the last item you received (from this subscription, or of a ' +
+  "history edge or `endCursor`). Every stored item of the subscription's scope after it is delivered first, " +
+  'oldest first, then live items, with none missing and none repeated at the seam. Omit for live items ' +
+  'from now. INVALID_CURSOR when it is not a cursor; CURSOR_EXPIRED when its item is older than the server ' +
+  'resumes from (STREAM_RESUME_MAX_AGE_HOURS, 24 h by default): take a `streamCursor`, read the history, then ' +
+  'subscribe after that streamCursor.';
+
+export const STREAM_GUARANTEE =
+  " Items come in the order of this topic's commit-ordered log (so in order per ambulance), each at most once " +
+  'per subscription, with stable ids and cursors. Resuming with `after` set to the cursor of the last item ' +
+  'received delivers every stored item of the scope after it exactly once, wherever it was stored and even ' +
+  'if Redis or an instance restarted meanwhile (see docs/resume.md).';
+
 /**
- * The `subscribe` of every per-ambulance subscription: one ambulance's channel, or the whole fleet when
- * `ambulanceId` is omitted or null (an empty or malformed id is BAD_USER_INPUT, as in the history queries).
- * An ambulance outside the caller's token scope is FORBIDDEN; a scoped caller's fleet subscription gets only
- * the events of its ambulances, filtered by id in memory (shared by every subscriber with the same scope).
+ * The `subscribe` of every per-ambulance subscription: one ambulance, or the whole fleet when `ambulanceId` is
+ * omitted or null (an empty or malformed id is BAD_USER_INPUT, as in the history queries). An ambulance
+ * outside the caller's token scope is FORBIDDEN; a scoped caller's fleet subscription gets only the items of
+ * its ambulances. Items come in the order of their topic's log (src/streams); with `after` the stream first
+ * replays the stored items after that cursor.
  */
 export function subscribeByAmbulance(topic: Topic) {
-  return ({ args, context }: Pick<ResolverData, 'args' | 'context'>) => {
+  return async ({ args, context }: Pick<ResolverData, 'args' | 'context'>) => {
     const { services, principal } = context as GraphQLContext;
     const requested = args.ambulanceId as string | null | undefined;
     const ambulanceId = requested === undefined || requested === null ? null : validAmbulanceId(requested);
     if (ambulanceId !== null) assertAmbulanceInScope(principal, ambulanceId, 'ambulanceId');
-    const accept =
-      ambulanceId === null && principal.ambulances !== null
+    const afterText = args.after as string | null | undefined;
+    const after = afterText === undefined || afterText === null ? null : decodeCursor(afterText);
+    if (afterText !== undefined && afterText !== null && after === null) throw invalidCursorError('after');
+    const scoped = ambulanceId === null && principal.ambulances !== null;
+    return services.streams.open({
+      topic,
+      ambulanceId,
+      scope: scoped ? scopeFilter(principal) : undefined,
+      accept: scoped
         ? (payload: { ambulanceId: string }) => mayAccessAmbulance(principal, payload.ambulanceId)
-        : undefined;
-    return subscribeToTopic(services.bus, topic, ambulanceId, services.subscriptionQueueLimit, accept);
+        : undefined,
+      after,
+      limit: services.subscriptionQueueLimit,
+    });
   };
 }

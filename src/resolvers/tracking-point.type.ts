@@ -3,12 +3,16 @@ import type { TrackingEvent } from '../events/event.payloads.js';
 import { type TrackingRecord, trackingRecordOf } from '../models/stored-record.read.js';
 import type { TrackingDoc } from '../models/tracking.model.js';
 import { Connection } from './connection.type.js';
+import { CURSOR_DESCRIPTION, itemCursor, resumePosition } from './item.cursor.js';
 import { SpeedState } from './speed-state.enum.js';
 
 @ObjectType({ description: 'One stored position report of an ambulance.' })
 export class TrackingPoint {
   @Field(() => ID)
   id!: string;
+
+  @Field(() => String, { description: CURSOR_DESCRIPTION })
+  cursor!: string;
 
   @Field(() => ID)
   ambulanceId!: string;
@@ -54,7 +58,8 @@ export class TrackingPoint {
 
   /** A stored point (history, latest position). */
   static fromDocument(doc: TrackingDoc): TrackingPoint {
-    return TrackingPoint.fromRecord(trackingRecordOf(doc));
+    const record = trackingRecordOf(doc);
+    return TrackingPoint.fromRecord({ ...record, seq: resumePosition(record.seq, doc.settled_seq) });
   }
 
   /** A point announced live: rebuilt from the event payload that crossed Redis. */
@@ -64,11 +69,16 @@ export class TrackingPoint {
       recordedAt: new Date(event.recordedAt),
       deviceTime: event.deviceTime ? new Date(event.deviceTime) : null,
       conflict: event.conflict === true,
+      seq: event.seq ?? null,
     });
   }
 
   private static fromRecord(record: TrackingRecord): TrackingPoint {
-    return Object.assign(new TrackingPoint(), { ...record, state: SpeedState[record.state] });
+    return Object.assign(new TrackingPoint(), {
+      ...record,
+      state: SpeedState[record.state],
+      cursor: itemCursor(record.recordedAt, record.id, record.seq),
+    });
   }
 }
 

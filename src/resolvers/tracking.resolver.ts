@@ -9,7 +9,7 @@ import type { GraphQLContext } from './graphql.context.js';
 import { loadAmbulance } from './graphql.loaders.js';
 import { TrackingHistoryArgs } from './history.args.js';
 import { readPage, scopedRangeFilter } from './page.query.js';
-import { subscribeByAmbulance } from './topic.subscribe.js';
+import { AFTER_DESCRIPTION, STREAM_GUARANTEE, subscribeByAmbulance } from './topic.subscribe.js';
 import { TrackingPoint, TrackingPointConnection } from './tracking-point.type.js';
 
 @Resolver(() => TrackingPoint)
@@ -31,12 +31,14 @@ export class TrackingResolver {
 
   @Authorized(...READERS)
   @Subscription(() => TrackingPoint, {
-    description: 'Every stored position of one ambulance, or of the whole fleet without ambulanceId.',
+    description: `Every stored position of one ambulance, or of the whole fleet without ambulanceId.${STREAM_GUARANTEE}`,
     subscribe: subscribeByAmbulance(Topics.TrackingUpdated),
   })
   trackingUpdated(
     @Root() event: TrackingEvent,
     @Ctx() context: GraphQLContext,
+    // type-graphql lists arguments in the reverse order of these parameters.
+    @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) _after?: string,
     @Arg('ambulanceId', () => ID, { nullable: true }) _ambulanceId?: string,
   ): TrackingPoint {
     context.loaders.clearAll();

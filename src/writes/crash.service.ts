@@ -10,6 +10,7 @@ import { Topics } from '../events/topics.js';
 import type { CrashDoc } from '../models/crash.model.js';
 import type { Models } from '../models/models.js';
 import type { WriteLane } from '../models/write.lane.js';
+import { insertSequenced } from './sequenced.insert.js';
 import { staticMapUrl } from './static-map.url.js';
 
 type RecentCrash = Pick<CrashDoc, '_id' | 'location' | 'speed' | 'heading' | 'conflict'>;
@@ -77,7 +78,7 @@ export class CrashService {
           toMark.map((_id) => ({ updateOne: { filter: { _id }, update: { $set: { conflict: true } } } })),
         );
       }
-      await this.models.collections.crashes.insertOne(doc);
+      await insertSequenced(this.models, 'crashes', [doc]);
     });
     if (doc.conflict) {
       this.logger.warn(

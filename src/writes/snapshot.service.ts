@@ -11,6 +11,7 @@ import type { Models } from '../models/models.js';
 import type { WriteLane } from '../models/write.lane.js';
 import type { ImageStorage } from '../uploads/image.storage.js';
 import type { SpooledImage } from '../uploads/upload.spool.js';
+import { insertSequenced } from './sequenced.insert.js';
 
 /** An image read into memory (GraphQL uploads) or already checked and written to a temporary file (REST). */
 export type UploadedImage = { readonly field: string; readonly data: Uint8Array } | SpooledImage;
@@ -80,7 +81,7 @@ export class SnapshotService {
           images,
           createdAt,
         });
-        await this.models.collections.imageRecords.insertOne(record);
+        await insertSequenced(this.models, 'snapshots', [record]);
       });
       const event = snapshotEventOf(record);
       this.publisher.publish(Topics.SnapshotUploaded, ambulanceId, event);

@@ -9,7 +9,6 @@ import type { EventPublisher } from '../events/event.publisher.js';
 import { Topics } from '../events/topics.js';
 import type { LastPositionDoc } from '../models/ambulance.model.js';
 import type { Models } from '../models/models.js';
-import { duplicateIndexesOf } from '../models/storage.errors.js';
 import type { TrackingDoc } from '../models/tracking.model.js';
 import type { WriteLane } from '../models/write.lane.js';
 import type { AmbulanceProjector, EpisodeChange } from './ambulance.projector.js';
@@ -22,6 +21,7 @@ import {
   type ReportToPlace,
   type StoredPoint,
 } from './point.placement.js';
+import { insertSequenced } from './sequenced.insert.js';
 
 /** A stored point, or a point that repeats a stored one exactly (same ambulance, device time and reading). */
 export type TrackingOutcome =
@@ -344,17 +344,12 @@ export class TrackingWriter {
     );
   }
 
-  /** Inserts, unordered; returns the indexes of documents whose `_id` was stored already. */
-  private async insertUnordered(docs: readonly TrackingDoc[]): Promise<number[]> {
-    if (docs.length === 0) return [];
-    try {
-      await this.models.collections.trackings.insertMany([...docs], { ordered: false });
-      return [];
-    } catch (error) {
-      const duplicates = duplicateIndexesOf(error);
-      if (!duplicates) throw error;
-      return duplicates;
-    }
+  /**
+   * Inserts, unordered, at new positions of the tracking log; returns the indexes of documents whose `_id` was
+   * stored already (see insertSequenced).
+   */
+  private async insertUnordered(docs: TrackingDoc[]): Promise<number[]> {
+    return insertSequenced(this.models, 'trackings', docs);
   }
 }
 

@@ -2,6 +2,7 @@ import { type Client, createClient } from 'graphql-ws';
 import type { TypedDocumentString } from '../gql/graphql';
 import { type AuthProblem, authProblemOfClose, authProblemOfErrors, bearer } from '../logic/auth.token';
 import { retryDelayMs } from '../logic/backoff';
+import { itemOf } from '../logic/caught-up';
 import type { LinkStatus } from '../logic/connection.view';
 import { GRAPHQL_PATH } from './graphql.http';
 
@@ -12,8 +13,11 @@ export interface LiveConnectionEvents {
   /** Every connection, the first included: the time to read what was missed while not connected. */
   onConnected(isFirst: boolean): void;
   onAuthProblem(problem: AuthProblem): void;
-  /** A subscription the server ended (e.g. SUBSCRIPTION_OVERFLOW): it is started again; re-read what it missed. */
-  onSubscriptionRestarted(reason: string): void;
+  /**
+   * A subscription the server ended (e.g. SUBSCRIPTION_OVERFLOW): it is started again after its last cursor.
+   * `lostCursor` when the server could not resume from it (CURSOR_EXPIRED): re-read what it missed.
+   */
+  onSubscriptionRestarted(reason: string, lostCursor: boolean): void;
 }
 
 const KEEP_ALIVE_MS = 10_000;
@@ -94,15 +98,19 @@ export class LiveConnection {
 
   /**
    * Keeps `document` subscribed until the returned function is called: a subscription the server ends is started
-   * again after a second.
+   * again after a second. Each item's `cursor` is kept in `variables.after`, so every (re)start, including the
+   * ones graphql-ws makes by itself after a reconnection, resumes after the last item received.
    */
   subscribe<Result, Variables>(
     document: TypedDocumentString<Result, Variables>,
-    variables: Variables,
+    variables: Variables & { after?: string | null },
     onData: (data: Result) => void,
   ): () => void {
     let stopped = false;
     let refused = false;
+    let lostCursor = false;
+    // graphql-ws sends this same payload again on each reconnection: its `after` is always the latest cursor.
+    const payload = { query: document.toString(), variables: variables as Record<string, unknown> };
     let release: () => void = () => {};
     let restartTimer: ReturnType<typeof setTimeout> | undefined;
     const restart = (reason: string) => {
@@ -110,31 +118,37 @@ export class LiveConnection {
       if (stopped || refused || this.disposed) return;
       restartTimer = setTimeout(() => {
         if (stopped || this.disposed) return;
-        this.events.onSubscriptionRestarted(reason);
+        this.events.onSubscriptionRestarted(reason, lostCursor);
+        lostCursor = false;
         start();
       }, RESUBSCRIBE_DELAY_MS);
     };
     const start = () => {
-      release = this.client.subscribe<Result>(
-        { query: document.toString(), variables: variables as Record<string, unknown> },
-        {
-          next: (result) => {
-            const problem = authProblemOfErrors(result.errors);
-            if (problem) {
-              refused = true;
-              this.refuse(problem);
-            }
-            if (result.data) onData(result.data as Result);
-          },
-          error: (error) => {
-            const close = closeEventOf(error);
-            const problem = close ? authProblemOfClose(close.code, close.reason) : null;
-            if (problem) this.refuse(problem);
-            else restart(close ? `connection closed (${close.code})` : describe(error));
-          },
-          complete: () => restart('the server ended the subscription'),
+      release = this.client.subscribe<Result>(payload, {
+        next: (result) => {
+          const problem = authProblemOfErrors(result.errors);
+          if (problem) {
+            refused = true;
+            this.refuse(problem);
+          }
+          if (result.errors?.some((error) => error.extensions?.code === 'CURSOR_EXPIRED')) {
+            payload.variables.after = null;
+            lostCursor = true;
+          }
+          if (result.data) {
+            const cursor = itemOf(result.data)?.cursor;
+            if (cursor) payload.variables.after = cursor;
+            onData(result.data as Result);
+          }
         },
-      );
+        error: (error) => {
+          const close = closeEventOf(error);
+          const problem = close ? authProblemOfClose(close.code, close.reason) : null;
+          if (problem) this.refuse(problem);
+          else restart(close ? `connection closed (${close.code})` : describe(error));
+        },
+        complete: () => restart('the server ended the subscription'),
+      });
     };
     start();
     return () => {

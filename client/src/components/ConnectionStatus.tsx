@@ -36,10 +36,16 @@ export function ConnectionStatus() {
       data-connection-state={connection.status}
       data-reconnections={connection.reconnections}
       data-synced-at={connection.syncedAtMs ?? ''}
+      data-caught-up={connection.caughtUp}
     >
       <span className="state-dot" aria-hidden="true" />
       <strong>{view.label}</strong>
       <span className="connection-detail">{view.detail}</span>
+      {connection.caughtUp > 0 && connection.status === 'connected' ? (
+        <span className="connection-caught-up">
+          {connection.caughtUp} {connection.caughtUp === 1 ? 'item' : 'items'} caught up
+        </span>
+      ) : null}
     </div>
   );
 }

@@ -15,44 +15,46 @@ import * as types from './graphql';
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "subscription AmbulanceTracking($ambulanceId: ID!) {\n  trackingUpdated(ambulanceId: $ambulanceId) {\n    ...TrackingPointFields\n  }\n}": typeof types.AmbulanceTrackingDocument,
-    "subscription CrashReported {\n  crashReported {\n    ...CrashFields\n  }\n}": typeof types.CrashReportedDocument,
-    "fragment CrashFields on Crash {\n  id\n  ambulanceId\n  latitude\n  longitude\n  speed\n  heading\n  state\n  recordedAt\n}": typeof types.CrashFieldsFragmentDoc,
+    "subscription AmbulanceTracking($ambulanceId: ID!, $after: String) {\n  trackingUpdated(ambulanceId: $ambulanceId, after: $after) {\n    ...TrackingPointFields\n  }\n}": typeof types.AmbulanceTrackingDocument,
+    "subscription CrashReported($after: String) {\n  crashReported(after: $after) {\n    ...CrashFields\n  }\n}": typeof types.CrashReportedDocument,
+    "fragment CrashFields on Crash {\n  id\n  cursor\n  ambulanceId\n  latitude\n  longitude\n  speed\n  heading\n  state\n  recordedAt\n}": typeof types.CrashFieldsFragmentDoc,
     "query Crashes($from: DateTime, $first: Int, $after: String) {\n  crashes(from: $from, first: $first, after: $after) {\n    edges {\n      node {\n        ...CrashFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}": typeof types.CrashesDocument,
-    "subscription FleetTracking {\n  trackingUpdated {\n    ...TrackingPointFields\n  }\n}": typeof types.FleetTrackingDocument,
+    "subscription FleetTracking($after: String) {\n  trackingUpdated(after: $after) {\n    ...TrackingPointFields\n  }\n}": typeof types.FleetTrackingDocument,
     "query Fleet($first: Int, $after: String) {\n  ambulances(first: $first, after: $after) {\n    id\n    cursor\n    lastPosition {\n      ...TrackingPointFields\n    }\n  }\n}": typeof types.FleetDocument,
-    "subscription SnapshotUploaded($ambulanceId: ID!) {\n  snapshotUploaded(ambulanceId: $ambulanceId) {\n    ...SnapshotFields\n  }\n}": typeof types.SnapshotUploadedDocument,
-    "fragment SnapshotFields on Snapshot {\n  id\n  ambulanceId\n  createdAt\n  images {\n    name\n    url\n  }\n}": typeof types.SnapshotFieldsFragmentDoc,
+    "subscription SnapshotUploaded($ambulanceId: ID!, $after: String) {\n  snapshotUploaded(ambulanceId: $ambulanceId, after: $after) {\n    ...SnapshotFields\n  }\n}": typeof types.SnapshotUploadedDocument,
+    "fragment SnapshotFields on Snapshot {\n  id\n  cursor\n  ambulanceId\n  createdAt\n  images {\n    name\n    url\n  }\n}": typeof types.SnapshotFieldsFragmentDoc,
     "query LatestSnapshots($ambulanceId: ID!, $last: Int!, $after: String) {\n  snapshots(ambulanceId: $ambulanceId, last: $last, after: $after) {\n    edges {\n      node {\n        ...SnapshotFields\n      }\n    }\n    pageInfo {\n      endCursor\n    }\n  }\n}": typeof types.LatestSnapshotsDocument,
+    "query StreamCursor($topic: StreamTopic!) {\n  streamCursor(topic: $topic)\n}": typeof types.StreamCursorDocument,
     "query TrackingHistory($ambulanceId: ID!, $from: DateTime, $to: DateTime, $first: Int, $after: String) {\n  trackingHistory(\n    ambulanceId: $ambulanceId\n    from: $from\n    to: $to\n    first: $first\n    after: $after\n  ) {\n    edges {\n      node {\n        ...TrackingPointFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}": typeof types.TrackingHistoryDocument,
-    "fragment TrackingPointFields on TrackingPoint {\n  id\n  ambulanceId\n  latitude\n  longitude\n  speed\n  heading\n  state\n  recordedAt\n}": typeof types.TrackingPointFieldsFragmentDoc,
+    "fragment TrackingPointFields on TrackingPoint {\n  id\n  cursor\n  ambulanceId\n  latitude\n  longitude\n  speed\n  heading\n  state\n  recordedAt\n}": typeof types.TrackingPointFieldsFragmentDoc,
 };
 const documents: Documents = {
-    "subscription AmbulanceTracking($ambulanceId: ID!) {\n  trackingUpdated(ambulanceId: $ambulanceId) {\n    ...TrackingPointFields\n  }\n}": types.AmbulanceTrackingDocument,
-    "subscription CrashReported {\n  crashReported {\n    ...CrashFields\n  }\n}": types.CrashReportedDocument,
-    "fragment CrashFields on Crash {\n  id\n  ambulanceId\n  latitude\n  longitude\n  speed\n  heading\n  state\n  recordedAt\n}": types.CrashFieldsFragmentDoc,
+    "subscription AmbulanceTracking($ambulanceId: ID!, $after: String) {\n  trackingUpdated(ambulanceId: $ambulanceId, after: $after) {\n    ...TrackingPointFields\n  }\n}": types.AmbulanceTrackingDocument,
+    "subscription CrashReported($after: String) {\n  crashReported(after: $after) {\n    ...CrashFields\n  }\n}": types.CrashReportedDocument,
+    "fragment CrashFields on Crash {\n  id\n  cursor\n  ambulanceId\n  latitude\n  longitude\n  speed\n  heading\n  state\n  recordedAt\n}": types.CrashFieldsFragmentDoc,
     "query Crashes($from: DateTime, $first: Int, $after: String) {\n  crashes(from: $from, first: $first, after: $after) {\n    edges {\n      node {\n        ...CrashFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}": types.CrashesDocument,
-    "subscription FleetTracking {\n  trackingUpdated {\n    ...TrackingPointFields\n  }\n}": types.FleetTrackingDocument,
+    "subscription FleetTracking($after: String) {\n  trackingUpdated(after: $after) {\n    ...TrackingPointFields\n  }\n}": types.FleetTrackingDocument,
     "query Fleet($first: Int, $after: String) {\n  ambulances(first: $first, after: $after) {\n    id\n    cursor\n    lastPosition {\n      ...TrackingPointFields\n    }\n  }\n}": types.FleetDocument,
-    "subscription SnapshotUploaded($ambulanceId: ID!) {\n  snapshotUploaded(ambulanceId: $ambulanceId) {\n    ...SnapshotFields\n  }\n}": types.SnapshotUploadedDocument,
-    "fragment SnapshotFields on Snapshot {\n  id\n  ambulanceId\n  createdAt\n  images {\n    name\n    url\n  }\n}": types.SnapshotFieldsFragmentDoc,
+    "subscription SnapshotUploaded($ambulanceId: ID!, $after: String) {\n  snapshotUploaded(ambulanceId: $ambulanceId, after: $after) {\n    ...SnapshotFields\n  }\n}": types.SnapshotUploadedDocument,
+    "fragment SnapshotFields on Snapshot {\n  id\n  cursor\n  ambulanceId\n  createdAt\n  images {\n    name\n    url\n  }\n}": types.SnapshotFieldsFragmentDoc,
     "query LatestSnapshots($ambulanceId: ID!, $last: Int!, $after: String) {\n  snapshots(ambulanceId: $ambulanceId, last: $last, after: $after) {\n    edges {\n      node {\n        ...SnapshotFields\n      }\n    }\n    pageInfo {\n      endCursor\n    }\n  }\n}": types.LatestSnapshotsDocument,
+    "query StreamCursor($topic: StreamTopic!) {\n  streamCursor(topic: $topic)\n}": types.StreamCursorDocument,
     "query TrackingHistory($ambulanceId: ID!, $from: DateTime, $to: DateTime, $first: Int, $after: String) {\n  trackingHistory(\n    ambulanceId: $ambulanceId\n    from: $from\n    to: $to\n    first: $first\n    after: $after\n  ) {\n    edges {\n      node {\n        ...TrackingPointFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}": types.TrackingHistoryDocument,
-    "fragment TrackingPointFields on TrackingPoint {\n  id\n  ambulanceId\n  latitude\n  longitude\n  speed\n  heading\n  state\n  recordedAt\n}": types.TrackingPointFieldsFragmentDoc,
+    "fragment TrackingPointFields on TrackingPoint {\n  id\n  cursor\n  ambulanceId\n  latitude\n  longitude\n  speed\n  heading\n  state\n  recordedAt\n}": types.TrackingPointFieldsFragmentDoc,
 };
 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "subscription AmbulanceTracking($ambulanceId: ID!) {\n  trackingUpdated(ambulanceId: $ambulanceId) {\n    ...TrackingPointFields\n  }\n}"): typeof import('./graphql').AmbulanceTrackingDocument;
+export function graphql(source: "subscription AmbulanceTracking($ambulanceId: ID!, $after: String) {\n  trackingUpdated(ambulanceId: $ambulanceId, after: $after) {\n    ...TrackingPointFields\n  }\n}"): typeof import('./graphql').AmbulanceTrackingDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "subscription CrashReported {\n  crashReported {\n    ...CrashFields\n  }\n}"): typeof import('./graphql').CrashReportedDocument;
+export function graphql(source: "subscription CrashReported($after: String) {\n  crashReported(after: $after) {\n    ...CrashFields\n  }\n}"): typeof import('./graphql').CrashReportedDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "fragment CrashFields on Crash {\n  id\n  ambulanceId\n  latitude\n  longitude\n  speed\n  heading\n  state\n  recordedAt\n}"): typeof import('./graphql').CrashFieldsFragmentDoc;
+export function graphql(source: "fragment CrashFields on Crash {\n  id\n  cursor\n  ambulanceId\n  latitude\n  longitude\n  speed\n  heading\n  state\n  recordedAt\n}"): typeof import('./graphql').CrashFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -60,7 +62,7 @@ export function graphql(source: "query Crashes($from: DateTime, $first: Int, $af
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "subscription FleetTracking {\n  trackingUpdated {\n    ...TrackingPointFields\n  }\n}"): typeof import('./graphql').FleetTrackingDocument;
+export function graphql(source: "subscription FleetTracking($after: String) {\n  trackingUpdated(after: $after) {\n    ...TrackingPointFields\n  }\n}"): typeof import('./graphql').FleetTrackingDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -68,11 +70,11 @@ export function graphql(source: "query Fleet($first: Int, $after: String) {\n  a
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "subscription SnapshotUploaded($ambulanceId: ID!) {\n  snapshotUploaded(ambulanceId: $ambulanceId) {\n    ...SnapshotFields\n  }\n}"): typeof import('./graphql').SnapshotUploadedDocument;
+export function graphql(source: "subscription SnapshotUploaded($ambulanceId: ID!, $after: String) {\n  snapshotUploaded(ambulanceId: $ambulanceId, after: $after) {\n    ...SnapshotFields\n  }\n}"): typeof import('./graphql').SnapshotUploadedDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "fragment SnapshotFields on Snapshot {\n  id\n  ambulanceId\n  createdAt\n  images {\n    name\n    url\n  }\n}"): typeof import('./graphql').SnapshotFieldsFragmentDoc;
+export function graphql(source: "fragment SnapshotFields on Snapshot {\n  id\n  cursor\n  ambulanceId\n  createdAt\n  images {\n    name\n    url\n  }\n}"): typeof import('./graphql').SnapshotFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -80,11 +82,15 @@ export function graphql(source: "query LatestSnapshots($ambulanceId: ID!, $last:
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "query StreamCursor($topic: StreamTopic!) {\n  streamCursor(topic: $topic)\n}"): typeof import('./graphql').StreamCursorDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "query TrackingHistory($ambulanceId: ID!, $from: DateTime, $to: DateTime, $first: Int, $after: String) {\n  trackingHistory(\n    ambulanceId: $ambulanceId\n    from: $from\n    to: $to\n    first: $first\n    after: $after\n  ) {\n    edges {\n      node {\n        ...TrackingPointFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}"): typeof import('./graphql').TrackingHistoryDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "fragment TrackingPointFields on TrackingPoint {\n  id\n  ambulanceId\n  latitude\n  longitude\n  speed\n  heading\n  state\n  recordedAt\n}"): typeof import('./graphql').TrackingPointFieldsFragmentDoc;
+export function graphql(source: "fragment TrackingPointFields on TrackingPoint {\n  id\n  cursor\n  ambulanceId\n  latitude\n  longitude\n  speed\n  heading\n  state\n  recordedAt\n}"): typeof import('./graphql').TrackingPointFieldsFragmentDoc;
 
 
 export function graphql(source: string) {

@@ -26,19 +26,28 @@ export type SpeedState =
   | 'ORANGE'
   | 'RED';
 
+/** TRACKING (trackingUpdated), CRASHES (crashReported), SNAPSHOTS (snapshotUploaded). */
+export type StreamTopic =
+  | 'CRASHES'
+  | 'SNAPSHOTS'
+  | 'TRACKING';
+
 export type AmbulanceTrackingSubscriptionVariables = Exact<{
   ambulanceId: Scalars['ID']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
-export type AmbulanceTrackingSubscription = { trackingUpdated: { id: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string } };
+export type AmbulanceTrackingSubscription = { trackingUpdated: { id: string, cursor: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string } };
 
-export type CrashReportedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+export type CrashReportedSubscriptionVariables = Exact<{
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
 
 
-export type CrashReportedSubscription = { crashReported: { id: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string } };
+export type CrashReportedSubscription = { crashReported: { id: string, cursor: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string } };
 
-export type CrashFieldsFragment = { id: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string };
+export type CrashFieldsFragment = { id: string, cursor: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string };
 
 export type CrashesQueryVariables = Exact<{
   from?: InputMaybe<Scalars['DateTime']['input']>;
@@ -47,12 +56,14 @@ export type CrashesQueryVariables = Exact<{
 }>;
 
 
-export type CrashesQuery = { crashes: { edges: Array<{ node: { id: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type CrashesQuery = { crashes: { edges: Array<{ node: { id: string, cursor: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
-export type FleetTrackingSubscriptionVariables = Exact<{ [key: string]: never; }>;
+export type FleetTrackingSubscriptionVariables = Exact<{
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
 
 
-export type FleetTrackingSubscription = { trackingUpdated: { id: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string } };
+export type FleetTrackingSubscription = { trackingUpdated: { id: string, cursor: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string } };
 
 export type FleetQueryVariables = Exact<{
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -60,16 +71,17 @@ export type FleetQueryVariables = Exact<{
 }>;
 
 
-export type FleetQuery = { ambulances: Array<{ id: string, cursor: string, lastPosition: { id: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string } | null }> };
+export type FleetQuery = { ambulances: Array<{ id: string, cursor: string, lastPosition: { id: string, cursor: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string } | null }> };
 
 export type SnapshotUploadedSubscriptionVariables = Exact<{
   ambulanceId: Scalars['ID']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
-export type SnapshotUploadedSubscription = { snapshotUploaded: { id: string, ambulanceId: string, createdAt: string, images: Array<{ name: string, url: string }> } };
+export type SnapshotUploadedSubscription = { snapshotUploaded: { id: string, cursor: string, ambulanceId: string, createdAt: string, images: Array<{ name: string, url: string }> } };
 
-export type SnapshotFieldsFragment = { id: string, ambulanceId: string, createdAt: string, images: Array<{ name: string, url: string }> };
+export type SnapshotFieldsFragment = { id: string, cursor: string, ambulanceId: string, createdAt: string, images: Array<{ name: string, url: string }> };
 
 export type LatestSnapshotsQueryVariables = Exact<{
   ambulanceId: Scalars['ID']['input'];
@@ -78,7 +90,14 @@ export type LatestSnapshotsQueryVariables = Exact<{
 }>;
 
 
-export type LatestSnapshotsQuery = { snapshots: { edges: Array<{ node: { id: string, ambulanceId: string, createdAt: string, images: Array<{ name: string, url: string }> } }>, pageInfo: { endCursor: string | null } } };
+export type LatestSnapshotsQuery = { snapshots: { edges: Array<{ node: { id: string, cursor: string, ambulanceId: string, createdAt: string, images: Array<{ name: string, url: string }> } }>, pageInfo: { endCursor: string | null } } };
+
+export type StreamCursorQueryVariables = Exact<{
+  topic: StreamTopic;
+}>;
+
+
+export type StreamCursorQuery = { streamCursor: string };
 
 export type TrackingHistoryQueryVariables = Exact<{
   ambulanceId: Scalars['ID']['input'];
@@ -89,9 +108,9 @@ export type TrackingHistoryQueryVariables = Exact<{
 }>;
 
 
-export type TrackingHistoryQuery = { trackingHistory: { edges: Array<{ node: { id: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type TrackingHistoryQuery = { trackingHistory: { edges: Array<{ node: { id: string, cursor: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
-export type TrackingPointFieldsFragment = { id: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string };
+export type TrackingPointFieldsFragment = { id: string, cursor: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -114,6 +133,7 @@ export class TypedDocumentString<TResult, TVariables>
 export const CrashFieldsFragmentDoc = new TypedDocumentString(`
     fragment CrashFields on Crash {
   id
+  cursor
   ambulanceId
   latitude
   longitude
@@ -126,6 +146,7 @@ export const CrashFieldsFragmentDoc = new TypedDocumentString(`
 export const SnapshotFieldsFragmentDoc = new TypedDocumentString(`
     fragment SnapshotFields on Snapshot {
   id
+  cursor
   ambulanceId
   createdAt
   images {
@@ -137,6 +158,7 @@ export const SnapshotFieldsFragmentDoc = new TypedDocumentString(`
 export const TrackingPointFieldsFragmentDoc = new TypedDocumentString(`
     fragment TrackingPointFields on TrackingPoint {
   id
+  cursor
   ambulanceId
   latitude
   longitude
@@ -147,13 +169,14 @@ export const TrackingPointFieldsFragmentDoc = new TypedDocumentString(`
 }
     `, {"fragmentName":"TrackingPointFields"}) as unknown as TypedDocumentString<TrackingPointFieldsFragment, unknown>;
 export const AmbulanceTrackingDocument = new TypedDocumentString(`
-    subscription AmbulanceTracking($ambulanceId: ID!) {
-  trackingUpdated(ambulanceId: $ambulanceId) {
+    subscription AmbulanceTracking($ambulanceId: ID!, $after: String) {
+  trackingUpdated(ambulanceId: $ambulanceId, after: $after) {
     ...TrackingPointFields
   }
 }
     fragment TrackingPointFields on TrackingPoint {
   id
+  cursor
   ambulanceId
   latitude
   longitude
@@ -163,13 +186,14 @@ export const AmbulanceTrackingDocument = new TypedDocumentString(`
   recordedAt
 }`) as unknown as TypedDocumentString<AmbulanceTrackingSubscription, AmbulanceTrackingSubscriptionVariables>;
 export const CrashReportedDocument = new TypedDocumentString(`
-    subscription CrashReported {
-  crashReported {
+    subscription CrashReported($after: String) {
+  crashReported(after: $after) {
     ...CrashFields
   }
 }
     fragment CrashFields on Crash {
   id
+  cursor
   ambulanceId
   latitude
   longitude
@@ -194,6 +218,7 @@ export const CrashesDocument = new TypedDocumentString(`
 }
     fragment CrashFields on Crash {
   id
+  cursor
   ambulanceId
   latitude
   longitude
@@ -203,13 +228,14 @@ export const CrashesDocument = new TypedDocumentString(`
   recordedAt
 }`) as unknown as TypedDocumentString<CrashesQuery, CrashesQueryVariables>;
 export const FleetTrackingDocument = new TypedDocumentString(`
-    subscription FleetTracking {
-  trackingUpdated {
+    subscription FleetTracking($after: String) {
+  trackingUpdated(after: $after) {
     ...TrackingPointFields
   }
 }
     fragment TrackingPointFields on TrackingPoint {
   id
+  cursor
   ambulanceId
   latitude
   longitude
@@ -230,6 +256,7 @@ export const FleetDocument = new TypedDocumentString(`
 }
     fragment TrackingPointFields on TrackingPoint {
   id
+  cursor
   ambulanceId
   latitude
   longitude
@@ -239,13 +266,14 @@ export const FleetDocument = new TypedDocumentString(`
   recordedAt
 }`) as unknown as TypedDocumentString<FleetQuery, FleetQueryVariables>;
 export const SnapshotUploadedDocument = new TypedDocumentString(`
-    subscription SnapshotUploaded($ambulanceId: ID!) {
-  snapshotUploaded(ambulanceId: $ambulanceId) {
+    subscription SnapshotUploaded($ambulanceId: ID!, $after: String) {
+  snapshotUploaded(ambulanceId: $ambulanceId, after: $after) {
     ...SnapshotFields
   }
 }
     fragment SnapshotFields on Snapshot {
   id
+  cursor
   ambulanceId
   createdAt
   images {
@@ -268,6 +296,7 @@ export const LatestSnapshotsDocument = new TypedDocumentString(`
 }
     fragment SnapshotFields on Snapshot {
   id
+  cursor
   ambulanceId
   createdAt
   images {
@@ -275,6 +304,11 @@ export const LatestSnapshotsDocument = new TypedDocumentString(`
     url
   }
 }`) as unknown as TypedDocumentString<LatestSnapshotsQuery, LatestSnapshotsQueryVariables>;
+export const StreamCursorDocument = new TypedDocumentString(`
+    query StreamCursor($topic: StreamTopic!) {
+  streamCursor(topic: $topic)
+}
+    `) as unknown as TypedDocumentString<StreamCursorQuery, StreamCursorQueryVariables>;
 export const TrackingHistoryDocument = new TypedDocumentString(`
     query TrackingHistory($ambulanceId: ID!, $from: DateTime, $to: DateTime, $first: Int, $after: String) {
   trackingHistory(
@@ -297,6 +331,7 @@ export const TrackingHistoryDocument = new TypedDocumentString(`
 }
     fragment TrackingPointFields on TrackingPoint {
   id
+  cursor
   ambulanceId
   latitude
   longitude

@@ -36,11 +36,23 @@ describe('connection banner', () => {
 });
 
 describe('connection status changes', () => {
-  const connected: ConnectionState = { status: 'connected', sinceMs: 1_000, syncedAtMs: 1_500, reconnections: 2 };
+  const connected: ConnectionState = {
+    status: 'connected',
+    sinceMs: 1_000,
+    syncedAtMs: 1_500,
+    reconnections: 2,
+    caughtUp: 0,
+  };
 
   it('counts a loss from the moment the connection was lost, not from each retry', () => {
     const lost = withLinkStatus(connected, 'reconnecting', 5_000);
-    assert.deepEqual(lost, { status: 'reconnecting', sinceMs: 5_000, syncedAtMs: 1_500, reconnections: 2 });
+    assert.deepEqual(lost, {
+      status: 'reconnecting',
+      sinceMs: 5_000,
+      syncedAtMs: 1_500,
+      reconnections: 2,
+      caughtUp: 0,
+    });
     assert.equal(withLinkStatus(lost, 'connecting', 9_000).sinceMs, 5_000);
     assert.equal(withLinkStatus(lost, 'refused', 9_000).sinceMs, 5_000);
     assert.equal(withLinkStatus(lost, 'connected', 9_000).sinceMs, 9_000);

@@ -12,6 +12,8 @@ export interface ConnectionState {
   /** When the dashboard last had a complete picture (after a load or a catch-up). */
   readonly syncedAtMs: number | null;
   readonly reconnections: number;
+  /** Items the subscriptions delivered after the last reconnection that were stored while disconnected. */
+  readonly caughtUp: number;
 }
 
 /** The connection after a status change (`current` itself when the status stays). */

@@ -28,7 +28,8 @@ export class CrashAlertsStore {
     this.cursor = null;
   }
 
-  async catchUp(): Promise<void> {
+  /** Reads the crashes stored since the last read; returns the cursor of the last one read. */
+  async catchUp(): Promise<string | null> {
     const lookbackMs = this.settings.alertLookbackMinutes() * 60_000;
     this.cursor ??= { from: new Date(this.settings.now() - lookbackMs).toISOString(), after: null };
     const cursor = this.cursor;
@@ -42,6 +43,7 @@ export class CrashAlertsStore {
     );
     if (this.cursor === cursor) this.cursor = { from: cursor.from, after: read.endCursor };
     this.receive(read.nodes);
+    return read.endCursor ?? cursor.after;
   }
 
   receive(crashes: readonly Crash[]): void {

@@ -76,7 +76,7 @@ export class DashboardStateCell {
     this.state = {
       settings: null,
       clockOffsetMs: 0,
-      connection: { status: 'connecting', sinceMs: nowMs, syncedAtMs: null, reconnections: 0 },
+      connection: { status: 'connecting', sinceMs: nowMs, syncedAtMs: null, reconnections: 0, caughtUp: 0 },
       token: null,
       authProblem: null,
       signInOpen: false,

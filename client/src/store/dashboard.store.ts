@@ -1,4 +1,5 @@
 import { liveUrl } from '../api/live.connection';
+import { StreamCursorDocument } from '../gql/graphql';
 import type { Fleet } from '../logic/fleet.merge';
 import { CrashAlertsStore } from './crash-alerts.store';
 import { type DashboardState, DashboardStateCell, type TrackingPoint } from './dashboard.state';
@@ -18,7 +19,11 @@ export class DashboardStore {
   private readonly cell = new DashboardStateCell(Date.now());
   private readonly settings = new SettingsStore(this.cell);
   private readonly session = new SessionStore(this.cell, () => this.tokenChanged());
-  private readonly live = new LiveSubscriptions((what, error) => this.session.failed(what, error));
+  private readonly live = new LiveSubscriptions(
+    (what, error) => this.session.failed(what, error),
+    (caughtUp) => this.cell.update({ connection: { ...this.cell.get().connection, caughtUp } }),
+    async (topic) => (await this.session.read(StreamCursorDocument, { topic })).streamCursor,
+  );
   private readonly fleet = new FleetStore(this.cell, this.session, this.settings, (fleet) => this.rescoped(fleet));
   private readonly crashes = new CrashAlertsStore(this.cell, this.session, this.settings);
   private readonly selection = new SelectionStore(this.cell, this.session, this.settings, this.live, (point) =>

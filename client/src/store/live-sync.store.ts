@@ -52,12 +52,15 @@ export class LiveSyncStore {
     this.live.connect(url, this.cell.get().token, {
       onStatus: (status) => this.setLinkStatus(status),
       onConnected: (isFirst) => {
-        if (!isFirst) {
-          const { connection } = this.cell.get();
-          this.cell.update({ connection: { ...connection, reconnections: connection.reconnections + 1 } });
+        if (isFirst) {
+          void this.synchronise();
+          return;
         }
-        this.live.armCatchUps();
-        void this.synchronise();
+        const { connection } = this.cell.get();
+        this.cell.update({ connection: { ...connection, reconnections: connection.reconnections + 1 } });
+        // Every subscription resumes after its last item: the server delivers what was stored meanwhile.
+        if (this.live.resume(Date.now())) this.markSynced();
+        else void this.synchronise();
       },
       onAuthProblem: (problem) => {
         this.session.showAuthProblem(problem);
@@ -65,19 +68,20 @@ export class LiveSyncStore {
         if (problem.generic)
           void this.fleet.load().catch((error: unknown) => this.session.failed('checking the token', error));
       },
-      onSubscriptionRestarted: () => {
-        this.live.armCatchUps();
-        void this.synchronise();
+      onSubscriptionRestarted: (_reason, lostCursor) => {
+        if (!this.live.resume(Date.now()) || lostCursor) void this.synchronise();
       },
     });
     this.fleetSubscriptions = [
       this.live.subscribe(
+        'TRACKING',
         FleetTrackingDocument,
         {},
         (data) => this.fleet.receive(data.trackingUpdated),
         () => this.fleet.load(),
       ),
       this.live.subscribe(
+        'CRASHES',
         CrashReportedDocument,
         {},
         (data) => this.crashes.receive([data.crashReported]),
@@ -99,6 +103,10 @@ export class LiveSyncStore {
     const { connection } = this.cell.get();
     const next = withLinkStatus(connection, status, Date.now());
     if (next !== connection) this.cell.update({ connection: next });
+  }
+
+  private markSynced(): void {
+    this.cell.update({ notice: null, connection: { ...this.cell.get().connection, syncedAtMs: Date.now() } });
   }
 
   /**
@@ -124,7 +132,7 @@ export class LiveSyncStore {
             this.crashes.catchUp(),
             selectedId ? this.selection.catchUp(selectedId) : Promise.resolve(),
           ]);
-          this.cell.update({ notice: null, connection: { ...this.cell.get().connection, syncedAtMs: Date.now() } });
+          this.markSynced();
         } catch (error) {
           this.session.failed('reading the fleet', error);
         }

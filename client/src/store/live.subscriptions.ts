@@ -1,20 +1,35 @@
 import { LiveConnection, type LiveConnectionEvents } from '../api/live.connection';
-import type { TypedDocumentString } from '../gql/graphql';
-import { LiveCatchUp } from '../logic/live.catchup';
+import type { StreamTopic, TypedDocumentString } from '../gql/graphql';
+import { CaughtUpCounter, itemOf } from '../logic/caught-up';
 
-/** When a (re)started subscription brings no event, its catch-up read runs this long after the start. */
-const LIVE_SETTLE_MS = 2_000;
+interface Entry {
+  /** Sent with every (re)start; LiveConnection keeps the last item's cursor in `after`. */
+  readonly variables: { after: string | null };
+  readonly catchUp: () => Promise<unknown>;
+}
 
 /**
- * The live connection's subscriptions, each paired with the read that catches up on what it may have missed
- * (see LiveCatchUp), asked for again at each (re)connection.
+ * The live connection's subscriptions. Each takes a cursor at the current end of its topic, reads what it shows
+ * (history, the fleet), then subscribes after that cursor: what was stored during the read comes again and is
+ * merged by id, nothing is missed. After a reconnection (or a subscription the server ended) each resumes after
+ * the last item it received: the server first delivers what was stored meanwhile, then live items. Only a
+ * subscription that could not get a cursor reads again.
  */
 export class LiveSubscriptions {
   private live: LiveConnection | null = null;
-  private readonly catchUps = new Set<LiveCatchUp>();
+  private readonly entries = new Set<Entry>();
+  private readonly caughtUp = new CaughtUpCounter();
 
-  /** @param failed shows a catch-up read that failed. */
-  constructor(private readonly failed: (what: string, error: unknown) => void) {}
+  /**
+   * @param failed shows a catch-up read that failed.
+   * @param caughtUpChanged how many items the resumed subscriptions delivered that were stored meanwhile.
+   * @param startCursor reads a cursor at the current end of a topic (the `streamCursor` query).
+   */
+  constructor(
+    private readonly failed: (what: string, error: unknown) => void,
+    private readonly caughtUpChanged: (count: number) => void,
+    private readonly startCursor: (topic: StreamTopic) => Promise<string>,
+  ) {}
 
   get open(): boolean {
     return this.live !== null;
@@ -30,38 +45,55 @@ export class LiveSubscriptions {
     this.live = null;
   }
 
-  /**
-   * Subscribes, merging events as they come (also while the first read runs), and re-reads with `catchUp` once
-   * the subscription is live, for what was stored before the server listened. Returns the release.
-   */
+  /** Takes a cursor of `topic`, reads with `catchUp`, then subscribes after the cursor. Returns the release. */
   subscribe<Result, Variables>(
+    topic: StreamTopic,
     document: TypedDocumentString<Result, Variables>,
     variables: Variables,
     onData: (data: Result) => void,
-    catchUp: () => Promise<void>,
+    catchUp: () => Promise<unknown>,
   ): () => void {
     const live = this.live;
     if (!live) return () => {};
-    const catchUps = this.catchUps;
-    const liveCatchUp = new LiveCatchUp(
-      () => void catchUp().catch((error: unknown) => this.failed('catching up', error)),
-      LIVE_SETTLE_MS,
-    );
-    catchUps.add(liveCatchUp);
-    liveCatchUp.arm();
-    const release = live.subscribe(document, variables, (data) => {
-      onData(data);
-      liveCatchUp.received();
-    });
+    const entry: Entry = { variables: { ...variables, after: null }, catchUp };
+    this.entries.add(entry);
+    let released = false;
+    let release: () => void = () => {};
+    void (async () => {
+      const start = await this.startCursor(topic).catch((error: unknown) => {
+        this.failed('starting the live view', error);
+        return null;
+      });
+      await catchUp().catch((error: unknown) => this.failed('catching up', error));
+      if (released || this.live !== live) return;
+      entry.variables.after = start;
+      release = live.subscribe(document, entry.variables as Variables & { after: string | null }, (data) => {
+        const item = itemOf(data);
+        if (item && this.caughtUp.received(item.id, item.storedAtMs)) this.caughtUpChanged(this.caughtUp.count);
+        onData(data);
+      });
+    })();
     return () => {
-      catchUps.delete(liveCatchUp);
-      liveCatchUp.dispose();
+      released = true;
+      this.entries.delete(entry);
       release();
     };
   }
 
-  /** After a (re)connection or a restarted subscription: every subscription catches up once more. */
-  armCatchUps(): void {
-    for (const catchUp of this.catchUps) catchUp.arm();
+  /**
+   * After a reconnection or a restarted subscription: subscriptions with a cursor resume by themselves (what
+   * they deliver that was stored before now is counted as caught up); those without one read again. False
+   * when some had to read.
+   */
+  resume(nowMs: number): boolean {
+    this.caughtUp.resumed(nowMs);
+    this.caughtUpChanged(0);
+    let resumedAll = true;
+    for (const entry of this.entries) {
+      if (entry.variables.after !== null) continue;
+      resumedAll = false;
+      void entry.catchUp().catch((error: unknown) => this.failed('catching up', error));
+    }
+    return resumedAll;
   }
 }

@@ -53,8 +53,11 @@ export class SelectionStore {
       selectedId: ambulanceId,
       detail: { ambulanceId, track: [], trackLoaded: false, snapshots: [], snapshotsLoaded: false },
     });
+    // Following reads first, then subscribes after what it read; without a live connection only the read runs.
     this.follow(ambulanceId);
-    void this.catchUp(ambulanceId).catch((error: unknown) => this.session.failed('loading the ambulance', error));
+    if (!this.following) {
+      void this.catchUp(ambulanceId).catch((error: unknown) => this.session.failed('loading the ambulance', error));
+    }
   }
 
   /** Subscribes to the ambulance's points and snapshots, when the live connection is open. */
@@ -62,12 +65,14 @@ export class SelectionStore {
     if (!this.live.open) return;
     this.subscriptions = [
       this.live.subscribe(
+        'TRACKING',
         AmbulanceTrackingDocument,
         { ambulanceId },
         (data) => this.receiveTrack(ambulanceId, [data.trackingUpdated]),
         () => this.catchUpTrack(ambulanceId),
       ),
       this.live.subscribe(
+        'SNAPSHOTS',
         SnapshotUploadedDocument,
         { ambulanceId },
         (data) => this.receiveSnapshots(ambulanceId, [data.snapshotUploaded]),
@@ -84,7 +89,8 @@ export class SelectionStore {
     await Promise.all([this.catchUpTrack(ambulanceId), this.catchUpSnapshots(ambulanceId)]);
   }
 
-  private async catchUpTrack(ambulanceId: string): Promise<void> {
+  /** Reads the points stored since the last read; returns the cursor of the last one read. */
+  private async catchUpTrack(ambulanceId: string): Promise<string | null> {
     if (this.trackCursor?.ambulanceId !== ambulanceId) {
       this.trackCursor = {
         ambulanceId,
@@ -111,9 +117,11 @@ export class SelectionStore {
     // started from the current cursor moves it (a cursor left behind only means re-reading what is merged once).
     if (this.trackCursor === cursor) this.trackCursor = { ...cursor, after: read.endCursor ?? cursor.after };
     this.receiveTrack(ambulanceId, read.nodes, true);
+    return read.endCursor ?? cursor.after;
   }
 
-  private async catchUpSnapshots(ambulanceId: string): Promise<void> {
+  /** Reads the newest snapshots since the last read; returns the cursor of the newest one read. */
+  private async catchUpSnapshots(ambulanceId: string): Promise<string | null> {
     if (this.snapshotCursor?.ambulanceId !== ambulanceId) this.snapshotCursor = { ambulanceId, after: null };
     const cursor = this.snapshotCursor;
     // Only the newest few are shown, so only those are read: at first the newest of all, after a reconnection the
@@ -130,6 +138,7 @@ export class SelectionStore {
       snapshots.edges.map((edge) => edge.node),
       true,
     );
+    return snapshots.pageInfo.endCursor ?? cursor.after;
   }
 
   private receiveTrack(ambulanceId: string, points: readonly TrackingPoint[], loaded = false): void {

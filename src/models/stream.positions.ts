@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import type mongoose from 'mongoose';
+import { isDuplicateKeyError } from './storage.errors.js';
+
+/**
+ * The commit-ordered logs: every stored tracking point, crash and snapshot record gets a position (`seq`) in
+ * its log. A unique index on `seq` in each collection makes a position hold one document for ever: the item,
+ * or a tombstone `{ seq, abandoned: true }` put there when the writer that took the position did not store
+ * within the abandon time (it then takes a new position and stores the item there, later in the log).
+ *
+ * Positions are allocated from one document per log in `stream_positions`: `next` is the last position
+ * handed out, and `open` lists the blocks handed out but not yet known to be stored. So every position up to
+ * the watermark (the position before the oldest open block, or `next` when none is open) holds its document:
+ * a reader that delivers only up to the watermark never passes a position that is still to be committed.
+ */
+export type LogName = 'trackings' | 'crashes' | 'snapshots';
+
+export const LOG_NAMES: readonly LogName[] = ['trackings', 'crashes', 'snapshots'];
+
+/** A block of positions handed out and not yet closed. */
+export interface OpenBlock {
+  readonly from: number;
+  readonly to: number;
+  readonly at: Date;
+  /** Who took it: an allocation that lost a race may not close another one's block. */
+  readonly owner: string;
+}
+
+interface PositionsDoc {
+  _id: LogName;
+  next: number;
+  open?: Record<string, OpenBlock>;
+}
+
+/** Where a log stands: the last position handed out, the watermark, and the blocks still open. */
+export interface LogHead {
+  readonly allocated: number;
+  readonly settled: number;
+  readonly open: readonly OpenBlock[];
+}
+
+export const STREAM_POSITIONS_COLLECTION = 'stream_positions';
+
+/** A document holding a position: what the log readers and the writers' retries need of a stored item. */
+export interface SequencedDoc {
+  _id?: unknown;
+  seq?: number;
+  /** The log's watermark when `seq` was handed out (see StreamPositions.allocate); absent on tombstones. */
+  settled_seq?: number;
+  abandoned?: true;
+}
+
+export type SequencedCollection = mongoose.mongo.Collection<SequencedDoc>;
+
+const blockKey = (from: number) => `open.p${from}`;
+
+export function headOf(doc: PositionsDoc | null): LogHead {
+  const allocated = doc?.next ?? 0;
+  const open = Object.values(doc?.open ?? {}).sort((a, b) => a.from - b.from);
+  const first = open[0];
+  return { allocated, settled: first ? Math.min(allocated, first.from - 1) : allocated, open };
+}
+
+export class StreamPositions {
+  private readonly lastKnown = new Map<LogName, number>();
+
+  constructor(private readonly collection: mongoose.mongo.Collection<PositionsDoc>) {}
+
+  /**
+   * Hands out `count` consecutive positions and registers them as an open block, in one compare-and-set
+   * update (retried on contention). Returns the block (close it once its documents are stored) and the log's
+   * watermark just before: every position up to it was stored before any of the block's documents.
+   */
+  async allocate(log: LogName, count: number): Promise<OpenBlock & { readonly settledBefore: number }> {
+    const owner = randomUUID();
+    for (let attempt = 0; ; attempt += 1) {
+      const next = this.lastKnown.get(log) ?? (await this.readNext(log));
+      const block: OpenBlock = { from: next + 1, to: next + count, at: new Date(), owner };
+      const before = await this.collection.findOneAndUpdate(
+        { _id: log, next },
+        { $set: { next: block.to, [blockKey(block.from)]: block } },
+        { returnDocument: 'before' },
+      );
+      if (before) {
+        this.lastKnown.set(log, block.to);
+        return { ...block, settledBefore: headOf(before).settled };
+      }
+      this.lastKnown.delete(log);
+      if (attempt >= 50) throw new Error(`could not allocate positions in the ${log} log (contention)`);
+    }
+  }
+
+  /** The block's positions are all stored (items or tombstones): it no longer holds the watermark back. */
+  async close(log: LogName, block: OpenBlock): Promise<void> {
+    await this.collection.updateOne(
+      { _id: log, [`${blockKey(block.from)}.owner`]: block.owner },
+      { $unset: { [blockKey(block.from)]: '' } },
+    );
+  }
+
+  async head(log: LogName): Promise<LogHead> {
+    return headOf(await this.collection.findOne({ _id: log }));
+  }
+
+  private async readNext(log: LogName): Promise<number> {
+    const doc = await this.collection.findOne({ _id: log }, { projection: { next: 1 } });
+    if (doc) return doc.next;
+    try {
+      await this.collection.insertOne({ _id: log, next: 0, open: {} });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+    return (await this.collection.findOne({ _id: log }, { projection: { next: 1 } }))?.next ?? 0;
+  }
+}
+
+/** Fills the positions of a block that hold no document yet with tombstones; true for each one it filled. */
+export async function tombstone(collection: SequencedCollection, positions: readonly number[]): Promise<number> {
+  if (positions.length === 0) return 0;
+  try {
+    const result = await collection.insertMany(
+      positions.map((seq) => ({ seq, abandoned: true as const })),
+      { ordered: false },
+    );
+    return result.insertedCount;
+  } catch (error) {
+    const writeErrors = (error as { writeErrors?: unknown[] }).writeErrors;
+    if (!Array.isArray(writeErrors) || !writeErrors.every(isDuplicateKeyError)) throw error;
+    // A document (the item, or another reader's tombstone) got there first: that position is settled too.
+    return positions.length - writeErrors.length;
+  }
+}
+
+/**
+ * Settles an open block whose writer did not close it within the abandon time (killed, or too slow): each
+ * of its positions without a document gets a tombstone, then the block is closed. A writer still at work
+ * finds its positions taken (duplicate key) and stores its items at new positions.
+ */
+export async function abandonBlock(
+  positions: StreamPositions,
+  log: LogName,
+  collection: SequencedCollection,
+  block: OpenBlock,
+): Promise<number> {
+  const stored = await collection
+    .find({ seq: { $gte: block.from, $lte: block.to } }, { projection: { seq: 1 } })
+    .toArray();
+  const taken = new Set(stored.map((doc) => doc.seq));
+  const missing: number[] = [];
+  for (let seq = block.from; seq <= block.to; seq += 1) if (!taken.has(seq)) missing.push(seq);
+  const filled = await tombstone(collection, missing);
+  await positions.close(log, block);
+  return filled;
+}

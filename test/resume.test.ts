@@ -1,0 +1,293 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Client } from 'graphql-ws';
+import { Types } from 'mongoose';
+import { encodeCursor } from '../src/domain/cursor.js';
+import { trackingEventOf } from '../src/events/event.mappers.js';
+import type { TrackingDoc } from '../src/models/tracking.model.js';
+import { bearer, mintToken, startSecuredTestApp } from './helpers/auth.helpers.js';
+import { graphqlRequest, type Subscription, subscribe, wsClient } from './helpers/graphql.client.js';
+import { ENDPOINTS, postFields, trackingFields } from './helpers/http.client.js';
+import { closeAll } from './helpers/process.helpers.js';
+import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { uniqueName, waitUntil } from './helpers/test-env.js';
+
+interface Item {
+  id: string;
+  ambulanceId: string;
+  cursor: string;
+}
+
+const TRACKING =
+  'subscription($id: ID, $after: String) { trackingUpdated(ambulanceId: $id, after: $after) { id ambulanceId cursor } }';
+const CRASHES = 'subscription($after: String) { crashReported(after: $after) { id ambulanceId cursor } }';
+const HISTORY =
+  'query($id: ID!, $after: String) { trackingHistory(ambulanceId: $id, first: 500, after: $after) { edges { cursor node { id cursor } } pageInfo { endCursor } } }';
+
+async function post(app: TestApp, ambulanceId: string, count = 1): Promise<void> {
+  for (let index = 0; index < count; index += 1) {
+    const result = await postFields(`${app.url}${ENDPOINTS.tracking}`, trackingFields(ambulanceId));
+    assert.equal(result.status, 200, result.text);
+  }
+}
+
+/** Ids of the stored points of these ambulances, in log order (what every subscriber must get). */
+async function storedIds(app: TestApp, ambulanceIds: readonly string[]): Promise<string[]> {
+  const docs = await app.app.models.collections.trackings
+    .find({ ambulance_id: { $in: [...ambulanceIds] } }, { sort: { seq: 1 }, projection: { _id: 1 } })
+    .toArray();
+  return docs.map((doc) => doc._id.toHexString());
+}
+
+describe('subscriptions that resume after a cursor', () => {
+  let appA: TestApp | undefined;
+  let appB: TestApp | undefined;
+  let appC: TestApp | undefined;
+  const clients: Client[] = [];
+  const subscriptions: Array<Subscription<unknown>> = [];
+
+  const open = (app: TestApp, query: string, variables: Record<string, unknown>, params?: Record<string, unknown>) => {
+    const client = wsClient(app.wsUrl, params ? { connectionParams: params } : {});
+    clients.push(client);
+    const subscription = subscribe<Item>(client, query, variables);
+    subscriptions.push(subscription as Subscription<unknown>);
+    return subscription;
+  };
+
+  before(async () => {
+    const database = uniqueName('resume');
+    const channelPrefix = `${uniqueName('resume')}:`;
+    // All share data and events. A reads replays in small pages (paging and the seam); A and B never give a
+    // position up (the trap test holds one open); C gives positions up quickly and follows only crashes.
+    const patient = { STREAM_GAP_ABANDON_MS: '600000' };
+    appA = await startTestApp({ database, channelPrefix, env: { ...patient, STREAM_REPLAY_PAGE_SIZE: '7' } });
+    appB = await startTestApp({ database, channelPrefix, env: patient });
+    appC = await startTestApp({ database, channelPrefix, env: { STREAM_GAP_ABANDON_MS: '400' } });
+  });
+
+  after(async () => {
+    for (const subscription of subscriptions) subscription.dispose();
+    await closeAll(
+      ...clients.map((client) => () => client.dispose()),
+      () => appA?.close(),
+      () => appB?.close(),
+      () => appC?.close(),
+    );
+  });
+
+  it('items carry cursors; resuming on another instance delivers exactly what was missed, then live', async () => {
+    assert.ok(appA && appB);
+    const ambulance = uniqueName('amb');
+    const live = open(appA, TRACKING, { id: ambulance });
+    await waitUntil(() => appA?.app.subscriptions.activeSubscribers, { message: 'subscriber' });
+    await post(appA, ambulance, 3);
+    const seen = await live.waitFor(3);
+    live.dispose();
+    await post(appB, ambulance, 4);
+    const resumed = open(appB, TRACKING, { id: ambulance, after: seen[2]?.cursor });
+    await resumed.waitFor(4);
+    await post(appA, ambulance, 2);
+    await resumed.waitFor(6);
+    const all = await storedIds(appA, [ambulance]);
+    assert.equal(all.length, 9);
+    assert.deepEqual(
+      seen.map((item) => item.id),
+      all.slice(0, 3),
+    );
+    assert.deepEqual(
+      resumed.items.map((item) => item.id),
+      all.slice(3),
+    );
+    assert.deepEqual(resumed.errors, []);
+    assert.equal(appA.app.streams.followerStoreReads + appB.app.streams.followerStoreReads, 0);
+  });
+
+  it('history edges carry the item cursor; a history endCursor resumes the subscription', async () => {
+    assert.ok(appA && appB);
+    const ambulance = uniqueName('hist');
+    await post(appB, ambulance, 5);
+    const page = await graphqlRequest<{
+      trackingHistory: { edges: Array<{ cursor: string; node: Item }>; pageInfo: { endCursor: string } };
+    }>(appA.graphqlUrl, HISTORY, { id: ambulance });
+    const history = page.data?.trackingHistory;
+    assert.ok(history);
+    for (const edge of history.edges) assert.equal(edge.node.cursor, edge.cursor);
+    // The same string pages the history and resumes the subscription.
+    const third = history.edges[2]?.cursor;
+    const next = await graphqlRequest<{ trackingHistory: { edges: Array<{ node: Item }> } }>(appA.graphqlUrl, HISTORY, {
+      id: ambulance,
+      after: third,
+    });
+    assert.equal(next.data?.trackingHistory.edges.length, 2);
+    // From a history cursor a resume is at least once: it may repeat items the read showed, never miss one.
+    const resumed = open(appA, TRACKING, { id: ambulance, after: history.pageInfo.endCursor });
+    await post(appA, ambulance, 1);
+    const all = await storedIds(appA, [ambulance]);
+    await waitUntil(() => resumed.items.some((item) => item.id === all[5]), { message: 'the new point' });
+    const ids = resumed.items.map((item) => item.id);
+    assert.equal(new Set(ids).size, ids.length, 'no item twice within the subscription');
+    assert.deepEqual(ids, all.slice(all.length - ids.length), 'a tail of the log, in order');
+    assert.ok(ids.length <= 2, `replayed only around the cursor: ${ids.length}`);
+  });
+
+  it('refuses malformed cursors (INVALID_CURSOR), and too old or foreign ones (CURSOR_EXPIRED)', async () => {
+    assert.ok(appA);
+    const codeOf = async (after: string) => {
+      const subscription = open(appA as TestApp, TRACKING, { id: 'x1', after });
+      await waitUntil(() => subscription.errors.length > 0, { message: 'an error' });
+      const [error] = subscription.errors as Array<{ extensions?: { code?: string }; message: string }>;
+      return error;
+    };
+    assert.equal((await codeOf('not-a-cursor'))?.extensions?.code, 'INVALID_CURSOR');
+    const id = new Types.ObjectId().toHexString();
+    const old = await codeOf(encodeCursor({ time: new Date(Date.now() - 25 * 3_600_000), id, seq: 1 }));
+    assert.equal(old?.extensions?.code, 'CURSOR_EXPIRED');
+    assert.match(old?.message ?? '', /streamCursor/);
+    const foreign = await codeOf(encodeCursor({ time: new Date(), id, seq: 999_999_999 }));
+    assert.equal(foreign?.extensions?.code, 'CURSOR_EXPIRED');
+  });
+
+  it('the seam: items stored while the replay is read are delivered once, in log order; replays are paged', async () => {
+    assert.ok(appA && appB);
+    const ambulance = uniqueName('seam');
+    const first = open(appA, TRACKING, { id: ambulance });
+    await waitUntil(() => appA?.app.subscriptions.activeSubscribers, { message: 'subscriber' });
+    await post(appB, ambulance, 1);
+    const [start] = await first.waitFor(1);
+    first.dispose();
+    await post(appB, ambulance, 60);
+    const pagesBefore = appA.app.streams.replays.pages;
+    const resumed = open(appA, TRACKING, { id: ambulance, after: start?.cursor });
+    // Posts keep arriving on both instances while the 60 stored ones are replayed in pages of 7.
+    await Promise.all([post(appA, ambulance, 20), post(appB, ambulance, 20)]);
+    await resumed.waitFor(100, 30_000);
+    const all = await storedIds(appA, [ambulance]);
+    assert.equal(all.length, 101);
+    assert.deepEqual(
+      resumed.items.map((item) => item.id),
+      all.slice(1),
+    );
+    assert.ok(appA.app.streams.replays.pages - pagesBefore >= Math.ceil(60 / 7), 'the replay was read in pages');
+  });
+
+  it('the trap: a point whose position was taken first but committed last still reaches live and resumed subscribers', async () => {
+    assert.ok(appA && appB);
+    const ambulance = uniqueName('trap');
+    const live = open(appA, TRACKING, { id: ambulance });
+    await waitUntil(() => appA?.app.subscriptions.activeSubscribers, { message: 'subscriber' });
+    await post(appB, ambulance, 1);
+    const [start] = await live.waitFor(1);
+    // Instance A takes a position (a writer whose insert is slow) ...
+    const block = await appA.app.models.positions.allocate('trackings', 1);
+    // ... B stores a later point, received later, at a later position, and publishes it.
+    await post(appB, ambulance, 1);
+    const stored = await storedIds(appA, [ambulance]);
+    assert.equal(stored.length, 2);
+    // Committed, and its event has reached A, yet it is held back: the position before it is still open.
+    const follower = appA.app.streams.follower('TRACKING_UPDATED');
+    await waitUntil(() => follower.waiting > 0, { message: 'the later event held back on A' });
+    assert.equal(live.items.length, 1);
+    // Now the slow writer commits its point (received before the other one) and publishes it.
+    const doc: TrackingDoc = {
+      _id: new Types.ObjectId(),
+      ambulance_id: ambulance,
+      location: { lat: 1, lon: 2 },
+      speed: 10,
+      heading: 0,
+      state: 'GREEN',
+      count_datetime: new Date(Date.now() - 60_000),
+      seq: block.from,
+    };
+    await appA.app.models.collections.trackings.insertOne(doc);
+    await appA.app.models.positions.close('trackings', block);
+    appA.app.publisher.publish('TRACKING_UPDATED', ambulance, trackingEventOf(doc));
+    await live.waitFor(3);
+    const inLogOrder = await storedIds(appA, [ambulance]);
+    assert.equal(inLogOrder[1], doc._id.toHexString());
+    assert.deepEqual(
+      live.items.map((item) => item.id),
+      inLogOrder,
+    );
+    // A subscriber that saw only the first point, resuming anywhere, gets both, in log order.
+    const resumed = open(appB, TRACKING, { id: ambulance, after: start?.cursor });
+    await resumed.waitFor(2);
+    assert.deepEqual(
+      resumed.items.map((item) => item.id),
+      inLogOrder.slice(1),
+    );
+  });
+
+  it('a position whose writer died is given up with a tombstone; history never lists it', async () => {
+    assert.ok(appC);
+    const ambulance = uniqueName('dead');
+    const crashes = open(appC, CRASHES, { after: null });
+    await waitUntil(() => appC?.app.subscriptions.activeSubscribers, { message: 'subscriber' });
+    const block = await appC.app.models.positions.allocate('crashes', 2);
+    const result = await postFields(`${appC.url}${ENDPOINTS.crash}`, trackingFields(ambulance, 20));
+    assert.equal(result.status, 200, result.text);
+    const [crash] = await crashes.waitFor(1, 20_000);
+    assert.equal(crash?.ambulanceId, ambulance);
+    const tombstones = await appC.app.models.collections.crashes
+      .find({ seq: { $gte: block.from, $lte: block.to } } as object)
+      .toArray();
+    assert.deepEqual(
+      tombstones.map((doc) => (doc as unknown as { abandoned?: boolean }).abandoned),
+      [true, true],
+    );
+    const history = await graphqlRequest<{ crashes: { edges: Array<{ node: Item }> } }>(
+      appC.graphqlUrl,
+      'query { crashes(first: 500) { edges { node { id ambulanceId cursor } } } }',
+    );
+    assert.equal(history.errors, undefined, JSON.stringify(history.errors));
+    assert.ok(history.data?.crashes.edges.every((edge) => typeof edge.node.ambulanceId === 'string'));
+    assert.ok(history.data?.crashes.edges.some((edge) => edge.node.id === crash?.id));
+  });
+});
+
+describe('a resumed partner subscription', () => {
+  let app: TestApp | undefined;
+  let client: Client | undefined;
+
+  before(async () => {
+    app = await startSecuredTestApp();
+  });
+
+  after(async () => {
+    await closeAll(
+      () => client?.dispose(),
+      () => app?.close(),
+    );
+  });
+
+  it('replays only the ambulances its token allows', async () => {
+    assert.ok(app);
+    const mine = [uniqueName('mine'), uniqueName('mine')];
+    const other = uniqueName('other');
+    const dispatcher = await mintToken('dispatcher');
+    const partner = await mintToken('partner', { ambulances: mine });
+    client = wsClient(app.wsUrl, { connectionParams: bearer(dispatcher) });
+    const start = subscribe<Item>(client, TRACKING, { id: mine[0] });
+    await waitUntil(() => app?.app.subscriptions.activeSubscribers, { message: 'subscriber' });
+    await post(app, mine[0] as string, 1);
+    const [first] = await start.waitFor(1);
+    start.dispose();
+    for (const ambulance of [other, mine[1] as string, other, mine[0] as string, other]) await post(app, ambulance, 2);
+    const partnerClient = wsClient(app.wsUrl, { connectionParams: bearer(partner) });
+    const resumed = subscribe<Item>(partnerClient, TRACKING, { after: first?.cursor });
+    try {
+      await resumed.waitFor(4);
+      await post(app, other, 1);
+      await post(app, mine[1] as string, 1);
+      await resumed.waitFor(5);
+      const expected = (await storedIds(app, mine)).slice(1);
+      assert.deepEqual(
+        resumed.items.map((item) => item.id),
+        expected,
+      );
+      assert.ok(resumed.items.every((item) => mine.includes(item.ambulanceId)));
+    } finally {
+      resumed.dispose();
+      await partnerClient.dispose();
+    }
+  });
+});
