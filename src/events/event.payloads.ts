@@ -1,3 +1,4 @@
+import type { AmbulanceEventRecord } from '../domain/ambulance-event.js';
 import type { CrashRecord, SnapshotRecord, TrackingRecord } from '../models/stored-record.read.js';
 
 /**
@@ -18,3 +19,6 @@ export type CrashEvent = Omit<CrashRecord, 'recordedAt' | 'conflict'> & {
 };
 
 export type SnapshotEvent = Omit<SnapshotRecord, 'createdAt'> & { readonly createdAt: string };
+
+/** A dispatch event (src/domain/ambulance-event.ts) as it crosses Redis. */
+export type AmbulanceEventPayload = Omit<AmbulanceEventRecord, 'at'> & { readonly at: string };

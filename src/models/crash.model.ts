@@ -16,6 +16,11 @@ export interface CrashDoc {
    * notification repeated; both are kept and marked. Absent (false) on documents written before.
    */
   conflict?: boolean;
+  /** Set once, by the first dispatcher who acknowledged the crash (src/dispatch). */
+  acknowledged_at?: Date;
+  /** The token subject of that dispatcher (null in open mode). */
+  acknowledged_by?: string | null;
+  acknowledge_note?: string | null;
 }
 
 const crashSchema = new Schema<CrashDoc>(
@@ -28,6 +33,9 @@ const crashSchema = new Schema<CrashDoc>(
     state: String,
     location_detail: { address: String, image: String },
     conflict: Boolean,
+    acknowledged_at: Date,
+    acknowledged_by: String,
+    acknowledge_note: String,
   },
   { collection: 'ambulance_crashes', versionKey: false, strict: false },
 );

@@ -1,5 +1,6 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { type AmbulanceDoc, type AmbulanceModel, ambulanceModel } from './ambulance.model.js';
+import { type AmbulanceEventDoc, type AmbulanceEventModel, ambulanceEventModel } from './ambulance-event.model.js';
 import { type CrashDoc, type CrashModel, crashModel } from './crash.model.js';
 import {
   type ImageHistoryDoc,
@@ -9,6 +10,8 @@ import {
   imageHistoryModel,
   imageRecordModel,
 } from './image.model.js';
+import { type PlaceDoc, type PlaceModel, placeModel } from './place.model.js';
+import { type PlaceVisitDoc, type PlaceVisitModel, placeVisitModel } from './place-visit.model.js';
 import { type SpeedingEpisodeDoc, type SpeedingEpisodeModel, speedingEpisodeModel } from './speeding-episode.model.js';
 import { type TrackingDoc, type TrackingModel, trackingModel } from './tracking.model.js';
 
@@ -29,6 +32,9 @@ export interface Collections {
   readonly imageHistories: RawCollection<ImageHistoryDoc>;
   readonly ambulances: RawCollection<AmbulanceDoc>;
   readonly speedingEpisodes: RawCollection<SpeedingEpisodeDoc>;
+  readonly places: RawCollection<PlaceDoc>;
+  readonly placeVisits: RawCollection<PlaceVisitDoc>;
+  readonly ambulanceEvents: RawCollection<AmbulanceEventDoc>;
 }
 
 export interface Models {
@@ -38,6 +44,9 @@ export interface Models {
   readonly imageHistory: ImageHistoryModel;
   readonly ambulance: AmbulanceModel;
   readonly speedingEpisode: SpeedingEpisodeModel;
+  readonly place: PlaceModel;
+  readonly placeVisit: PlaceVisitModel;
+  readonly ambulanceEvent: AmbulanceEventModel;
   readonly collections: Collections;
 }
 
@@ -49,6 +58,9 @@ export function createModels(connection: Connection): Models {
   const imageHistory = imageHistoryModel(connection);
   const ambulance = ambulanceModel(connection);
   const speedingEpisode = speedingEpisodeModel(connection);
+  const place = placeModel(connection);
+  const placeVisit = placeVisitModel(connection);
+  const ambulanceEvent = ambulanceEventModel(connection);
   return {
     tracking,
     crash,
@@ -56,6 +68,9 @@ export function createModels(connection: Connection): Models {
     imageHistory,
     ambulance,
     speedingEpisode,
+    place,
+    placeVisit,
+    ambulanceEvent,
     collections: {
       trackings: raw(tracking),
       crashes: raw(crash),
@@ -63,6 +78,9 @@ export function createModels(connection: Connection): Models {
       imageHistories: raw(imageHistory),
       ambulances: raw(ambulance),
       speedingEpisodes: raw(speedingEpisode),
+      places: raw(place),
+      placeVisits: raw(placeVisit),
+      ambulanceEvents: raw(ambulanceEvent),
     },
   };
 }

@@ -26,6 +26,8 @@ export type CrashOutcome = { readonly duplicate: true } | { readonly duplicate: 
  * duplicate when the device retries.
  */
 export class CrashService {
+  private readonly storedListeners: Array<(event: CrashEvent) => void> = [];
+
   constructor(
     private readonly models: Models,
     private readonly publisher: EventPublisher,
@@ -33,6 +35,11 @@ export class CrashService {
     private readonly options: { duplicateWindowSeconds: number; googleMapKey: string | undefined },
     private readonly logger: Logger,
   ) {}
+
+  /** Calls `listener` with every stored crash, after it is published. */
+  onStored(listener: (event: CrashEvent) => void): void {
+    this.storedListeners.push(listener);
+  }
 
   async report(report: PositionReport): Promise<CrashOutcome> {
     const now = new Date();
@@ -87,6 +94,7 @@ export class CrashService {
     }
     const event = crashEventOf(doc);
     this.publisher.publish(Topics.CrashReported, event.ambulanceId, event);
+    for (const listener of this.storedListeners) listener(event);
     return { duplicate: false, event };
   }
 

@@ -20,11 +20,62 @@ export type Scalars = {
   Upload: { input: File; output: File; }
 };
 
+/** Kinds of the dispatch event log. */
+export type AmbulanceEventKind =
+  | 'CAME_ONLINE'
+  | 'CRASH_ACKNOWLEDGED'
+  | 'CRASH_REPORTED'
+  | 'PLACE_ENTERED'
+  | 'PLACE_LEFT'
+  | 'SPEEDING_STARTED'
+  | 'STATUS_CHANGED'
+  | 'WENT_OFFLINE'
+  | 'WENT_STALE';
+
+/** From the age of the last report: ONLINE up to STALE_AFTER_SECONDS, STALE up to OFFLINE_AFTER_SECONDS, OFFLINE beyond. */
+export type Connectivity =
+  | 'OFFLINE'
+  | 'ONLINE'
+  | 'STALE';
+
+export type LatLngInput = {
+  latitude: Scalars['Float']['input'];
+  longitude: Scalars['Float']['input'];
+};
+
+/** A circle (latitude, longitude, radiusMeters) or a polygon (polygon; the rest omitted). */
+export type PlaceInput = {
+  kind: PlaceKind;
+  latitude?: InputMaybe<Scalars['Float']['input']>;
+  longitude?: InputMaybe<Scalars['Float']['input']>;
+  name: Scalars['String']['input'];
+  /** At least 3 points, not closed (last ≠ first). */
+  polygon?: InputMaybe<Array<LatLngInput>>;
+  radiusMeters?: InputMaybe<Scalars['Float']['input']>;
+};
+
+/** What a place is to dispatch. */
+export type PlaceKind =
+  | 'BASE'
+  | 'HOSPITAL'
+  | 'OTHER'
+  | 'STATION';
+
 /** GREEN up to 80 km/h, ORANGE above 80 up to 120 km/h, RED above 120 km/h. */
 export type SpeedState =
   | 'GREEN'
   | 'ORANGE'
   | 'RED';
+
+/** What a unit is doing: set by dispatchers, or inferred from places (docs/dispatch.md). */
+export type UnitStatus =
+  | 'AT_HOSPITAL'
+  | 'AVAILABLE'
+  | 'DISPATCHED'
+  | 'EN_ROUTE'
+  | 'ON_SCENE'
+  | 'OUT_OF_SERVICE'
+  | 'TRANSPORTING';
 
 export type AmbulanceTrackingSubscriptionVariables = Exact<{
   ambulanceId: Scalars['ID']['input'];

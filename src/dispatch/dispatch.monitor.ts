@@ -1,0 +1,84 @@
+import type { Logger } from 'pino';
+import type { CrashEvent, TrackingEvent } from '../events/event.payloads.js';
+import type { ConnectivityMonitor } from './connectivity.monitor.js';
+import type { CrashHandling } from './crash-handling.service.js';
+import type { PlaceVisitTracker } from './place-visit.tracker.js';
+import type { SpeedingAnnouncer } from './speeding.announcer.js';
+
+type Work = { readonly points: readonly TrackingEvent[] } | { readonly crash: CrashEvent };
+
+/**
+ * Derives dispatch events from stored data, off the request path and in the order it was stored: arrivals and
+ * departures, CAME_ONLINE, SPEEDING_STARTED, CRASH_REPORTED. A failure is logged and the next work goes on; the
+ * stored data is untouched (the event log is derived from it).
+ */
+export class DispatchMonitor {
+  private readonly queue: Work[] = [];
+  private running: Promise<void> | null = null;
+  failures = 0;
+
+  constructor(
+    private readonly visits: PlaceVisitTracker,
+    private readonly connectivity: ConnectivityMonitor,
+    private readonly speeding: SpeedingAnnouncer,
+    private readonly crashes: CrashHandling,
+    private readonly logger: Logger,
+  ) {}
+
+  pointsStored(points: readonly TrackingEvent[]): void {
+    if (points.length === 0) return;
+    // Points waiting their turn are handled together.
+    const last = this.queue.at(-1);
+    if (last && 'points' in last) this.queue[this.queue.length - 1] = { points: [...last.points, ...points] };
+    else this.queue.push({ points });
+    this.kick();
+  }
+
+  crashStored(crash: CrashEvent): void {
+    this.queue.push({ crash });
+    this.kick();
+  }
+
+  /** Resolves once everything handed over so far is handled. */
+  async drained(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private kick(): void {
+    this.running ??= this.run().finally(() => {
+      this.running = null;
+    });
+  }
+
+  private async run(): Promise<void> {
+    for (let work = this.queue.shift(); work; work = this.queue.shift()) await this.handle(work);
+  }
+
+  /** Each kind of event is derived on its own: one failing (logged) does not hold back the others. */
+  private async handle(work: Work): Promise<void> {
+    if ('crash' in work) {
+      const { crash } = work;
+      await this.step('crash', () => this.crashes.reported(crash));
+      return;
+    }
+    const newest = new Map<string, TrackingEvent>();
+    for (const point of work.points) newest.set(point.ambulanceId, point);
+    await this.step('connectivity', async () => {
+      for (const point of newest.values())
+        await this.connectivity.reported(point.ambulanceId, new Date(point.recordedAt));
+    });
+    await this.step('places', () => this.visits.stored(work.points));
+    await this.step('speeding', async () => {
+      for (const point of work.points) await this.speeding.stored(point);
+    });
+  }
+
+  private async step(name: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.failures += 1;
+      this.logger.warn({ err: (error as Error).message, step: name }, 'dispatch events not derived from stored data');
+    }
+  }
+}
