@@ -17,7 +17,12 @@ export function NearestUnits() {
     if (point) void store.dispatch.findNearest(point.latitude, point.longitude);
   };
   return (
-    <section className="nearest" aria-labelledby="nearest-title" data-status={nearest.status}>
+    <section
+      className="nearest"
+      aria-labelledby="nearest-title"
+      data-status={nearest.status}
+      data-target={nearest.target ? `${nearest.target.latitude},${nearest.target.longitude}` : ''}
+    >
       <h3 id="nearest-title">Nearest units</h3>
       <form
         className="nearest-form"

@@ -27,7 +27,8 @@ function placeLayer(place: Place): L.Layer {
   label.textContent = place.name;
   element.append(label);
   const marker = L.marker([place.latitude, place.longitude], {
-    icon: L.divIcon({ html: element, className: 'place-icon', iconSize: [22, 22], iconAnchor: [11, 11] }),
+    // Beside the place's centre, not on it: a unit at the place keeps its own marker in view.
+    icon: L.divIcon({ html: element, className: 'place-icon', iconSize: [22, 22], iconAnchor: [34, 11] }),
     keyboard: false,
     interactive: false,
   });
