@@ -106,7 +106,8 @@ describe("dashboard: a dispatcher's shift (places, unit status, arrivals, neares
     await menu.locator('select.unit-status-select').selectOption('TRANSPORTING');
     await menu.locator('[data-unit-status="TRANSPORTING"]').waitFor();
     await fleetRow(page, transporting).locator('[data-unit-status="TRANSPORTING"]').waitFor();
-    assert.equal(await fleetRow(page, units.near).locator('[data-unit-status]').innerText(), 'Available');
+    assert.equal(await fleetRow(page, units.near).locator('[data-unit-status]').innerText(), 'AVL');
+    assert.equal(await fleetRow(page, units.near).locator('[data-unit-status]').getAttribute('title'), 'Available');
     await screenshot(dashboard, 'dispatch-status-change');
   });
 

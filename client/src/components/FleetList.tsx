@@ -225,7 +225,7 @@ const FleetRow = memo(function FleetRow(props: FleetRowProps) {
         >
           {entry.id}
         </button>{' '}
-        <DispatchStatusBadge ambulanceId={entry.id} />
+        <DispatchStatusBadge ambulanceId={entry.id} compact />
       </th>
       <td className="state">
         <UnitBadge status={status} />

@@ -11,6 +11,17 @@ export const UNIT_STATUS_LABELS = {
 } as const;
 
 export type UnitStatusName = keyof typeof UNIT_STATUS_LABELS;
+
+/** Short forms for narrow lists (the full label is the badge's title). */
+export const UNIT_STATUS_SHORT: Readonly<Record<UnitStatusName, string>> = {
+  AVAILABLE: 'AVL',
+  DISPATCHED: 'DSP',
+  EN_ROUTE: 'ENR',
+  ON_SCENE: 'SCN',
+  TRANSPORTING: 'TRN',
+  AT_HOSPITAL: 'HSP',
+  OUT_OF_SERVICE: 'OOS',
+};
 export const UNIT_STATUS_NAMES = Object.keys(UNIT_STATUS_LABELS) as UnitStatusName[];
 
 export const EVENT_KIND_LABELS = {
