@@ -109,6 +109,20 @@ describe('dispatch events from two instances sharing FerretDB and Redis: one eve
       timeoutMs: 20_000,
       message: 'WENT_OFFLINE',
     });
+    // OFFLINE on the fleet document too, and left out of the nearest units unless asked for.
+    const offline = await askOk<{ ambulance: { connectivity: string; lastReportAt: string } }>(
+      appB,
+      'query($id: ID!) { ambulance(id: $id) { connectivity lastReportAt } }',
+      { id: unit },
+    );
+    assert.equal(offline.ambulance.connectivity, 'OFFLINE');
+    assert.ok(offline.ambulance.lastReportAt);
+    const nearest = `query($c: [Connectivity!]) { nearestAmbulances(latitude: ${HOSPITAL.latitude}, longitude: ${HOSPITAL.longitude}, connectivities: $c) { ambulance { id } } }`;
+    type Nearest = { nearestAmbulances: Array<{ ambulance: { id: string } }> };
+    const idsOf = (data: Nearest) => data.nearestAmbulances.map((nearby) => nearby.ambulance.id);
+    assert.ok(!idsOf(await askOk<Nearest>(appA, nearest, {})).includes(unit));
+    assert.ok(idsOf(await askOk<Nearest>(appA, nearest, { c: ['OFFLINE'] })).includes(unit));
+
     await report(appB, unit, north(HOSPITAL, 10));
     await settled(appA, appB);
     await waitUntil(async () => count(await eventsOf(appA, unit), 'CAME_ONLINE') === 1, { message: 'CAME_ONLINE' });
