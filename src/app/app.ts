@@ -157,7 +157,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   );
   const dispatch = createDispatch(config, { models, publisher, lane, logger });
   trackingWriter.onStored((events) => dispatch.monitor.pointsStored(events));
-  crashService.onStored((event) => dispatch.monitor.crashStored(event));
+  crashService.onStored((crash) => dispatch.monitor.crashStored(crash));
   dispatch.connectivityMonitor.start();
   const imageStorage = new ImageStorage(config.UPLOAD_DIR);
   const bodyLimits = {

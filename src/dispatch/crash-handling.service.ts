@@ -1,6 +1,5 @@
 import { Types } from 'mongoose';
 import { ambulanceEventId } from '../domain/ambulance-event.id.js';
-import type { CrashEvent } from '../events/event.payloads.js';
 import { ambulanceIdToString } from '../models/ambulance-id.filter.js';
 import type { CrashDoc } from '../models/crash.model.js';
 import type { Models } from '../models/models.js';
@@ -19,7 +18,7 @@ export class CrashHandling {
     private readonly recorder: AmbulanceEventRecorder,
   ) {}
 
-  async reported(crash: CrashEvent): Promise<void> {
+  async reported(crash: { readonly id: string; readonly ambulanceId: string; readonly recordedAt: string }) {
     await this.recorder.record(
       blankEvent({
         id: ambulanceEventId(crash.id, 'CRASH_REPORTED'),

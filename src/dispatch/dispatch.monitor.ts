@@ -1,16 +1,16 @@
 import type { Logger } from 'pino';
-import type { CrashEvent, TrackingEvent } from '../events/event.payloads.js';
+import type { TrackingEvent } from '../events/event.payloads.js';
 import type { ConnectivityMonitor } from './connectivity.monitor.js';
 import type { CrashHandling } from './crash-handling.service.js';
 import type { PlaceVisitTracker } from './place-visit.tracker.js';
 import type { SpeedingAnnouncer } from './speeding.announcer.js';
 
-type Work = { readonly points: readonly TrackingEvent[] } | { readonly crash: CrashEvent };
+type Work = { readonly points: readonly TrackingEvent[] };
 
 /**
- * Derives dispatch events from stored data, off the request path and in the order it was stored: arrivals and
- * departures, CAME_ONLINE, SPEEDING_STARTED, CRASH_REPORTED. A failure is logged and the next work goes on; the
- * stored data is untouched (the event log is derived from it).
+ * Derives dispatch events from stored points, off the request path and in the order they were stored: arrivals
+ * and departures, CAME_ONLINE, SPEEDING_STARTED. A failure is logged and the next work goes on; the stored data is
+ * untouched (the event log is derived from it). CRASH_REPORTED is recorded before the device is answered.
  */
 export class DispatchMonitor {
   private readonly queue: Work[] = [];
@@ -29,14 +29,18 @@ export class DispatchMonitor {
     if (points.length === 0) return;
     // Points waiting their turn are handled together.
     const last = this.queue.at(-1);
-    if (last && 'points' in last) this.queue[this.queue.length - 1] = { points: [...last.points, ...points] };
+    if (last) this.queue[this.queue.length - 1] = { points: [...last.points, ...points] };
     else this.queue.push({ points });
     this.kick();
   }
 
-  crashStored(crash: CrashEvent): void {
-    this.queue.push({ crash });
-    this.kick();
+  /** CRASH_REPORTED, recorded before the device is answered (an alert must not be lost): throws when it fails. */
+  crashStored(crash: {
+    readonly id: string;
+    readonly ambulanceId: string;
+    readonly recordedAt: string;
+  }): Promise<void> {
+    return this.crashes.reported(crash);
   }
 
   /** Resolves once everything handed over so far is handled. */
@@ -56,11 +60,6 @@ export class DispatchMonitor {
 
   /** Each kind of event is derived on its own: one failing (logged) does not hold back the others. */
   private async handle(work: Work): Promise<void> {
-    if ('crash' in work) {
-      const { crash } = work;
-      await this.step('crash', () => this.crashes.reported(crash));
-      return;
-    }
     const newest = new Map<string, TrackingEvent>();
     for (const point of work.points) newest.set(point.ambulanceId, point);
     await this.step('connectivity', async () => {
