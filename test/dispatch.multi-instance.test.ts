@@ -68,6 +68,13 @@ describe('dispatch events from two instances sharing FerretDB and Redis: one eve
     const unit = uniqueName('shared');
     const onA = watch(appA, unit);
     const onB = watch(appB, unit);
+    // What an alert outbox would hear: the recorder's listeners on both instances.
+    const heard: string[] = [];
+    for (const app of [appA, appB]) {
+      app.app.dispatch.recorder.onRecorded((event) => {
+        if (event.ambulanceId === unit) heard.push(event.id);
+      });
+    }
     await waitForSubscribers(appA, 1);
     await waitForSubscribers(appB, 1);
 
@@ -147,6 +154,8 @@ describe('dispatch events from two instances sharing FerretDB and Redis: one eve
         ['TRANSPORTING', 'AT_HOSPITAL'],
       ],
     );
+    // The listeners of both instances together heard each stored event exactly once.
+    assert.deepEqual([...heard].sort(), events.map((event) => event.id).sort());
     // Every subscriber, on either instance, heard each stored event exactly once.
     for (const live of [onA, onB]) {
       await live.waitFor(events.length);

@@ -8,7 +8,8 @@ import type { AmbulanceEventDoc } from '../models/ambulance-event.model.js';
 import type { Models } from '../models/models.js';
 import { isDuplicateKeyError } from '../models/storage.errors.js';
 
-export type RecordedListener = (event: AmbulanceEventRecord) => void;
+/** Hears a stored event; a returned promise is awaited before `record` resolves (a failure is logged). */
+export type RecordedListener = (event: AmbulanceEventRecord) => void | Promise<void>;
 
 /**
  * Stores dispatch events in `ambulance_events`, then publishes them. An event's id comes from its cause, so
@@ -24,7 +25,11 @@ export class AmbulanceEventRecorder {
     private readonly logger: Logger,
   ) {}
 
-  /** Calls `listener` with every event this instance stored (after it is stored); returns the unsubscribe. */
+  /**
+   * Calls `listener` with every event this instance stored (after it is stored and published), and waits for it:
+   * a CRASH_REPORTED listener (an alert outbox) has run before the device that reported the crash is answered.
+   * Returns the unsubscribe.
+   */
   onRecorded(listener: RecordedListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -41,7 +46,7 @@ export class AmbulanceEventRecorder {
     this.publisher.publish(Topics.AmbulanceEvent, event.ambulanceId, payloadOfEvent(event));
     for (const listener of this.listeners) {
       try {
-        listener(event);
+        await listener(event);
       } catch (error) {
         this.logger.error({ err: error, eventId: event.id }, 'ambulance event listener failed');
       }
