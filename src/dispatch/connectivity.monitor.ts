@@ -61,13 +61,15 @@ export class ConnectivityMonitor {
     if (seen !== undefined && at.getTime() - seen < this.rules.staleAfterMs / 2) return;
     const ambulances = this.models.collections.ambulances;
     const ids = { $in: ambulanceIdValues(ambulanceId) };
-    const before = await this.lane.run(() =>
-      ambulances.findOneAndUpdate(
-        { _id: ids, connectivity: { $ne: 'ONLINE' } },
-        { $set: { connectivity: 'ONLINE', connectivity_since: at } },
-        // No projection: FerretDB v1 does not implement one on findAndModify.
-        { returnDocument: 'before' },
-      ),
+    const before = await this.lane.run(
+      () =>
+        ambulances.findOneAndUpdate(
+          { _id: ids, connectivity: { $ne: 'ONLINE' } },
+          { $set: { connectivity: 'ONLINE', connectivity_since: at } },
+          // No projection: FerretDB v1 does not implement one on findAndModify.
+          { returnDocument: 'before' },
+        ),
+      'background',
     );
     // No fleet document yet (it is written just after the point): the next report tries again.
     if (!before && seen === undefined && !(await ambulances.countDocuments({ _id: ids }, { limit: 1 }))) return;
@@ -109,16 +111,18 @@ export class ConnectivityMonitor {
     const changedAt = new Date(
       lastReportAt.getTime() + (to === 'STALE' ? this.rules.staleAfterMs : this.rules.offlineAfterMs),
     );
-    const { modifiedCount } = await this.lane.run(() =>
-      this.models.collections.ambulances.updateOne(
-        {
-          _id: doc._id,
-          connectivity: from ?? { $exists: false },
-          connectivity_since: doc.connectivity_since ?? { $exists: false },
-          'last_position.count_datetime': lastReportAt,
-        },
-        { $set: { connectivity: to, connectivity_since: changedAt } },
-      ),
+    const { modifiedCount } = await this.lane.run(
+      () =>
+        this.models.collections.ambulances.updateOne(
+          {
+            _id: doc._id,
+            connectivity: from ?? { $exists: false },
+            connectivity_since: doc.connectivity_since ?? { $exists: false },
+            'last_position.count_datetime': lastReportAt,
+          },
+          { $set: { connectivity: to, connectivity_since: changedAt } },
+        ),
+      'background',
     );
     // Units never announced (stored before this feature) take their state silently.
     if (modifiedCount === 0 || from === undefined) return;

@@ -7,6 +7,9 @@ import type { SpeedingAnnouncer } from './speeding.announcer.js';
 
 type Work = { readonly points: readonly TrackingEvent[] };
 
+/** Points waiting to be handled, at most: past it the oldest are skipped (stored, but no events derived). */
+const MAX_WAITING_POINTS = 50_000;
+
 /**
  * Derives dispatch events from stored points, off the request path and in the order they were stored: arrivals
  * and departures, CAME_ONLINE, SPEEDING_STARTED. A failure is logged and the next work goes on; the stored data is
@@ -16,6 +19,8 @@ export class DispatchMonitor {
   private readonly queue: Work[] = [];
   private running: Promise<void> | null = null;
   failures = 0;
+  /** Stored points whose events were not derived because too many waited (see MAX_WAITING_POINTS). */
+  skippedPoints = 0;
 
   constructor(
     private readonly visits: PlaceVisitTracker,
@@ -28,9 +33,13 @@ export class DispatchMonitor {
   pointsStored(points: readonly TrackingEvent[]): void {
     if (points.length === 0) return;
     // Points waiting their turn are handled together.
-    const last = this.queue.at(-1);
-    if (last) this.queue[this.queue.length - 1] = { points: [...last.points, ...points] };
-    else this.queue.push({ points });
+    const waiting = [...(this.queue.pop()?.points ?? []), ...points];
+    const excess = waiting.length - MAX_WAITING_POINTS;
+    if (excess > 0) {
+      this.skippedPoints += excess;
+      this.logger.warn({ skipped: excess }, 'dispatch events fall behind; events of the oldest waiting points skipped');
+    }
+    this.queue.push({ points: excess > 0 ? waiting.slice(excess) : waiting });
     this.kick();
   }
 

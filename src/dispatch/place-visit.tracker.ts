@@ -86,7 +86,7 @@ export class PlaceVisitTracker {
         left.push(...outcome.left);
       }
       if (!visitsChanged(before, visits)) return;
-      if (await this.lane.run(() => this.compareAndSet(ambulanceId, doc, visits))) {
+      if (await this.lane.run(() => this.compareAndSet(ambulanceId, doc, visits), 'background')) {
         await this.announce(ambulanceId, entered, left);
         return;
       }
