@@ -163,3 +163,45 @@ describe('dispatch events from two instances sharing FerretDB and Redis: one eve
     }
   });
 });
+
+describe('dispatch state survives a restart: places entered before it are left after it, without a second arrival', () => {
+  it('reads the stored visits and statuses on a new instance', async () => {
+    const database = uniqueName('dispatchrestart');
+    const env = { PLACE_DWELL_SECONDS: '0', PLACE_EXIT_MARGIN_METERS: '30' };
+    const unit = uniqueName('restart');
+    let first: TestApp | undefined = await startTestApp({ database, env });
+    let second: TestApp | undefined;
+    try {
+      await createCircle(first, 'Restart Hospital', 'HOSPITAL', HOSPITAL);
+      await report(first, unit, north(HOSPITAL, 3000));
+      await settled(first);
+      await askOk(first, SET_STATUS, { id: unit, status: 'TRANSPORTING' });
+      await report(first, unit, north(HOSPITAL, 10));
+      await settled(first);
+      assert.deepEqual(kindsOf(await eventsOf(first, unit, ['PLACE_ENTERED', 'PLACE_LEFT'])), ['PLACE_ENTERED']);
+      await first.close();
+      first = undefined;
+
+      second = await startTestApp({ database, env });
+      // Still inside (no new arrival), then out beyond the margin: left.
+      await report(second, unit, north(HOSPITAL, 50));
+      await report(second, unit, north(HOSPITAL, 500));
+      await settled(second);
+      assert.deepEqual(kindsOf(await eventsOf(second, unit, ['PLACE_ENTERED', 'PLACE_LEFT'])), [
+        'PLACE_ENTERED',
+        'PLACE_LEFT',
+      ]);
+      const status = await askOk<{ ambulance: { status: string } }>(
+        second,
+        'query($id: ID!) { ambulance(id: $id) { status } }',
+        { id: unit },
+      );
+      assert.equal(status.ambulance.status, 'AT_HOSPITAL');
+    } finally {
+      await closeAll(
+        () => first?.close(),
+        () => second?.close(),
+      );
+    }
+  });
+});
