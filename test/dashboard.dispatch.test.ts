@@ -123,7 +123,7 @@ describe("dashboard: a dispatcher's shift (places, unit status, arrivals, neares
     await showTab(page, /^Dispatch$/);
     const arrival = page.locator('.event-list li[data-kind="PLACE_ENTERED"]');
     await arrival.waitFor();
-    assert.match(await arrival.innerText(), new RegExp(`${transporting}[\\s\\S]*arrived at General Hospital`));
+    assert.match(await arrival.innerText(), new RegExp(`${transporting}[\\s\\S]*Arrived\\s+at General Hospital`));
     await page.locator('.event-list li[data-kind="STATUS_CHANGED"]', { hasText: 'At hospital' }).waitFor();
     await screenshot(dashboard, 'dispatch-arrival');
   });
@@ -157,6 +157,14 @@ describe("dashboard: a dispatcher's shift (places, unit status, arrivals, neares
     await page.locator('.nearest-target').waitFor();
     await screenshot(dashboard, 'dispatch-nearest-units');
 
+    // Available only: the unit at the hospital is left out.
+    await page.getByLabel('Available only').check();
+    await page
+      .locator(`.nearest[data-status="ready"] .nearest-list:not(:has([data-ambulance-id="${transporting}"]))`)
+      .waitFor();
+    assert.equal(await page.locator('.nearest-list li').first().getAttribute('data-ambulance-id'), units.near);
+    await page.getByLabel('Available only').uncheck();
+    await page.locator(`.nearest[data-status="ready"] .nearest-list li[data-ambulance-id="${transporting}"]`).waitFor();
     const typed = await page.locator('.nearest').getAttribute('data-target');
     assert.equal(typed, `${CALL.latitude},${CALL.longitude}`);
     await page.getByRole('button', { name: 'Pick on map' }).click();

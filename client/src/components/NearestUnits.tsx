@@ -9,6 +9,7 @@ export function NearestUnits() {
   const { store } = useServices();
   const nearest = useDispatch((state) => state.nearest);
   const picking = useDispatch((state) => state.picking);
+  const availableOnly = useDispatch((state) => state.availableOnly);
   const [text, setText] = useState('');
   const [invalid, setInvalid] = useState(false);
   const submit = () => {
@@ -50,11 +51,20 @@ export function NearestUnits() {
         >
           {picking ? 'Click the map…' : 'Pick on map'}
         </button>
+        <label className="nearest-available">
+          <input
+            type="checkbox"
+            checked={availableOnly}
+            onChange={(event) => store.dispatch.setAvailableOnly(event.target.checked)}
+          />{' '}
+          Available only
+        </label>
       </form>
       {invalid ? <p className="notice">Type a latitude and a longitude, e.g. 13.75, 100.5.</p> : null}
       {nearest.target ? (
         <p className="muted">
-          From {formatPosition(nearest.target.latitude, nearest.target.longitude)} (ONLINE units; ETA is an estimate)
+          From {formatPosition(nearest.target.latitude, nearest.target.longitude)} (
+          {availableOnly ? 'available' : 'ONLINE'} units; ETA is an estimate)
         </p>
       ) : null}
       {nearest.status === 'error' ? <p className="notice">{nearest.message}</p> : null}

@@ -16,7 +16,7 @@ describe('dispatch formatting', () => {
   it('describes events in a line', () => {
     assert.equal(
       describeEvent({ ...event, kind: 'PLACE_ENTERED', place: { name: 'City Hospital' } }),
-      'arrived at City Hospital',
+      'at City Hospital',
     );
     assert.equal(
       describeEvent({
@@ -28,7 +28,7 @@ describe('dispatch formatting', () => {
       }),
       'Transporting → At hospital (system:hospital-arrival)',
     );
-    assert.equal(describeEvent({ ...event, kind: 'SPEEDING_STARTED', note: '130 km/h' }), 'speeding at 130 km/h');
+    assert.equal(describeEvent({ ...event, kind: 'SPEEDING_STARTED', note: '130 km/h' }), 'at 130 km/h');
   });
 
   it('reads typed coordinates and refuses anything else', () => {

@@ -62,31 +62,31 @@ interface DescribedEvent {
   readonly by: string | null;
 }
 
-/** One line of the event log: "entered City Hospital", "Transporting → At hospital (system:hospital-arrival)". */
+/** The text after an event's kind in the log: "at City Hospital", "Transporting → At hospital (system:hospital-arrival)". */
 export function describeEvent(event: DescribedEvent): string {
   const by = event.by ? ` (${event.by})` : '';
   switch (event.kind) {
     case 'PLACE_ENTERED':
-      return `arrived at ${event.place?.name ?? 'a place'}`;
+      return `at ${event.place?.name ?? 'a place'}`;
     case 'PLACE_LEFT':
-      return `left ${event.place?.name ?? 'a place'}`;
+      return event.place?.name ?? 'a place';
     case 'STATUS_CHANGED': {
       const from = event.previousStatus ? UNIT_STATUS_LABELS[event.previousStatus] : '?';
       const to = event.status ? UNIT_STATUS_LABELS[event.status] : '?';
       return `${from} → ${to}${by}${event.note ? `: ${event.note}` : ''}`;
     }
     case 'WENT_STALE':
-      return 'no report lately (stale)';
+      return 'no report lately';
     case 'WENT_OFFLINE':
-      return 'went offline';
+      return 'no report for long';
     case 'CAME_ONLINE':
       return 'reporting again';
     case 'SPEEDING_STARTED':
-      return `speeding${event.note ? ` at ${event.note}` : ''}`;
+      return event.note ? `at ${event.note}` : '';
     case 'CRASH_REPORTED':
-      return 'crash reported';
+      return 'reported by the crash sensor';
     case 'CRASH_ACKNOWLEDGED':
-      return `crash acknowledged${by}${event.note ? `: ${event.note}` : ''}`;
+      return `${by.trim()}${event.note ? `: ${event.note}` : ''}`;
   }
 }
 

@@ -39,6 +39,7 @@ export interface DispatchState {
   readonly nearest: NearestState;
   /** The nearest-units tool waits for a click on the map. */
   readonly picking: boolean;
+  readonly availableOnly: boolean;
   readonly problem: string | null;
 }
 
@@ -57,6 +58,7 @@ export class DispatchStore {
     events: [],
     nearest: { status: 'idle', target: null, units: [], message: null },
     picking: false,
+    availableOnly: false,
     problem: null,
   };
   private readonly listeners = new Set<() => void>();
@@ -131,11 +133,24 @@ export class DispatchStore {
     this.update({ picking });
   }
 
+  /** Only AVAILABLE units in the nearest-units list. */
+  setAvailableOnly(availableOnly: boolean): void {
+    this.update({ availableOnly });
+    const { target } = this.state.nearest;
+    if (target) void this.findNearest(target.latitude, target.longitude);
+  }
+
   async findNearest(latitude: number, longitude: number): Promise<void> {
     const target = { latitude, longitude };
+    const statuses: UnitStatus[] | null = this.state.availableOnly ? ['AVAILABLE'] : null;
     this.update({ picking: false, nearest: { status: 'loading', target, units: [], message: null } });
     try {
-      const data = await this.session.read(NearestAmbulancesDocument, { latitude, longitude, first: NEAREST_COUNT });
+      const data = await this.session.read(NearestAmbulancesDocument, {
+        latitude,
+        longitude,
+        first: NEAREST_COUNT,
+        statuses,
+      });
       if (this.state.nearest.target !== target) return;
       this.update({ nearest: { status: 'ready', target, units: data.nearestAmbulances, message: null } });
     } catch (error) {
