@@ -12,7 +12,7 @@ const LAYERS = [
   ['ops'],
   ['graphql', 'ingest', 'dashboard', 'legacy-socket'],
   ['resolvers'],
-  ['writes', 'streams'],
+  ['writes', 'streams', 'dispatch'],
   ['events', 'auth', 'limits', 'uploads'],
   ['models', 'config', 'http', 'infra'],
   ['domain'],

@@ -16,7 +16,8 @@ describe('dashboard: crashes and stale units shown on the unit itself', () => {
   let dashboard: DashboardPage;
 
   before(async () => {
-    app = await startTestApp();
+    // The scenario's quiet unit reported 7 minutes ago: stale, not yet offline (test/dashboard.dispatch.test.ts).
+    app = await startTestApp({ env: { OFFLINE_AFTER_SECONDS: '900' } });
     browser = await launchBrowser();
     scenario = await seedScenario(app, uniqueName('amb').slice(-5));
     dashboard = await openDashboard(browser, app.url);

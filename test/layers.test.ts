@@ -106,7 +106,7 @@ describe('layer check (dependency-cruiser, npm run check:layers)', () => {
     const found = new Set(violations.map((violation) => `${violation.rule.name} ${violation.from} ${violation.to}`));
     const expected = [
       'layer-up:domain src/domain/thing.ts src/resolvers/context.ts',
-      'layer-up:writes+streams src/writes/notifier.ts src/resolvers/reader.ts',
+      'layer-up:writes+streams+dispatch src/writes/notifier.ts src/resolvers/reader.ts',
       'layer-sibling:graphql+ingest+dashboard+legacy-socket src/graphql/schema.ts src/ingest/shim.ts',
       'layer-unknown src/app/app.ts src/misc/helper.ts',
       'layer-unknown-importer src/misc/helper.ts src/domain/thing.ts',

@@ -13,6 +13,7 @@ import { authenticateGraphQLRequest, principalOf } from '../auth/http.auth.js';
 import { authorizationKeyOf, type Principal } from '../auth/principal.js';
 import type { AppConfig } from '../config/env.config.js';
 import { createDashboardRouter, DASHBOARD_PATH } from '../dashboard/dashboard.router.js';
+import { createDispatch, type Dispatch } from '../dispatch/dispatch.setup.js';
 import { GraphQLErrorCode } from '../errors/error.codes.js';
 import { EventPublisher } from '../events/event.publisher.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -74,6 +75,8 @@ export interface RunningApp {
   readonly ops: Operations;
   /** The legacy Socket.IO endpoint for unmodified dashboards; null unless LEGACY_SOCKET_PORT is set. */
   readonly legacySocket: LegacySocketServer | null;
+  /** Dispatch awareness: the event log (`dispatch.recorder.onRecorded`), places, statuses, connectivity. */
+  readonly dispatch: Dispatch;
   /** Stops accepting, finishes in-flight work, closes sockets and the database connection. The bus is the caller's. */
   close(): Promise<void>;
 }
@@ -119,9 +122,14 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const budget = shutdownBudget(config.SHUTDOWN_GRACE_SECONDS);
   try {
     await Promise.all(
-      [models.tracking, models.crash, models.imageRecord, models.imageHistory, models.speedingEpisode].map((model) =>
-        model.createIndexes(),
-      ),
+      [
+        models.tracking,
+        models.crash,
+        models.imageRecord,
+        models.imageHistory,
+        models.speedingEpisode,
+        models.ambulanceEvent,
+      ].map((model) => model.createIndexes()),
     );
   } catch (error) {
     logger.error(
@@ -155,6 +163,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     { duplicateWindowSeconds: config.CRASH_DUPLICATE_WINDOW_SECONDS, googleMapKey: config.GOOGLE_MAP_KEY },
     logger,
   );
+  const dispatch = createDispatch(config, { models, publisher, lane, logger });
+  trackingWriter.onStored((events) => dispatch.monitor.pointsStored(events));
+  crashService.onStored((crash) => dispatch.monitor.crashStored(crash));
+  dispatch.connectivityMonitor.start();
   const imageStorage = new ImageStorage(config.UPLOAD_DIR);
   const bodyLimits = {
     maxBodyBytes: config.INGEST_MAX_BODY_BYTES,
@@ -201,6 +213,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     uploadBudget,
     pageSize: { default: config.HISTORY_DEFAULT_PAGE_SIZE, max: config.HISTORY_MAX_PAGE_SIZE },
     subscriptionQueueLimit: config.SUBSCRIPTION_QUEUE_LIMIT,
+    dispatch,
   };
   const createContext = (principal: Principal, requestId: string): GraphQLContext => ({
     services,
@@ -379,6 +392,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     streams,
     ops,
     legacySocket,
+    dispatch,
     close() {
       closing ??= (async () => {
         // Not ready first, so traffic moves elsewhere; then stop accepting and drain.
@@ -388,6 +402,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         await apollo.stop();
         logger.debug('shutdown: http and websocket servers drained');
         await trackingWriter.drained();
+        await dispatch.monitor.drained();
+        await dispatch.connectivityMonitor.stop();
         projector.stop();
         await publisher.flush(budget.outboxFlushMs);
         publisher.stop();

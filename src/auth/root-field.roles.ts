@@ -3,6 +3,8 @@ import { Role } from './principal.js';
 
 /** `@Authorized(...READERS)`: history queries and subscriptions. */
 export const READERS = [Role.Dispatcher, Role.Partner] as const;
+/** `@Authorized(...DISPATCHERS)`: dispatch mutations (places, unit status, crash acknowledgement). */
+export const DISPATCHERS = [Role.Dispatcher] as const;
 /** `@Authorized(...UPLOADERS)`: the snapshot upload. */
 export const UPLOADERS = [Role.Dispatcher, Role.Device] as const;
 

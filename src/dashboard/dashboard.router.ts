@@ -16,6 +16,7 @@ export const DEFAULT_DASHBOARD_DIR = path.resolve(import.meta.dirname, '..', '..
 export function dashboardSettings(config: AppConfig, now = new Date()): DashboardSettings {
   return {
     staleAfterSeconds: config.DASHBOARD_STALE_AFTER_SECONDS,
+    offlineAfterSeconds: config.OFFLINE_AFTER_SECONDS,
     alertLookbackMinutes: config.DASHBOARD_ALERT_LOOKBACK_MINUTES,
     tileUrl: config.DASHBOARD_TILE_URL ?? null,
     tileAttribution: config.DASHBOARD_TILE_ATTRIBUTION ?? null,

@@ -4,6 +4,8 @@
  */
 export interface DashboardSettings {
   readonly staleAfterSeconds: number;
+  /** A unit whose last report is older is OFFLINE (OFFLINE_AFTER_SECONDS): "offline since HH:MM". */
+  readonly offlineAfterSeconds: number;
   readonly alertLookbackMinutes: number;
   readonly tileUrl: string | null;
   readonly tileAttribution: string | null;

@@ -21,6 +21,7 @@ export const GraphQLErrorCode = {
   StorageUnavailable: 'STORAGE_UNAVAILABLE',
   SubscriptionOverflow: 'SUBSCRIPTION_OVERFLOW',
   TooManySubscriptions: 'TOO_MANY_SUBSCRIPTIONS',
+  NotFound: 'NOT_FOUND',
 } as const;
 export type GraphQLErrorCode = (typeof GraphQLErrorCode)[keyof typeof GraphQLErrorCode];
 
@@ -43,6 +44,7 @@ export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set<GraphQLErrorCode>
   GraphQLErrorCode.Unauthenticated,
   GraphQLErrorCode.Forbidden,
   GraphQLErrorCode.TooManySubscriptions,
+  GraphQLErrorCode.NotFound,
 ]);
 
 /** `extensions.limit` of a GRAPHQL_VALIDATION_FAILED: which document limit refused the operation. */

@@ -28,3 +28,7 @@ export const forbiddenError = (message: string, argumentName?: string) =>
   new GraphQLError(message, {
     extensions: { code: GraphQLErrorCode.Forbidden, ...(argumentName ? { argumentName } : {}) },
   });
+
+/** NOT_FOUND: the argument names nothing stored (a place or crash id). */
+export const notFoundError = (argumentName: string, message: string) =>
+  new GraphQLError(message, { extensions: { code: GraphQLErrorCode.NotFound, argumentName } });

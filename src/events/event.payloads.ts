@@ -1,3 +1,4 @@
+import type { AmbulanceEventRecord } from '../domain/ambulance-event.js';
 import type { CrashRecord, SnapshotRecord, TrackingRecord } from '../models/stored-record.read.js';
 
 /**
@@ -26,3 +27,6 @@ export type CrashEvent = Omit<CrashRecord, 'recordedAt' | 'conflict' | 'seq'> &
   };
 
 export type SnapshotEvent = Omit<SnapshotRecord, 'createdAt' | 'seq'> & Sequenced & { readonly createdAt: string };
+
+/** A dispatch event (src/domain/ambulance-event.ts) as it crosses Redis. */
+export type AmbulanceEventPayload = Omit<AmbulanceEventRecord, 'at'> & { readonly at: string };

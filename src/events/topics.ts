@@ -1,18 +1,23 @@
-import type { CrashEvent, SnapshotEvent, TrackingEvent } from './event.payloads.js';
+import type { AmbulanceEventPayload, CrashEvent, SnapshotEvent, TrackingEvent } from './event.payloads.js';
 
 /** Every event channel, with the payload it carries. Publishers and subscribers name topics only through this map. */
 export interface TopicPayloads {
   TRACKING_UPDATED: TrackingEvent;
   CRASH_REPORTED: CrashEvent;
   SNAPSHOT_UPLOADED: SnapshotEvent;
+  AMBULANCE_EVENT: AmbulanceEventPayload;
 }
 
 export type Topic = keyof TopicPayloads;
+
+/** The topics of stored items kept in a commit-ordered log (src/streams): their subscriptions can resume. */
+export type LoggedTopic = 'TRACKING_UPDATED' | 'CRASH_REPORTED' | 'SNAPSHOT_UPLOADED';
 
 export const Topics = {
   TrackingUpdated: 'TRACKING_UPDATED',
   CrashReported: 'CRASH_REPORTED',
   SnapshotUploaded: 'SNAPSHOT_UPLOADED',
+  AmbulanceEvent: 'AMBULANCE_EVENT',
 } as const satisfies Record<string, Topic>;
 
 /**

@@ -3,12 +3,17 @@ import type { GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema, type PubSub } from 'type-graphql';
 import { AmbulanceResolver } from '../resolvers/ambulance.resolver.js';
+import { AmbulanceEventResolver } from '../resolvers/ambulance-event.resolver.js';
 import { CrashResolver } from '../resolvers/crash.resolver.js';
+import { CrashAcknowledgementResolver } from '../resolvers/crash-acknowledgement.resolver.js';
+import { NearestResolver } from '../resolvers/nearest.resolver.js';
+import { PlaceResolver } from '../resolvers/place.resolver.js';
 import { SnapshotResolver } from '../resolvers/snapshot.resolver.js';
 import { SnapshotImageResolver } from '../resolvers/snapshot-image.resolver.js';
 import { SpeedingEpisodeResolver } from '../resolvers/speeding-episode.resolver.js';
 import { StreamCursorResolver } from '../resolvers/stream-cursor.resolver.js';
 import { TrackingResolver } from '../resolvers/tracking.resolver.js';
+import { UnitStatusResolver } from '../resolvers/unit-status.resolver.js';
 import { roleAuthChecker } from './role.auth-checker.js';
 
 /**
@@ -37,6 +42,11 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
       SnapshotImageResolver,
       SpeedingEpisodeResolver,
       StreamCursorResolver,
+      PlaceResolver,
+      AmbulanceEventResolver,
+      UnitStatusResolver,
+      NearestResolver,
+      CrashAcknowledgementResolver,
     ],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,

@@ -1,4 +1,6 @@
 import { type Connection, type Model, Schema, type Types } from 'mongoose';
+import type { UnitStatus } from '../domain/ambulance-event.js';
+import type { Connectivity } from '../domain/connectivity.rules.js';
 import { type LatLon, latLonSchema } from './geo.model.js';
 
 /** The newest point of an ambulance, copied onto its fleet document so the fleet view costs one read. */
@@ -22,6 +24,13 @@ export interface AmbulanceDoc {
   _id: string | Types.ObjectId;
   last_position?: LastPositionDoc;
   last_crash_at?: Date;
+  /** Dispatch status (absent: AVAILABLE), when it was set and by whom (a token subject or `system:<rule>`). */
+  status?: UnitStatus;
+  status_since?: Date;
+  status_by?: string | null;
+  /** The connectivity last announced by an event (absent: never announced); see src/dispatch. */
+  connectivity?: Connectivity;
+  connectivity_since?: Date;
   createdAt?: Date;
   updatedAt?: Date;
 }
@@ -45,6 +54,11 @@ const ambulanceSchema = new Schema<AmbulanceDoc>(
     _id: { type: Schema.Types.Mixed },
     last_position: lastPositionSchema,
     last_crash_at: Date,
+    status: String,
+    status_since: Date,
+    status_by: String,
+    connectivity: String,
+    connectivity_since: Date,
     createdAt: Date,
     updatedAt: Date,
   },

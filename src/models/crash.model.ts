@@ -20,6 +20,11 @@ export interface CrashDoc {
   seq?: number;
   /** The log's watermark when `seq` was handed out: a history cursor of this item resumes from there. */
   settled_seq?: number;
+  /** Set once, by the first dispatcher who acknowledged the crash (src/dispatch). */
+  acknowledged_at?: Date;
+  /** The token subject of that dispatcher (null in open mode). */
+  acknowledged_by?: string | null;
+  acknowledge_note?: string | null;
 }
 
 const crashSchema = new Schema<CrashDoc>(
@@ -34,6 +39,9 @@ const crashSchema = new Schema<CrashDoc>(
     conflict: Boolean,
     seq: Number,
     settled_seq: Number,
+    acknowledged_at: Date,
+    acknowledged_by: String,
+    acknowledge_note: String,
   },
   { collection: 'ambulance_crashes', versionKey: false, strict: false },
 );

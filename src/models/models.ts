@@ -1,5 +1,6 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { type AmbulanceDoc, type AmbulanceModel, ambulanceModel } from './ambulance.model.js';
+import { type AmbulanceEventDoc, type AmbulanceEventModel, ambulanceEventModel } from './ambulance-event.model.js';
 import { type CrashDoc, type CrashModel, crashModel } from './crash.model.js';
 import {
   type ImageHistoryDoc,
@@ -9,6 +10,8 @@ import {
   imageHistoryModel,
   imageRecordModel,
 } from './image.model.js';
+import { type PlaceDoc, type PlaceModel, placeModel } from './place.model.js';
+import { type PlaceVisitDoc, type PlaceVisitModel, placeVisitModel } from './place-visit.model.js';
 import { type SpeedingEpisodeDoc, type SpeedingEpisodeModel, speedingEpisodeModel } from './speeding-episode.model.js';
 import {
   type LogName,
@@ -35,6 +38,9 @@ export interface Collections {
   readonly imageHistories: RawCollection<ImageHistoryDoc>;
   readonly ambulances: RawCollection<AmbulanceDoc>;
   readonly speedingEpisodes: RawCollection<SpeedingEpisodeDoc>;
+  readonly places: RawCollection<PlaceDoc>;
+  readonly placeVisits: RawCollection<PlaceVisitDoc>;
+  readonly ambulanceEvents: RawCollection<AmbulanceEventDoc>;
 }
 
 export interface Models {
@@ -44,6 +50,9 @@ export interface Models {
   readonly imageHistory: ImageHistoryModel;
   readonly ambulance: AmbulanceModel;
   readonly speedingEpisode: SpeedingEpisodeModel;
+  readonly place: PlaceModel;
+  readonly placeVisit: PlaceVisitModel;
+  readonly ambulanceEvent: AmbulanceEventModel;
   readonly collections: Collections;
   /** Positions in the commit-ordered logs of tracking points, crashes and snapshots. */
   readonly positions: StreamPositions;
@@ -68,6 +77,9 @@ export function createModels(connection: Connection): Models {
   const imageHistory = imageHistoryModel(connection);
   const ambulance = ambulanceModel(connection);
   const speedingEpisode = speedingEpisodeModel(connection);
+  const place = placeModel(connection);
+  const placeVisit = placeVisitModel(connection);
+  const ambulanceEvent = ambulanceEventModel(connection);
   return {
     tracking,
     crash,
@@ -78,6 +90,9 @@ export function createModels(connection: Connection): Models {
     positions: new StreamPositions(
       connection.collection(STREAM_POSITIONS_COLLECTION) as unknown as ConstructorParameters<typeof StreamPositions>[0],
     ),
+    place,
+    placeVisit,
+    ambulanceEvent,
     collections: {
       trackings: raw(tracking),
       crashes: raw(crash),
@@ -85,6 +100,9 @@ export function createModels(connection: Connection): Models {
       imageHistories: raw(imageHistory),
       ambulances: raw(ambulance),
       speedingEpisodes: raw(speedingEpisode),
+      places: raw(place),
+      placeVisits: raw(placeVisit),
+      ambulanceEvents: raw(ambulanceEvent),
     },
   };
 }

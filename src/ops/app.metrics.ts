@@ -19,6 +19,7 @@ const RECORD_KIND: Record<Topic, string> = {
   TRACKING_UPDATED: 'tracking',
   CRASH_REPORTED: 'crash',
   SNAPSHOT_UPLOADED: 'snapshot',
+  AMBULANCE_EVENT: 'dispatch_event',
 };
 
 /** Seconds from a record's acceptance to its event on the bus: milliseconds normally, minutes during a Redis outage. */
@@ -26,9 +27,13 @@ const PUBLISH_LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
 const GRAPHQL_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const CODE_PATTERN = /^[A-Z][A-Z0-9_]{0,39}$/;
 
-/** When the record was accepted, from its event (tracking and crash: receipt time; snapshot: creation time). */
+/**
+ * When the record was accepted, from its event (tracking and crash: receipt time; snapshot: creation time;
+ * dispatch event: the time of what caused it).
+ */
 function acceptedAtMs(payload: TopicPayloads[Topic]): number {
-  return Date.parse('recordedAt' in payload ? payload.recordedAt : payload.createdAt);
+  if ('recordedAt' in payload) return Date.parse(payload.recordedAt);
+  return Date.parse('createdAt' in payload ? payload.createdAt : payload.at);
 }
 
 type CounterChild = ReturnType<Counter<string>['labels']>;

@@ -1,9 +1,11 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { assertAmbulanceInScope } from '../auth/ambulance.scope.js';
 import { READERS } from '../auth/root-field.roles.js';
+import { connectivityOf } from '../domain/connectivity.rules.js';
 import { encodeIdCursor } from '../domain/cursor.js';
 import { isLaterPosition } from '../events/latest-positions.js';
 import { Ambulance } from './ambulance.type.js';
+import { Connectivity } from './dispatch.enums.js';
 import { AmbulancesArgs } from './fleet.args.js';
 import { readFleetPage } from './fleet.query.js';
 import type { GraphQLContext } from './graphql.context.js';
@@ -61,5 +63,23 @@ export class AmbulanceResolver {
   private async latestStored(ambulanceId: string, context: GraphQLContext): Promise<TrackingPoint | null> {
     const doc = await context.loaders.latestTrackingByAmbulanceId.load(ambulanceId);
     return doc ? TrackingPoint.fromDocument(doc) : null;
+  }
+
+  @Authorized(...READERS)
+  @FieldResolver(() => Date, {
+    nullable: true,
+    description: 'When the newest position was received (for OFFLINE units: "offline since"); null if none.',
+  })
+  async lastReportAt(@Root() ambulance: Ambulance, @Ctx() context: GraphQLContext): Promise<Date | null> {
+    return (await this.lastPosition(ambulance, context))?.recordedAt ?? null;
+  }
+
+  @Authorized(...READERS)
+  @FieldResolver(() => Connectivity, {
+    description: 'From the age of the last report (STALE_AFTER_SECONDS, OFFLINE_AFTER_SECONDS); OFFLINE if none.',
+  })
+  async connectivity(@Root() ambulance: Ambulance, @Ctx() context: GraphQLContext): Promise<Connectivity> {
+    const lastReportAt = await this.lastReportAt(ambulance, context);
+    return connectivityOf(lastReportAt, new Date(), context.services.dispatch.connectivity);
   }
 }

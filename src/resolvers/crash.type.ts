@@ -48,10 +48,23 @@ export class Crash {
   })
   conflict!: boolean;
 
+  @Field(() => Date, { nullable: true, description: 'When a dispatcher first acknowledged it; null until then.' })
+  acknowledgedAt: Date | null = null;
+
+  @Field(() => String, { nullable: true, description: "The acknowledging dispatcher's token subject." })
+  acknowledgedBy: string | null = null;
+
+  @Field(() => String, { nullable: true })
+  acknowledgeNote: string | null = null;
+
   /** A stored crash (history). */
   static fromDocument(doc: CrashDoc): Crash {
     const record = crashRecordOf(doc);
-    return Crash.fromRecord({ ...record, seq: resumePosition(record.seq, doc.settled_seq) });
+    return Object.assign(Crash.fromRecord({ ...record, seq: resumePosition(record.seq, doc.settled_seq) }), {
+      acknowledgedAt: doc.acknowledged_at ?? null,
+      acknowledgedBy: doc.acknowledged_by ?? null,
+      acknowledgeNote: doc.acknowledge_note ?? null,
+    });
   }
 
   /** A crash announced live: rebuilt from the event payload that crossed Redis. */

@@ -1,4 +1,9 @@
 import type { Principal } from '../auth/principal.js';
+import type { CrashHandling } from '../dispatch/crash-handling.service.js';
+import type { PlaceCatalog } from '../dispatch/place.catalog.js';
+import type { UnitStatusService } from '../dispatch/unit-status.service.js';
+import type { ConnectivityRules } from '../domain/connectivity.rules.js';
+import type { EtaEstimator } from '../domain/eta.estimate.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { LatestPositions } from '../events/latest-positions.js';
 import type { Models } from '../models/models.js';
@@ -7,6 +12,15 @@ import type { UploadBudget } from '../uploads/upload.budget.js';
 import type { UploadUrlSigner } from '../uploads/upload-url.signer.js';
 import type { SnapshotService } from '../writes/snapshot.service.js';
 import type { Loaders } from './graphql.loaders.js';
+
+/** Dispatch awareness (src/dispatch): places, unit status, crash handling, connectivity and ETA rules. */
+export interface DispatchServices {
+  readonly places: PlaceCatalog;
+  readonly statuses: UnitStatusService;
+  readonly crashes: CrashHandling;
+  readonly connectivity: ConnectivityRules;
+  readonly eta: EtaEstimator;
+}
 
 /** What resolvers need from the running app; one per app instance. */
 export interface GraphQLServices {
@@ -23,6 +37,7 @@ export interface GraphQLServices {
   readonly uploadUrls: UploadUrlSigner | null;
   readonly pageSize: { readonly default: number; readonly max: number };
   readonly subscriptionQueueLimit: number;
+  readonly dispatch: DispatchServices;
 }
 
 export interface GraphQLContext {

@@ -3,7 +3,8 @@ import { assertAmbulanceInScope, scopeFilter } from '../auth/ambulance.scope.js'
 import { mayAccessAmbulance } from '../auth/principal.js';
 import { decodeCursor } from '../domain/cursor.js';
 import { invalidCursorError } from '../errors/graphql.errors.js';
-import type { Topic } from '../events/topics.js';
+import { subscribeToTopic } from '../events/event.stream.js';
+import type { LoggedTopic, Topic, TopicPayloads } from '../events/topics.js';
 import type { GraphQLContext } from './graphql.context.js';
 import { validAmbulanceId } from './page.query.js';
 
@@ -21,19 +22,25 @@ export const STREAM_GUARANTEE =
   'received delivers every stored item of the scope after it exactly once, wherever it was stored and even ' +
   'if Redis or an instance restarted meanwhile (see docs/resume.md).';
 
+/** The subscription's ambulance (null for the fleet), checked against the caller's token scope. */
+function requestedAmbulance(args: Record<string, unknown>, context: GraphQLContext): string | null {
+  const requested = args.ambulanceId as string | null | undefined;
+  const ambulanceId = requested === undefined || requested === null ? null : validAmbulanceId(requested);
+  if (ambulanceId !== null) assertAmbulanceInScope(context.principal, ambulanceId, 'ambulanceId');
+  return ambulanceId;
+}
+
 /**
- * The `subscribe` of every per-ambulance subscription: one ambulance, or the whole fleet when `ambulanceId` is
- * omitted or null (an empty or malformed id is BAD_USER_INPUT, as in the history queries). An ambulance
- * outside the caller's token scope is FORBIDDEN; a scoped caller's fleet subscription gets only the items of
- * its ambulances. Items come in the order of their topic's log (src/streams); with `after` the stream first
- * replays the stored items after that cursor.
+ * The `subscribe` of every per-ambulance subscription of a logged topic (tracking, crashes, snapshots): one
+ * ambulance, or the whole fleet when `ambulanceId` is omitted or null (an empty or malformed id is
+ * BAD_USER_INPUT, as in the history queries). An ambulance outside the caller's token scope is FORBIDDEN; a
+ * scoped caller's fleet subscription gets only the items of its ambulances. Items come in the order of their
+ * topic's log (src/streams); with `after` the stream first replays the stored items after that cursor.
  */
-export function subscribeByAmbulance(topic: Topic) {
+export function subscribeByAmbulance(topic: LoggedTopic) {
   return async ({ args, context }: Pick<ResolverData, 'args' | 'context'>) => {
     const { services, principal } = context as GraphQLContext;
-    const requested = args.ambulanceId as string | null | undefined;
-    const ambulanceId = requested === undefined || requested === null ? null : validAmbulanceId(requested);
-    if (ambulanceId !== null) assertAmbulanceInScope(principal, ambulanceId, 'ambulanceId');
+    const ambulanceId = requestedAmbulance(args, context as GraphQLContext);
     const afterText = args.after as string | null | undefined;
     const after = afterText === undefined || afterText === null ? null : decodeCursor(afterText);
     if (afterText !== undefined && afterText !== null && after === null) throw invalidCursorError('after');
@@ -48,5 +55,27 @@ export function subscribeByAmbulance(topic: Topic) {
       after,
       limit: services.subscriptionQueueLimit,
     });
+  };
+}
+
+/**
+ * The `subscribe` of a per-ambulance subscription of a topic without a log (dispatch events): live from now,
+ * with the same ambulance and scope rules, and `filterOf` for a further filter from its arguments.
+ */
+export function subscribeLiveByAmbulance<T extends Topic>(
+  topic: T,
+  filterOf?: (args: Record<string, unknown>) => ((payload: TopicPayloads[T]) => boolean) | undefined,
+) {
+  return ({ args, context }: Pick<ResolverData, 'args' | 'context'>) => {
+    const { services, principal } = context as GraphQLContext;
+    const ambulanceId = requestedAmbulance(args, context as GraphQLContext);
+    const inScope =
+      ambulanceId === null && principal.ambulances !== null
+        ? (payload: { ambulanceId: string }) => mayAccessAmbulance(principal, payload.ambulanceId)
+        : undefined;
+    const wanted = filterOf?.(args);
+    const accept =
+      inScope && wanted ? (payload: TopicPayloads[T]) => inScope(payload) && wanted(payload) : (inScope ?? wanted);
+    return subscribeToTopic(services.bus, topic, ambulanceId, services.subscriptionQueueLimit, accept);
   };
 }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { LogWindow } from '../domain/log.window.js';
 import type { EventBus, Unsubscribe } from '../events/event-bus.js';
-import type { Topic, TopicPayloads } from '../events/topics.js';
+import type { LoggedTopic, TopicPayloads } from '../events/topics.js';
 import { logCollection, type Models } from '../models/models.js';
 import { abandonBlock, type LogHead, type LogName, type SequencedDoc } from '../models/stream.positions.js';
 
@@ -14,9 +14,9 @@ export interface FollowerOptions {
   readonly pageSize: number;
 }
 
-export type Payload<T extends Topic> = TopicPayloads[T] & { readonly ambulanceId: string; readonly seq?: number };
+export type Payload<T extends LoggedTopic> = TopicPayloads[T] & { readonly ambulanceId: string; readonly seq?: number };
 
-type Listener<T extends Topic> = (payload: Payload<T>) => void;
+type Listener<T extends LoggedTopic> = (payload: Payload<T>) => void;
 
 /** Counters for tests and metrics: the follower reads the store only when events are missing. */
 export interface FollowerStats {
@@ -36,7 +36,7 @@ const GAP_CHECK_MS = 150;
  * the store once the log's head says they are settled; blocks whose writer died are given up after the
  * abandon time. Started by the first subscriber that needs it; one per topic per instance.
  */
-export class LogFollower<T extends Topic> {
+export class LogFollower<T extends LoggedTopic> {
   private window: LogWindow<Payload<T>> | null = null;
   private readonly byAmbulance = new Map<string, Set<Listener<T>>>();
   private readonly fleet = new Set<Listener<T>>();

@@ -4,7 +4,7 @@ import { cursorExpiredError } from '../errors/graphql.errors.js';
 import { crashEventOf, snapshotEventOf, trackingEventOf } from '../events/event.mappers.js';
 import { BoundedQueue } from '../events/event.stream.js';
 import type { EventBus } from '../events/event-bus.js';
-import { type Topic } from '../events/topics.js';
+import type { LoggedTopic } from '../events/topics.js';
 import { ambulanceIdFilter } from '../models/ambulance-id.filter.js';
 import type { CrashDoc } from '../models/crash.model.js';
 import type { ImageRecordDoc } from '../models/image.model.js';
@@ -21,10 +21,10 @@ export interface StreamOptions extends FollowerOptions {
 interface LogOf {
   readonly log: LogName;
   readonly timeField: 'count_datetime' | 'createdAt';
-  readonly toPayload: (doc: SequencedDoc) => Payload<Topic>;
+  readonly toPayload: (doc: SequencedDoc) => Payload<LoggedTopic>;
 }
 
-const LOGS: Record<Topic, LogOf> = {
+const LOGS: Record<LoggedTopic, LogOf> = {
   TRACKING_UPDATED: {
     log: 'trackings',
     timeField: 'count_datetime',
@@ -42,7 +42,7 @@ const LOGS: Record<Topic, LogOf> = {
   },
 };
 
-export interface StreamRequest<T extends Topic> {
+export interface StreamRequest<T extends LoggedTopic> {
   readonly topic: T;
   /** One ambulance, or null for the fleet. */
   readonly ambulanceId: string | null;
@@ -67,7 +67,7 @@ export interface ReplayStats {
  * replays of subscriptions that resume after a cursor.
  */
 export class LogStreams {
-  private readonly followers = new Map<Topic, LogFollower<Topic>>();
+  private readonly followers = new Map<LoggedTopic, LogFollower<LoggedTopic>>();
   readonly replays: ReplayStats = { pages: 0, items: 0 };
 
   constructor(
@@ -77,7 +77,7 @@ export class LogStreams {
     private readonly logger: Logger,
   ) {}
 
-  follower<T extends Topic>(topic: T): LogFollower<T> {
+  follower<T extends LoggedTopic>(topic: T): LogFollower<T> {
     let follower = this.followers.get(topic);
     if (!follower) {
       const { log, toPayload } = LOGS[topic];
@@ -102,7 +102,7 @@ export class LogStreams {
    * A subscriber's stream: live from now, or every stored item of its scope after the cursor (read from the
    * store in pages, as fast as the subscriber takes them), then live, with no gap and no repeat at the seam.
    */
-  async open<T extends Topic>(request: StreamRequest<T>): Promise<AsyncIterableIterator<Payload<T>>> {
+  async open<T extends LoggedTopic>(request: StreamRequest<T>): Promise<AsyncIterableIterator<Payload<T>>> {
     const follower = this.follower(request.topic);
     await follower.start();
     const accept = request.accept ?? (() => true);
@@ -119,7 +119,10 @@ export class LogStreams {
     return this.resumed(follower, request, afterSeq, accept);
   }
 
-  private async resumePosition<T extends Topic>(follower: LogFollower<T>, after: ItemCursorPosition): Promise<number> {
+  private async resumePosition<T extends LoggedTopic>(
+    follower: LogFollower<T>,
+    after: ItemCursorPosition,
+  ): Promise<number> {
     if (this.options.maxResumeAgeMs > 0 && Date.now() - after.time.getTime() > this.options.maxResumeAgeMs) {
       throw cursorExpiredError(
         `after names an item stored more than ${Math.round(this.options.maxResumeAgeMs / 3_600_000)} h ago, ` +
@@ -133,7 +136,7 @@ export class LogStreams {
     return after.seq;
   }
 
-  private resumed<T extends Topic>(
+  private resumed<T extends LoggedTopic>(
     follower: LogFollower<T>,
     request: StreamRequest<T>,
     afterSeq: number,
@@ -166,7 +169,7 @@ export class LogStreams {
  * the follower (which hands it everything after the watermark of that moment, buffered) and reads the store
  * up to that moment; then live. Every item once: replayed positions are never handed out again.
  */
-class ResumedStream<T extends Topic> implements AsyncIterableIterator<Payload<T>> {
+class ResumedStream<T extends LoggedTopic> implements AsyncIterableIterator<Payload<T>> {
   private last: number;
   private page: Array<Payload<T>> = [];
   private live: BoundedQueue<Payload<T>> | null = null;

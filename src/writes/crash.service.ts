@@ -13,7 +13,14 @@ import type { WriteLane } from '../models/write.lane.js';
 import { insertSequenced } from './sequenced.insert.js';
 import { staticMapUrl } from './static-map.url.js';
 
-type RecentCrash = Pick<CrashDoc, '_id' | 'location' | 'speed' | 'heading' | 'conflict'>;
+type RecentCrash = Pick<CrashDoc, '_id' | 'location' | 'speed' | 'heading' | 'conflict' | 'count_datetime'>;
+
+/** A stored crash, as the listeners of `onStored` hear of it. */
+export interface StoredCrash {
+  readonly id: string;
+  readonly ambulanceId: string;
+  readonly recordedAt: string;
+}
 
 export type CrashOutcome = { readonly duplicate: true } | { readonly duplicate: false; readonly event: CrashEvent };
 
@@ -27,6 +34,8 @@ export type CrashOutcome = { readonly duplicate: true } | { readonly duplicate: 
  * duplicate when the device retries.
  */
 export class CrashService {
+  private readonly storedListeners: Array<(crash: StoredCrash) => Promise<void>> = [];
+
   constructor(
     private readonly models: Models,
     private readonly publisher: EventPublisher,
@@ -34,6 +43,19 @@ export class CrashService {
     private readonly options: { duplicateWindowSeconds: number; googleMapKey: string | undefined },
     private readonly logger: Logger,
   ) {}
+
+  /**
+   * Awaits `listener` for every stored crash, after it is published and before the device is answered; a listener
+   * that fails fails the request (the device retries). A retry that repeats a stored crash calls the listeners
+   * again, so what they derive is done at least once (they must be idempotent).
+   */
+  onStored(listener: (crash: StoredCrash) => Promise<void>): void {
+    this.storedListeners.push(listener);
+  }
+
+  private async notifyStored(crash: StoredCrash): Promise<void> {
+    for (const listener of this.storedListeners) await listener(crash);
+  }
 
   async report(report: PositionReport): Promise<CrashOutcome> {
     const now = new Date();
@@ -46,7 +68,15 @@ export class CrashService {
       speed: crash.speed ?? Number.NaN,
       heading: Number(crash.heading),
     });
-    if (recent.some((crash) => isSameReading(readingOf(crash), reading))) return { duplicate: true };
+    const repeated = recent.find((crash) => isSameReading(readingOf(crash), reading));
+    if (repeated) {
+      await this.notifyStored({
+        id: repeated._id.toHexString(),
+        ambulanceId: report.ambulanceId,
+        recordedAt: repeated.count_datetime.toISOString(),
+      });
+      return { duplicate: true };
+    }
     const contradicted = recent.filter((crash) => isConflictingCrash(readingOf(crash), reading));
     const doc: CrashDoc = {
       _id: new Types.ObjectId(),
@@ -88,6 +118,7 @@ export class CrashService {
     }
     const event = crashEventOf(doc);
     this.publisher.publish(Topics.CrashReported, event.ambulanceId, event);
+    await this.notifyStored(event);
     return { duplicate: false, event };
   }
 
@@ -98,7 +129,7 @@ export class CrashService {
     return this.models.collections.crashes
       .find(
         { ambulance_id: ambulanceId, count_datetime: { $gt: since } },
-        { projection: { _id: 1, location: 1, speed: 1, heading: 1, conflict: 1 } },
+        { projection: { _id: 1, location: 1, speed: 1, heading: 1, conflict: 1, count_datetime: 1 } },
       )
       .toArray();
   }

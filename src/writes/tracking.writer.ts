@@ -63,6 +63,7 @@ export class TrackingWriter {
   private flushing: Promise<void> | null = null;
   private scheduled = false;
   private readonly episodes: EpisodeCache;
+  private readonly storedListeners: Array<(events: readonly TrackingEvent[]) => void> = [];
 
   constructor(
     private readonly models: Models,
@@ -80,6 +81,11 @@ export class TrackingWriter {
   /** How many ambulances' episodes are remembered now. */
   get rememberedAmbulances(): number {
     return this.episodes.size;
+  }
+
+  /** Calls `listener` with the events of each stored batch (no duplicates), after they are published. */
+  onStored(listener: (events: readonly TrackingEvent[]) => void): void {
+    this.storedListeners.push(listener);
   }
 
   write(report: PositionReport): Promise<TrackingOutcome> {
@@ -161,10 +167,13 @@ export class TrackingWriter {
       point.resolve(outcome);
       for (const repeat of repeats.get(point) ?? []) repeat.resolve(DUPLICATE);
     });
+    const stored: TrackingEvent[] = [];
     for (const outcome of outcomes) {
       if ('failed' in outcome || outcome.duplicate) continue;
       this.publisher.publish(Topics.TrackingUpdated, outcome.event.ambulanceId, outcome.event);
+      stored.push(outcome.event);
     }
+    if (stored.length > 0) for (const listener of this.storedListeners) listener(stored);
   }
 
   /**

@@ -6,9 +6,10 @@ import { lastReportText, unitPlace, unitStatus } from '../logic/unit.status';
 import { useDashboard, useNow, useServices } from '../store/dashboard.context';
 import type { Crash, TrackingPoint } from '../store/dashboard.state';
 import { LIVE_TRACK_MINUTES } from '../store/selection.store';
-import { useCrashes, useStaleAfter } from '../store/units.hooks';
+import { useCrashes, useOfflineAfter, useStaleAfter } from '../store/units.hooks';
 import { SnapshotGallery } from './SnapshotGallery';
 import { UnitBadge } from './UnitBadge';
+import { UnitStatusMenu } from './UnitStatusMenu';
 
 function trackSummary(track: readonly TrackingPoint[]): string {
   const first = track[0];
@@ -41,6 +42,7 @@ export function DetailPanel() {
   const position = useDashboard((state) => (state.detail ? state.fleet.get(state.detail.ambulanceId)?.position : null));
   const crashes = useCrashes();
   const staleAfter = useStaleAfter();
+  const offlineAfter = useOfflineAfter();
   const now = useNow();
   const heading = useRef<HTMLHeadingElement>(null);
   const ambulanceId = detail?.ambulanceId;
@@ -61,7 +63,7 @@ export function DetailPanel() {
 
   if (!detail) return <p className="muted">Select an ambulance in the fleet list or on the map.</p>;
   const crash = crashes.get(detail.ambulanceId);
-  const status = unitStatus(position, crash, now, staleAfter);
+  const status = unitStatus(position, crash, now, staleAfter, offlineAfter);
   const place = unitPlace(position, crash);
   return (
     <section
@@ -84,6 +86,7 @@ export function DetailPanel() {
         </button>
       </div>
       {crash ? <CrashNotice crash={crash} nowMs={now} /> : null}
+      <UnitStatusMenu ambulanceId={detail.ambulanceId} />
       <dl className="facts">
         <div>
           <dt>State</dt>
@@ -109,7 +112,7 @@ export function DetailPanel() {
             {!position
               ? 'none yet'
               : status.kind === 'stale'
-                ? lastReportText(status.lastReportMs, status.ageSeconds)
+                ? lastReportText(status.lastReportMs, status.ageSeconds, status.offline)
                 : `${formatTime(Date.parse(position.recordedAt))} (${formatAgo(ageSeconds(position.recordedAt, now))})`}
           </dd>
         </div>

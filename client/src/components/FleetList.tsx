@@ -13,7 +13,8 @@ import {
 } from '../logic/unit.status';
 import { useDashboard, useNow, useServices } from '../store/dashboard.context';
 import type { FleetEntry } from '../store/dashboard.state';
-import { useCrashes, useStaleAfter } from '../store/units.hooks';
+import { useCrashes, useOfflineAfter, useStaleAfter } from '../store/units.hooks';
+import { DispatchStatusBadge } from './DispatchStatusBadge';
 import { UnitBadge } from './UnitBadge';
 
 type SortOrder = 'id' | 'severity';
@@ -38,6 +39,7 @@ export function FleetList() {
   const selectedId = useDashboard((state) => state.selectedId);
   const crashes = useCrashes();
   const staleAfter = useStaleAfter();
+  const offlineAfter = useOfflineAfter();
   const now = useNow();
   const [order, setOrder] = useState<SortOrder>('id');
   const [search, setSearch] = useState('');
@@ -46,7 +48,10 @@ export function FleetList() {
 
   const rows = useMemo(() => {
     const entries = [...fleet.values()]
-      .map((entry) => ({ entry, status: unitStatus(entry.position, crashes.get(entry.id), now, staleAfter) }))
+      .map((entry) => ({
+        entry,
+        status: unitStatus(entry.position, crashes.get(entry.id), now, staleAfter, offlineAfter),
+      }))
       .filter(({ entry, status }) => matchesFilter(entry.id, status, search, filter));
     return entries.sort((a, b) => {
       if (order === 'severity') {
@@ -55,7 +60,7 @@ export function FleetList() {
       }
       return compareIds(a.entry.id, b.entry.id);
     });
-  }, [fleet, crashes, now, staleAfter, order, search, filter]);
+  }, [fleet, crashes, now, staleAfter, offlineAfter, order, search, filter]);
 
   return (
     <section className="fleet-list" aria-labelledby="fleet-list-title">
@@ -139,7 +144,7 @@ function SpeedCells({ status, age }: { status: UnitStatus; age: string }) {
     case 'stale':
       return (
         <td className="speed last-report" colSpan={2}>
-          {lastReportText(status.lastReportMs, status.ageSeconds)}
+          {lastReportText(status.lastReportMs, status.ageSeconds, status.offline)}
         </td>
       );
     case 'crash':
@@ -178,7 +183,7 @@ interface FleetRowProps {
 function statusText(status: UnitStatus): string {
   const detail =
     status.kind === 'stale'
-      ? lastReportText(status.lastReportMs, status.ageSeconds)
+      ? lastReportText(status.lastReportMs, status.ageSeconds, status.offline)
       : status.kind === 'live'
         ? String(status.speed)
         : '';
@@ -219,7 +224,8 @@ const FleetRow = memo(function FleetRow(props: FleetRowProps) {
           }}
         >
           {entry.id}
-        </button>
+        </button>{' '}
+        <DispatchStatusBadge ambulanceId={entry.id} compact />
       </th>
       <td className="state">
         <UnitBadge status={status} />

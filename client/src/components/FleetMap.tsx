@@ -3,7 +3,8 @@ import { formatSpeed } from '../logic/speed.state';
 import { formatPosition, formatTime } from '../logic/time.format';
 import { lastReportText, statusLabel, toneOf, unitPlace, unitStatus } from '../logic/unit.status';
 import { useDashboard, useNow, useServices } from '../store/dashboard.context';
-import { useCrashes, useStaleAfter } from '../store/units.hooks';
+import { useCrashes, useOfflineAfter, useStaleAfter } from '../store/units.hooks';
+import { attachDispatchLayers } from './dispatch.map-layers';
 import { FleetMapView, type MapCrash, type MapUnit } from './fleet.map-view';
 
 /** The map-like fleet view; Leaflet draws it, React feeds it. */
@@ -21,6 +22,7 @@ export function FleetMap() {
   const crashes = useCrashes();
   const now = useNow(5000);
   const staleAfter = useStaleAfter();
+  const offlineAfter = useOfflineAfter();
 
   const units = useMemo(() => {
     const shown: MapUnit[] = [];
@@ -28,13 +30,13 @@ export function FleetMap() {
       const crash = crashes.get(entry.id);
       const place = unitPlace(entry.position, crash);
       if (!place) continue;
-      const status = unitStatus(entry.position, crash, now, staleAfter);
+      const status = unitStatus(entry.position, crash, now, staleAfter, offlineAfter);
       const word = status.kind === 'crash' ? 'CRASH' : statusLabel(status);
       const detail =
         status.kind === 'live'
           ? formatSpeed(status.speed)
           : status.kind === 'stale'
-            ? lastReportText(status.lastReportMs, status.ageSeconds)
+            ? lastReportText(status.lastReportMs, status.ageSeconds, status.offline)
             : status.kind === 'crash'
               ? `crash at ${formatTime(status.crashMs)}`
               : '';
@@ -52,7 +54,7 @@ export function FleetMap() {
       });
     }
     return shown;
-  }, [fleet, crashes, now, staleAfter, selectedId]);
+  }, [fleet, crashes, now, staleAfter, offlineAfter, selectedId]);
 
   const crashMarks = useMemo<MapCrash[]>(
     () =>
@@ -78,7 +80,9 @@ export function FleetMap() {
     const resize = new ResizeObserver(() => map.invalidateSize());
     resize.observe(container.current);
     const releaseCursor = replayCursor.subscribe((value) => map.setReplayPosition(value?.sample ?? null));
+    const releaseDispatch = attachDispatchLayers(map.leaflet, store.dispatch);
     return () => {
+      releaseDispatch();
       releaseCursor();
       resize.disconnect();
       map.destroy();

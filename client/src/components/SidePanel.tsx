@@ -2,10 +2,11 @@ import { type KeyboardEvent, type ReactNode, useEffect, useRef, useState } from 
 import { useDashboard } from '../store/dashboard.context';
 import { useMediaQuery } from '../store/media.hooks';
 import { DetailPanel } from './DetailPanel';
+import { DispatchPanel } from './DispatchPanel';
 import { FleetList } from './FleetList';
 import { ReplayPanel } from './ReplayPanel';
 
-type TabId = 'fleet' | 'unit' | 'replay';
+type TabId = 'fleet' | 'unit' | 'replay' | 'dispatch';
 
 /** Wide enough for the fleet list to stand in its own column beside the unit's details. */
 export const WIDE_QUERY = '(min-width: 1600px)';
@@ -23,6 +24,7 @@ export function SidePanel() {
     ...(wide ? [] : [{ id: 'fleet' as const, label: `Fleet (${fleetSize})` }]),
     { id: 'unit', label: selectedId ? `Unit ${selectedId}` : 'Unit' },
     { id: 'replay', label: 'Replay' },
+    { id: 'dispatch', label: 'Dispatch' },
   ];
   const shown: TabId = wide && tab === 'fleet' ? 'unit' : tab;
 
@@ -39,6 +41,7 @@ export function SidePanel() {
     ) : (
       <p className="muted">Select an ambulance to replay its history.</p>
     ),
+    dispatch: <DispatchPanel />,
   };
 
   return (

@@ -79,6 +79,11 @@ export class FleetMapView {
   private labelTimer: ReturnType<typeof setTimeout> | undefined;
   private destroyed = false;
 
+  /** The Leaflet map, for layers drawn by other views (places, the nearest-units target). */
+  get leaflet(): L.Map {
+    return this.map;
+  }
+
   constructor(
     container: HTMLElement,
     private readonly options: MapOptions,

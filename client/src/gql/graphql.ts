@@ -20,6 +20,47 @@ export type Scalars = {
   Upload: { input: File; output: File; }
 };
 
+/** Kinds of the dispatch event log. */
+export type AmbulanceEventKind =
+  | 'CAME_ONLINE'
+  | 'CRASH_ACKNOWLEDGED'
+  | 'CRASH_REPORTED'
+  | 'PLACE_ENTERED'
+  | 'PLACE_LEFT'
+  | 'SPEEDING_STARTED'
+  | 'STATUS_CHANGED'
+  | 'WENT_OFFLINE'
+  | 'WENT_STALE';
+
+/** From the age of the last report: ONLINE up to STALE_AFTER_SECONDS, STALE up to OFFLINE_AFTER_SECONDS, OFFLINE beyond. */
+export type Connectivity =
+  | 'OFFLINE'
+  | 'ONLINE'
+  | 'STALE';
+
+export type LatLngInput = {
+  latitude: Scalars['Float']['input'];
+  longitude: Scalars['Float']['input'];
+};
+
+/** A circle (latitude, longitude, radiusMeters) or a polygon (polygon; the rest omitted). */
+export type PlaceInput = {
+  kind: PlaceKind;
+  latitude?: InputMaybe<Scalars['Float']['input']>;
+  longitude?: InputMaybe<Scalars['Float']['input']>;
+  name: Scalars['String']['input'];
+  /** At least 3 points, not closed (last ≠ first). */
+  polygon?: InputMaybe<Array<LatLngInput>>;
+  radiusMeters?: InputMaybe<Scalars['Float']['input']>;
+};
+
+/** What a place is to dispatch. */
+export type PlaceKind =
+  | 'BASE'
+  | 'HOSPITAL'
+  | 'OTHER'
+  | 'STATION';
+
 /** GREEN up to 80 km/h, ORANGE above 80 up to 120 km/h, RED above 120 km/h. */
 export type SpeedState =
   | 'GREEN'
@@ -31,6 +72,38 @@ export type StreamTopic =
   | 'CRASHES'
   | 'SNAPSHOTS'
   | 'TRACKING';
+
+/** What a unit is doing: set by dispatchers, or inferred from places (docs/dispatch.md). */
+export type UnitStatus =
+  | 'AT_HOSPITAL'
+  | 'AVAILABLE'
+  | 'DISPATCHED'
+  | 'EN_ROUTE'
+  | 'ON_SCENE'
+  | 'OUT_OF_SERVICE'
+  | 'TRANSPORTING';
+
+export type AcknowledgeCrashMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type AcknowledgeCrashMutation = { acknowledgeCrash: { id: string, acknowledgedAt: string | null, acknowledgedBy: string | null } };
+
+export type AmbulanceEventFieldsFragment = { id: string, ambulanceId: string, kind: AmbulanceEventKind, at: string, status: UnitStatus | null, previousStatus: UnitStatus | null, crashId: string | null, note: string | null, by: string | null, place: { id: string, name: string, kind: PlaceKind } | null };
+
+export type AmbulanceEventFeedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AmbulanceEventFeedSubscription = { ambulanceEvent: { id: string, ambulanceId: string, kind: AmbulanceEventKind, at: string, status: UnitStatus | null, previousStatus: UnitStatus | null, crashId: string | null, note: string | null, by: string | null, place: { id: string, name: string, kind: PlaceKind } | null } };
+
+export type AmbulanceEventsQueryVariables = Exact<{
+  last?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type AmbulanceEventsQuery = { ambulanceEvents: { edges: Array<{ node: { id: string, ambulanceId: string, kind: AmbulanceEventKind, at: string, status: UnitStatus | null, previousStatus: UnitStatus | null, crashId: string | null, note: string | null, by: string | null, place: { id: string, name: string, kind: PlaceKind } | null } }> } };
 
 export type AmbulanceTrackingSubscriptionVariables = Exact<{
   ambulanceId: Scalars['ID']['input'];
@@ -45,9 +118,9 @@ export type CrashReportedSubscriptionVariables = Exact<{
 }>;
 
 
-export type CrashReportedSubscription = { crashReported: { id: string, cursor: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string } };
+export type CrashReportedSubscription = { crashReported: { id: string, cursor: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string, acknowledgedAt: string | null } };
 
-export type CrashFieldsFragment = { id: string, cursor: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string };
+export type CrashFieldsFragment = { id: string, cursor: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string, acknowledgedAt: string | null };
 
 export type CrashesQueryVariables = Exact<{
   from?: InputMaybe<Scalars['DateTime']['input']>;
@@ -56,7 +129,15 @@ export type CrashesQueryVariables = Exact<{
 }>;
 
 
-export type CrashesQuery = { crashes: { edges: Array<{ node: { id: string, cursor: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type CrashesQuery = { crashes: { edges: Array<{ node: { id: string, cursor: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string, acknowledgedAt: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type DispatchUnitsQueryVariables = Exact<{
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type DispatchUnitsQuery = { ambulances: Array<{ id: string, cursor: string, status: UnitStatus, statusSince: string | null, statusBy: string | null }> };
 
 export type FleetTrackingSubscriptionVariables = Exact<{
   after?: InputMaybe<Scalars['String']['input']>;
@@ -72,6 +153,30 @@ export type FleetQueryVariables = Exact<{
 
 
 export type FleetQuery = { ambulances: Array<{ id: string, cursor: string, lastPosition: { id: string, cursor: string, ambulanceId: string, latitude: number, longitude: number, speed: number | null, heading: number | null, state: SpeedState, recordedAt: string } | null }> };
+
+export type NearestAmbulancesQueryVariables = Exact<{
+  latitude: Scalars['Float']['input'];
+  longitude: Scalars['Float']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  statuses?: InputMaybe<Array<UnitStatus> | UnitStatus>;
+}>;
+
+
+export type NearestAmbulancesQuery = { nearestAmbulances: Array<{ distanceMeters: number, etaSeconds: number, ambulance: { id: string, status: UnitStatus } }> };
+
+export type PlacesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PlacesQuery = { places: Array<{ id: string, name: string, kind: PlaceKind, latitude: number, longitude: number, radiusMeters: number | null, polygon: Array<{ latitude: number, longitude: number }> | null }> };
+
+export type SetUnitStatusMutationVariables = Exact<{
+  ambulanceId: Scalars['ID']['input'];
+  status: UnitStatus;
+  note?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type SetUnitStatusMutation = { setUnitStatus: { id: string, status: UnitStatus, statusSince: string | null, statusBy: string | null } };
 
 export type SnapshotUploadedSubscriptionVariables = Exact<{
   ambulanceId: Scalars['ID']['input'];
@@ -130,6 +235,24 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const AmbulanceEventFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AmbulanceEventFields on AmbulanceEvent {
+  id
+  ambulanceId
+  kind
+  at
+  place {
+    id
+    name
+    kind
+  }
+  status
+  previousStatus
+  crashId
+  note
+  by
+}
+    `, {"fragmentName":"AmbulanceEventFields"}) as unknown as TypedDocumentString<AmbulanceEventFieldsFragment, unknown>;
 export const CrashFieldsFragmentDoc = new TypedDocumentString(`
     fragment CrashFields on Crash {
   id
@@ -141,6 +264,7 @@ export const CrashFieldsFragmentDoc = new TypedDocumentString(`
   heading
   state
   recordedAt
+  acknowledgedAt
 }
     `, {"fragmentName":"CrashFields"}) as unknown as TypedDocumentString<CrashFieldsFragment, unknown>;
 export const SnapshotFieldsFragmentDoc = new TypedDocumentString(`
@@ -168,6 +292,63 @@ export const TrackingPointFieldsFragmentDoc = new TypedDocumentString(`
   recordedAt
 }
     `, {"fragmentName":"TrackingPointFields"}) as unknown as TypedDocumentString<TrackingPointFieldsFragment, unknown>;
+export const AcknowledgeCrashDocument = new TypedDocumentString(`
+    mutation AcknowledgeCrash($id: ID!, $note: String) {
+  acknowledgeCrash(id: $id, note: $note) {
+    id
+    acknowledgedAt
+    acknowledgedBy
+  }
+}
+    `) as unknown as TypedDocumentString<AcknowledgeCrashMutation, AcknowledgeCrashMutationVariables>;
+export const AmbulanceEventFeedDocument = new TypedDocumentString(`
+    subscription AmbulanceEventFeed {
+  ambulanceEvent {
+    ...AmbulanceEventFields
+  }
+}
+    fragment AmbulanceEventFields on AmbulanceEvent {
+  id
+  ambulanceId
+  kind
+  at
+  place {
+    id
+    name
+    kind
+  }
+  status
+  previousStatus
+  crashId
+  note
+  by
+}`) as unknown as TypedDocumentString<AmbulanceEventFeedSubscription, AmbulanceEventFeedSubscriptionVariables>;
+export const AmbulanceEventsDocument = new TypedDocumentString(`
+    query AmbulanceEvents($last: Int) {
+  ambulanceEvents(last: $last) {
+    edges {
+      node {
+        ...AmbulanceEventFields
+      }
+    }
+  }
+}
+    fragment AmbulanceEventFields on AmbulanceEvent {
+  id
+  ambulanceId
+  kind
+  at
+  place {
+    id
+    name
+    kind
+  }
+  status
+  previousStatus
+  crashId
+  note
+  by
+}`) as unknown as TypedDocumentString<AmbulanceEventsQuery, AmbulanceEventsQueryVariables>;
 export const AmbulanceTrackingDocument = new TypedDocumentString(`
     subscription AmbulanceTracking($ambulanceId: ID!, $after: String) {
   trackingUpdated(ambulanceId: $ambulanceId, after: $after) {
@@ -201,6 +382,7 @@ export const CrashReportedDocument = new TypedDocumentString(`
   heading
   state
   recordedAt
+  acknowledgedAt
 }`) as unknown as TypedDocumentString<CrashReportedSubscription, CrashReportedSubscriptionVariables>;
 export const CrashesDocument = new TypedDocumentString(`
     query Crashes($from: DateTime, $first: Int, $after: String) {
@@ -226,7 +408,19 @@ export const CrashesDocument = new TypedDocumentString(`
   heading
   state
   recordedAt
+  acknowledgedAt
 }`) as unknown as TypedDocumentString<CrashesQuery, CrashesQueryVariables>;
+export const DispatchUnitsDocument = new TypedDocumentString(`
+    query DispatchUnits($first: Int, $after: String) {
+  ambulances(first: $first, after: $after) {
+    id
+    cursor
+    status
+    statusSince
+    statusBy
+  }
+}
+    `) as unknown as TypedDocumentString<DispatchUnitsQuery, DispatchUnitsQueryVariables>;
 export const FleetTrackingDocument = new TypedDocumentString(`
     subscription FleetTracking($after: String) {
   trackingUpdated(after: $after) {
@@ -265,6 +459,49 @@ export const FleetDocument = new TypedDocumentString(`
   state
   recordedAt
 }`) as unknown as TypedDocumentString<FleetQuery, FleetQueryVariables>;
+export const NearestAmbulancesDocument = new TypedDocumentString(`
+    query NearestAmbulances($latitude: Float!, $longitude: Float!, $first: Int, $statuses: [UnitStatus!]) {
+  nearestAmbulances(
+    latitude: $latitude
+    longitude: $longitude
+    first: $first
+    statuses: $statuses
+  ) {
+    ambulance {
+      id
+      status
+    }
+    distanceMeters
+    etaSeconds
+  }
+}
+    `) as unknown as TypedDocumentString<NearestAmbulancesQuery, NearestAmbulancesQueryVariables>;
+export const PlacesDocument = new TypedDocumentString(`
+    query Places {
+  places {
+    id
+    name
+    kind
+    latitude
+    longitude
+    radiusMeters
+    polygon {
+      latitude
+      longitude
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PlacesQuery, PlacesQueryVariables>;
+export const SetUnitStatusDocument = new TypedDocumentString(`
+    mutation SetUnitStatus($ambulanceId: ID!, $status: UnitStatus!, $note: String) {
+  setUnitStatus(ambulanceId: $ambulanceId, status: $status, note: $note) {
+    id
+    status
+    statusSince
+    statusBy
+  }
+}
+    `) as unknown as TypedDocumentString<SetUnitStatusMutation, SetUnitStatusMutationVariables>;
 export const SnapshotUploadedDocument = new TypedDocumentString(`
     subscription SnapshotUploaded($ambulanceId: ID!, $after: String) {
   snapshotUploaded(ambulanceId: $ambulanceId, after: $after) {

@@ -8,6 +8,7 @@ describe('dashboard settings parsing', () => {
   it('keeps what the server sent', () => {
     const sent = {
       staleAfterSeconds: 45,
+      offlineAfterSeconds: 240,
       alertLookbackMinutes: 10,
       tileUrl: 'https://tiles.example/{z}/{x}/{y}.png',
       tileAttribution: '© Example',
@@ -22,6 +23,7 @@ describe('dashboard settings parsing', () => {
   it('falls back to safe defaults for missing or unusable values', () => {
     assert.deepEqual(parseSettings({ staleAfterSeconds: -1, maxPageSize: 0.5, tileUrl: '' }, NOW), {
       staleAfterSeconds: 60,
+      offlineAfterSeconds: 300,
       alertLookbackMinutes: 30,
       tileUrl: null,
       tileAttribution: null,

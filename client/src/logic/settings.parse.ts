@@ -14,6 +14,7 @@ function stringOrNull(value: unknown): string | null {
 export function parseSettings(body: Readonly<Record<string, unknown>>, now: Date): DashboardSettings {
   return {
     staleAfterSeconds: numberOr(body.staleAfterSeconds, 60),
+    offlineAfterSeconds: numberOr(body.offlineAfterSeconds, 300),
     alertLookbackMinutes: numberOr(body.alertLookbackMinutes, 30),
     tileUrl: stringOrNull(body.tileUrl),
     tileAttribution: stringOrNull(body.tileAttribution),

@@ -51,6 +51,20 @@ describe('dashboard unit status', () => {
     );
   });
 
+  it('shows an OFFLINE unit past the offline threshold as "offline since HH:MM", without a speed', () => {
+    const stale = unitStatus(position('2026-01-01T11:53:00.000Z', 'GREEN', 35), undefined, NOW, 60, 600);
+    assert.equal(statusLabel(stale), 'STALE');
+    const status = unitStatus(position('2026-01-01T11:53:00.000Z', 'GREEN', 35), undefined, NOW, 60, 300);
+    assert.equal(status.kind, 'stale');
+    assert.equal(statusLabel(status), 'OFFLINE');
+    if (status.kind !== 'stale') return;
+    assert.equal(status.offline, true);
+    assert.equal(
+      lastReportText(status.lastReportMs, status.ageSeconds, status.offline),
+      `offline since ${formatClock(status.lastReportMs)}`,
+    );
+  });
+
   it('shows the live state of a fresh report, and NO REPORT for a unit without one', () => {
     const live = unitStatus(position('2026-01-01T11:59:50.000Z', 'RED', 142), undefined, NOW, 60);
     assert.deepEqual(live, { kind: 'live', state: 'RED', speed: 142 });

@@ -24,7 +24,13 @@ export interface UnitCrash {
  */
 export type UnitStatus<Crash extends UnitCrash = UnitCrash> =
   | { readonly kind: 'crash'; readonly crash: Crash; readonly crashMs: number }
-  | { readonly kind: 'stale'; readonly lastReportMs: number; readonly ageSeconds: number }
+  | {
+      readonly kind: 'stale';
+      readonly lastReportMs: number;
+      readonly ageSeconds: number;
+      /** Past the offline threshold too: shown OFFLINE, "offline since HH:MM". */
+      readonly offline: boolean;
+    }
   | { readonly kind: 'live'; readonly state: SpeedState; readonly speed: number | null }
   | { readonly kind: 'none' };
 
@@ -46,6 +52,7 @@ export function unitStatus<Crash extends UnitCrash>(
   crash: Crash | undefined,
   nowMs: number,
   staleAfterSeconds: number,
+  offlineAfterSeconds = Number.POSITIVE_INFINITY,
 ): UnitStatus<Crash> {
   if (crash) return { kind: 'crash', crash, crashMs: Date.parse(crash.recordedAt) };
   if (!position) return { kind: 'none' };
@@ -54,6 +61,7 @@ export function unitStatus<Crash extends UnitCrash>(
       kind: 'stale',
       lastReportMs: Date.parse(position.recordedAt),
       ageSeconds: ageSeconds(position.recordedAt, nowMs),
+      offline: isStale(position.recordedAt, nowMs, offlineAfterSeconds),
     };
   }
   return { kind: 'live', state: position.state, speed: position.speed };
@@ -76,7 +84,7 @@ export function statusLabel(status: UnitStatus): string {
     case 'crash':
       return `CRASH ${formatClock(status.crashMs)}`;
     case 'stale':
-      return 'STALE';
+      return status.offline ? 'OFFLINE' : 'STALE';
     case 'live':
       return status.state;
     case 'none':
@@ -84,8 +92,12 @@ export function statusLabel(status: UnitStatus): string {
   }
 }
 
-/** "last report 14:05 (7 min ago)": the age of a unit's picture instead of a speed that is no longer current. */
-export function lastReportText(lastReportMs: number, ageSecondsNow: number): string {
+/**
+ * "last report 14:05 (7 min ago)": the age of a unit's picture instead of a speed that is no longer current;
+ * "offline since 14:05" for an OFFLINE unit.
+ */
+export function lastReportText(lastReportMs: number, ageSecondsNow: number, offline = false): string {
+  if (offline) return `offline since ${formatClock(lastReportMs)}`;
   return `last report ${formatClock(lastReportMs)} (${formatMinutesAgo(ageSecondsNow)})`;
 }
 

@@ -48,7 +48,9 @@ export class CrashAlertsStore {
 
   receive(crashes: readonly Crash[]): void {
     const { alerts } = this.cell.get();
-    const raised = raiseAlerts(alerts, crashes, new Set(this.acknowledged.keys()));
+    // A crash a dispatcher acknowledged on any dashboard is not raised again.
+    const open = crashes.filter((crash) => !crash.acknowledgedAt);
+    const raised = raiseAlerts(alerts, open, new Set(this.acknowledged.keys()));
     if (raised !== alerts) this.cell.update({ alerts: raised });
   }
 

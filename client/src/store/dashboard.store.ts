@@ -3,6 +3,7 @@ import { StreamCursorDocument } from '../gql/graphql';
 import type { Fleet } from '../logic/fleet.merge';
 import { CrashAlertsStore } from './crash-alerts.store';
 import { type DashboardState, DashboardStateCell, type TrackingPoint } from './dashboard.state';
+import { DispatchStore } from './dispatch.store';
 import { FleetStore } from './fleet.store';
 import { LiveSubscriptions } from './live.subscriptions';
 import { LiveSyncStore } from './live-sync.store';
@@ -26,6 +27,8 @@ export class DashboardStore {
   );
   private readonly fleet = new FleetStore(this.cell, this.session, this.settings, (fleet) => this.rescoped(fleet));
   private readonly crashes = new CrashAlertsStore(this.cell, this.session, this.settings);
+  /** Places, unit statuses, the event log, nearest units and the shared crash acknowledgement. */
+  readonly dispatch = new DispatchStore(this.session, (crashId) => this.crashes.acknowledge(crashId));
   private readonly selection = new SelectionStore(this.cell, this.session, this.settings, this.live, (point) =>
     this.fleet.receive(point),
   );
@@ -37,6 +40,7 @@ export class DashboardStore {
     this.fleet,
     this.crashes,
     this.selection,
+    this.dispatch,
   );
   private focusSequence = 0;
 
@@ -65,8 +69,10 @@ export class DashboardStore {
     this.selection.select(ambulanceId);
   }
 
+  /** Acknowledges here at once and for every dashboard through the server (CRASH_ACKNOWLEDGED). */
   acknowledge(crashId: string): void {
     this.crashes.acknowledge(crashId);
+    void this.dispatch.acknowledgeCrash(crashId);
   }
 
   focusOn(latitude: number, longitude: number): void {

@@ -1,8 +1,9 @@
 import { liveUrl } from '../api/live.connection';
-import { CrashReportedDocument, FleetTrackingDocument } from '../gql/graphql';
+import { AmbulanceEventFeedDocument, CrashReportedDocument, FleetTrackingDocument } from '../gql/graphql';
 import { type LinkStatus, withLinkStatus } from '../logic/connection.view';
 import type { CrashAlertsStore } from './crash-alerts.store';
 import type { DashboardStateCell } from './dashboard.state';
+import type { DispatchStore } from './dispatch.store';
 import type { FleetStore } from './fleet.store';
 import type { LiveSubscriptions } from './live.subscriptions';
 import type { SelectionStore } from './selection.store';
@@ -28,6 +29,7 @@ export class LiveSyncStore {
     private readonly fleet: FleetStore,
     private readonly crashes: CrashAlertsStore,
     private readonly selection: SelectionStore,
+    private readonly dispatch: DispatchStore,
   ) {}
 
   start(url: string): void {
@@ -87,6 +89,12 @@ export class LiveSyncStore {
         (data) => this.crashes.receive([data.crashReported]),
         () => this.crashes.catchUp(),
       ),
+      this.live.subscribeLive(
+        AmbulanceEventFeedDocument,
+        {},
+        (data) => this.dispatch.receive(data.ambulanceEvent),
+        () => this.dispatch.load(),
+      ),
     ];
     // After a token change the selected ambulance may be outside the new token's scope: the fleet read decides.
     const { selectedId } = this.cell.get();
@@ -130,6 +138,7 @@ export class LiveSyncStore {
           await Promise.all([
             scopeKnown ? this.fleet.load() : Promise.resolve(),
             this.crashes.catchUp(),
+            this.dispatch.load(),
             selectedId ? this.selection.catchUp(selectedId) : Promise.resolve(),
           ]);
           this.markSynced();

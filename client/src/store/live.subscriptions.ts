@@ -81,6 +81,28 @@ export class LiveSubscriptions {
   }
 
   /**
+   * A subscription of a topic without a log (dispatch events): live from now, after which `catchUp` reads what
+   * it shows; after a reconnection it reads again. Returns the release.
+   */
+  subscribeLive<Result, Variables>(
+    document: TypedDocumentString<Result, Variables>,
+    variables: Variables,
+    onData: (data: Result) => void,
+    catchUp: () => Promise<unknown>,
+  ): () => void {
+    const live = this.live;
+    if (!live) return () => {};
+    const entry: Entry = { variables: { ...variables, after: null }, catchUp };
+    this.entries.add(entry);
+    const release = live.subscribe(document, entry.variables as Variables & { after: string | null }, onData);
+    void catchUp().catch((error: unknown) => this.failed('catching up', error));
+    return () => {
+      this.entries.delete(entry);
+      release();
+    };
+  }
+
+  /**
    * After a reconnection or a restarted subscription: subscriptions with a cursor resume by themselves (what
    * they deliver that was stored before now is counted as caught up); those without one read again. False
    * when some had to read.

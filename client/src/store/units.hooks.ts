@@ -12,3 +12,7 @@ export function useCrashes(): ReadonlyMap<string, Crash> {
 export function useStaleAfter(): number {
   return useDashboard((state) => state.settings?.staleAfterSeconds ?? 60);
 }
+
+export function useOfflineAfter(): number {
+  return useDashboard((state) => state.settings?.offlineAfterSeconds ?? 300);
+}

@@ -1,0 +1,98 @@
+import { Types } from 'mongoose';
+import type { Logger } from 'pino';
+import type { AmbulanceEventRecord } from '../domain/ambulance-event.js';
+import type { AmbulanceEventPayload } from '../events/event.payloads.js';
+import type { EventPublisher } from '../events/event.publisher.js';
+import { Topics } from '../events/topics.js';
+import type { AmbulanceEventDoc } from '../models/ambulance-event.model.js';
+import type { Models } from '../models/models.js';
+import { isDuplicateKeyError } from '../models/storage.errors.js';
+
+/** Hears a stored event; a returned promise is awaited before `record` resolves (a failure is logged). */
+export type RecordedListener = (event: AmbulanceEventRecord) => void | Promise<void>;
+
+/**
+ * Stores dispatch events in `ambulance_events`, then publishes them. An event's id comes from its cause, so
+ * when two instances record the same change the second insert is a duplicate: it is neither published nor
+ * passed to listeners again. Listeners (`onRecorded`, e.g. the alert outbox) hear each stored event once.
+ */
+export class AmbulanceEventRecorder {
+  private readonly listeners = new Set<RecordedListener>();
+
+  constructor(
+    private readonly models: Models,
+    private readonly publisher: EventPublisher,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Calls `listener` with every event this instance stored (after it is stored and published), and waits for it:
+   * a CRASH_REPORTED listener (an alert outbox) has run before the device that reported the crash is answered.
+   * Returns the unsubscribe.
+   */
+  onRecorded(listener: RecordedListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stores and publishes the event; false when it was stored already (by this or another instance). */
+  async record(event: AmbulanceEventRecord): Promise<boolean> {
+    try {
+      await this.models.collections.ambulanceEvents.insertOne(docOfEvent(event));
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+    this.publisher.publish(Topics.AmbulanceEvent, event.ambulanceId, payloadOfEvent(event));
+    for (const listener of this.listeners) {
+      try {
+        await listener(event);
+      } catch (error) {
+        this.logger.error({ err: error, eventId: event.id }, 'ambulance event listener failed');
+      }
+    }
+    return true;
+  }
+}
+
+export function docOfEvent(event: AmbulanceEventRecord): AmbulanceEventDoc {
+  return {
+    _id: new Types.ObjectId(event.id),
+    ambulance_id: event.ambulanceId,
+    kind: event.kind,
+    at: event.at,
+    place: event.place ? { ...event.place } : null,
+    status: event.status,
+    previous_status: event.previousStatus,
+    crash_id: event.crashId,
+    note: event.note,
+    by: event.by,
+    recorded_at: new Date(),
+  };
+}
+
+export function eventOfDoc(doc: AmbulanceEventDoc): AmbulanceEventRecord {
+  return {
+    id: doc._id.toHexString(),
+    ambulanceId: doc.ambulance_id,
+    kind: doc.kind,
+    at: doc.at,
+    place: doc.place?.id ? { id: doc.place.id, name: doc.place.name, kind: doc.place.kind } : null,
+    status: doc.status ?? null,
+    previousStatus: doc.previous_status ?? null,
+    crashId: doc.crash_id ?? null,
+    note: doc.note ?? null,
+    by: doc.by ?? null,
+  };
+}
+
+export function payloadOfEvent(event: AmbulanceEventRecord): AmbulanceEventPayload {
+  return { ...event, at: event.at.toISOString() };
+}
+
+/** An event with every optional part empty, for the recorders of each kind to fill in. */
+export function blankEvent(
+  fields: Pick<AmbulanceEventRecord, 'id' | 'ambulanceId' | 'kind' | 'at'> & Partial<AmbulanceEventRecord>,
+): AmbulanceEventRecord {
+  return { place: null, status: null, previousStatus: null, crashId: null, note: null, by: null, ...fields };
+}
