@@ -9,6 +9,7 @@ import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import { useServer } from 'graphql-ws/use/ws';
 import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from 'pino';
+import { type Alerts, createAlerts } from '../alerts/alerts.js';
 import { authenticatorFor } from '../auth/authenticator.js';
 import { authenticateGraphQLRequest, principalOf } from '../auth/http.auth.js';
 import { authorizationKeyOf, type Principal } from '../auth/principal.js';
@@ -68,6 +69,8 @@ export interface RunningApp {
   readonly subscriptions: SharedSubscriptions;
   /** Health, readiness, metrics and request ids. */
   readonly ops: Operations;
+  /** Outbound alert webhooks and crash escalation; `alerts.outbox.enqueueEvent(record)` takes ambulance events. */
+  readonly alerts: Alerts;
   /** The legacy Socket.IO endpoint for unmodified dashboards; null unless LEGACY_SOCKET_PORT is set. */
   readonly legacySocket: LegacySocketServer | null;
   /** Stops accepting, finishes in-flight work, closes sockets and the database connection. The bus is the caller's. */
@@ -115,9 +118,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const budget = shutdownBudget(config.SHUTDOWN_GRACE_SECONDS);
   try {
     await Promise.all(
-      [models.tracking, models.crash, models.imageRecord, models.imageHistory, models.speedingEpisode].map((model) =>
-        model.createIndexes(),
-      ),
+      [
+        models.tracking,
+        models.crash,
+        models.imageRecord,
+        models.imageHistory,
+        models.speedingEpisode,
+        models.alertOutbox,
+        models.alertClaim,
+      ].map((model) => model.createIndexes()),
     );
   } catch (error) {
     logger.warn({ err: (error as Error).message }, 'could not create indexes; queries will be slower');
@@ -126,6 +135,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   if (rewrittenPositions > 0) logger.info({ rewrittenPositions }, 'fleet positions rewritten in the current layout');
 
   const publisher = new EventPublisher(bus, config.PUBLISH_OUTBOX_LIMIT, logger, ops.metrics);
+  const alerts = createAlerts({ config, models, registry: ops.metrics.registry, logger });
   // Point inserts have a lane of their own; everything that upserts shares the other, because FerretDB's
   // SQLite backend can deadlock on overlapping upserts (inserts beside upserts were measured to be fine).
   const pointLane = new WriteLane();
@@ -327,6 +337,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await legacySocket?.close();
     throw error;
   });
+  alerts.start();
   const port = (httpServer.address() as AddressInfo).port;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
 
@@ -342,6 +353,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     uploadSpool,
     subscriptions,
     ops,
+    alerts,
     legacySocket,
     close() {
       closing ??= (async () => {
@@ -352,6 +364,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         await apollo.stop();
         logger.debug('shutdown: http and websocket servers drained');
         await trackingWriter.drained();
+        // Alerts in flight get the event outbox's share of the grace period; the rest wait in MongoDB.
+        await alerts.close(budget.outboxFlushMs);
         projector.stop();
         await publisher.flush(budget.outboxFlushMs);
         publisher.stop();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertsEnv, checkAlertsConfig } from './alerts.env.js';
 import { optionalFile, optionalString, positiveInt, wholeNumber } from './env.fields.js';
 import { checkLegacySocketConfig, legacySocketEnv } from './legacy-socket.env.js';
 import { checkSecurityConfig, securityEnv } from './security.env.js';
@@ -64,6 +65,7 @@ const envSchema = z.object({
   ...securityEnv,
   ...uploadUrlEnv,
   ...legacySocketEnv,
+  ...alertsEnv,
 });
 
 /** Every environment variable the app reads (the deployment files are checked against this list). */
@@ -106,7 +108,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   }
   const securityProblem =
-    checkSecurityConfig(result.data) ?? checkUploadUrlConfig(result.data) ?? checkLegacySocketConfig(result.data);
+    checkSecurityConfig(result.data) ??
+    checkUploadUrlConfig(result.data) ??
+    checkLegacySocketConfig(result.data) ??
+    checkAlertsConfig(result.data);
   if (securityProblem) throw new ConfigError(`Invalid configuration: ${securityProblem}`);
   return { ...result.data, HOST: result.data.HOST ?? defaultHost(result.data) };
 }

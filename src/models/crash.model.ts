@@ -16,6 +16,12 @@ export interface CrashDoc {
    * notification repeated; both are kept and marked. Absent (false) on documents written before.
    */
   conflict?: boolean;
+  /** Set when a dispatcher acknowledges the crash (acknowledgeCrash): when, who (token subject), and a note. */
+  acknowledged_at?: Date;
+  acknowledged_by?: string | null;
+  acknowledge_note?: string | null;
+  /** Set once when the crash was still unacknowledged CRASH_ESCALATE_AFTER_SECONDS after it was reported. */
+  escalated_at?: Date;
 }
 
 const crashSchema = new Schema<CrashDoc>(
@@ -28,6 +34,10 @@ const crashSchema = new Schema<CrashDoc>(
     state: String,
     location_detail: { address: String, image: String },
     conflict: Boolean,
+    acknowledged_at: Date,
+    acknowledged_by: String,
+    acknowledge_note: String,
+    escalated_at: Date,
   },
   { collection: 'ambulance_crashes', versionKey: false, strict: false },
 );

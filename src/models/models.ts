@@ -1,4 +1,12 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
+import {
+  type AlertClaimDoc,
+  type AlertClaimModel,
+  type AlertOutboxDoc,
+  type AlertOutboxModel,
+  alertClaimModel,
+  alertOutboxModel,
+} from './alert-outbox.model.js';
 import { type AmbulanceDoc, type AmbulanceModel, ambulanceModel } from './ambulance.model.js';
 import { type CrashDoc, type CrashModel, crashModel } from './crash.model.js';
 import {
@@ -29,6 +37,8 @@ export interface Collections {
   readonly imageHistories: RawCollection<ImageHistoryDoc>;
   readonly ambulances: RawCollection<AmbulanceDoc>;
   readonly speedingEpisodes: RawCollection<SpeedingEpisodeDoc>;
+  readonly alertOutbox: RawCollection<AlertOutboxDoc>;
+  readonly alertClaims: RawCollection<AlertClaimDoc>;
 }
 
 export interface Models {
@@ -38,6 +48,8 @@ export interface Models {
   readonly imageHistory: ImageHistoryModel;
   readonly ambulance: AmbulanceModel;
   readonly speedingEpisode: SpeedingEpisodeModel;
+  readonly alertOutbox: AlertOutboxModel;
+  readonly alertClaim: AlertClaimModel;
   readonly collections: Collections;
 }
 
@@ -49,6 +61,8 @@ export function createModels(connection: Connection): Models {
   const imageHistory = imageHistoryModel(connection);
   const ambulance = ambulanceModel(connection);
   const speedingEpisode = speedingEpisodeModel(connection);
+  const alertOutbox = alertOutboxModel(connection);
+  const alertClaim = alertClaimModel(connection);
   return {
     tracking,
     crash,
@@ -56,6 +70,8 @@ export function createModels(connection: Connection): Models {
     imageHistory,
     ambulance,
     speedingEpisode,
+    alertOutbox,
+    alertClaim,
     collections: {
       trackings: raw(tracking),
       crashes: raw(crash),
@@ -63,6 +79,8 @@ export function createModels(connection: Connection): Models {
       imageHistories: raw(imageHistory),
       ambulances: raw(ambulance),
       speedingEpisodes: raw(speedingEpisode),
+      alertOutbox: raw(alertOutbox),
+      alertClaims: raw(alertClaim),
     },
   };
 }

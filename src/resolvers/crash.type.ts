@@ -44,9 +44,17 @@ export class Crash {
   })
   conflict!: boolean;
 
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When the crash was escalated through the alert webhooks because nobody acknowledged it within ' +
+      'CRASH_ESCALATE_AFTER_SECONDS; null while it was not (a crash announced live is never escalated yet).',
+  })
+  escalatedAt!: Date | null;
+
   /** A stored crash (history). */
   static fromDocument(doc: CrashDoc): Crash {
-    return Crash.fromRecord(crashRecordOf(doc));
+    return Object.assign(Crash.fromRecord(crashRecordOf(doc)), { escalatedAt: doc.escalated_at ?? null });
   }
 
   /** A crash announced live: rebuilt from the event payload that crossed Redis. */
@@ -55,7 +63,7 @@ export class Crash {
   }
 
   private static fromRecord(record: CrashRecord): Crash {
-    return Object.assign(new Crash(), { ...record, state: SpeedState[record.state] });
+    return Object.assign(new Crash(), { ...record, state: SpeedState[record.state], escalatedAt: null });
   }
 }
 
