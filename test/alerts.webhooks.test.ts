@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import mongoose from 'mongoose';
 import { AlertClaims } from '../src/alerts/alert.claims.js';
 import { verifySignature } from '../src/alerts/webhook.signature.js';
 import type { AmbulanceEventRecord } from '../src/domain/ambulance-event.js';
+import type { AlertOutboxDoc } from '../src/models/alert-outbox.model.js';
 import { sampleValue, scrape } from './helpers/metrics.helpers.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
-import { uniqueName, waitUntil } from './helpers/test-env.js';
+import { testEnv, uniqueName, waitUntil } from './helpers/test-env.js';
 import { WebhookReceiver } from './helpers/webhook.receiver.js';
 
 const SECRET = 'alert-secret-'.padEnd(40, 'x');
@@ -171,6 +173,46 @@ describe('alert webhooks against a real receiver', () => {
       'the same body before and after the restart',
     );
     assert.equal(await outboxOf(second).countDocuments({ alert_id: event.id }), 1);
+  });
+
+  it('a shutdown aborts a request the receiver holds and hands it back: the next start sends it, same key', async () => {
+    const database = uniqueName('alerts_shutdown');
+    // A grace of 2 s gives requests in flight 0.5 s, far less than the request timeout.
+    const env = {
+      ALERT_WEBHOOK_URLS: `${receiver.url}/hold`,
+      ALERT_WEBHOOK_TIMEOUT_MS: '60000',
+      SHUTDOWN_GRACE_SECONDS: '2',
+    };
+    const first = await start(env, database);
+    receiver.answer = (_index, path) => (path === '/hold' ? 0 : 200);
+    const event = eventOf();
+    await first.app.alerts.outbox.enqueueEvent(event);
+    await waitUntil(() => receiver.on('/hold').length === 1, { message: 'the held request' });
+    await first.close();
+
+    const connection = await mongoose.createConnection(`${testEnv.mongoUri}${database}`).asPromise();
+    try {
+      const stored = await connection.collection<AlertOutboxDoc>('alert_outbox').findOne({ alert_id: event.id });
+      assert.equal(stored?.state, 'pending');
+      assert.equal(stored?.last_error, 'aborted at shutdown');
+      assert.ok(stored && stored.lease_until.getTime() <= Date.now(), 'not held by the stopped instance');
+    } finally {
+      await connection.close();
+    }
+
+    receiver.answer = () => 200;
+    const second = await start(env, database);
+    await waitForState(second, event.id, 'delivered');
+    const requests = receiver.on('/hold');
+    assert.equal(requests.length, 2);
+    assert.deepEqual(
+      requests.map((request) => request.headers['idempotency-key']),
+      [event.id, event.id],
+    );
+    assert.deepEqual(
+      requests.map((request) => request.answered),
+      [0, 200],
+    );
   });
 
   it('two instances over one database deliver each alert once', async () => {

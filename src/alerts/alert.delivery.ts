@@ -33,7 +33,6 @@ export class AlertDelivery {
   private readonly targets: ReadonlyMap<string, KeyedTarget>;
   private readonly leaseMs: number;
   private readonly stopping = new AbortController();
-  private readonly inFlight = new Set<Promise<void>>();
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   private wakeRequested = false;
@@ -67,19 +66,18 @@ export class AlertDelivery {
    * handed back (due at once), so another instance or the next start sends them again, with the same key.
    */
   async stop(drainMs: number): Promise<void> {
-    const loop = this.loop;
-    this.loop = null;
     this.stoppedPolling = true;
     this.wakeUp?.();
-    await loop;
-    const drained = Promise.all([...this.inFlight]);
+    // The loop ends after its current pass, which waits for the requests in flight.
+    const loop = this.loop ?? Promise.resolve();
+    this.loop = null;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), drainMs);
     });
-    if ((await Promise.race([drained.then(() => 'drained' as const), timedOut])) === 'timeout') {
+    if ((await Promise.race([loop.then(() => 'drained' as const), timedOut])) === 'timeout') {
       this.stopping.abort();
-      await drained;
+      await loop;
     }
     clearTimeout(timer);
   }
@@ -88,7 +86,7 @@ export class AlertDelivery {
     while (!this.stoppedPolling) {
       let full = false;
       try {
-        full = (await this.pass()) === BATCH;
+        full = await this.pass();
       } catch (error) {
         this.logger.warn(
           { err: (error as Error).message },
@@ -115,8 +113,8 @@ export class AlertDelivery {
     });
   }
 
-  /** One look at the outbox: claims and sends what is due. Resolves to the number of due deliveries seen. */
-  private async pass(): Promise<number> {
+  /** One look at the outbox: claims and sends what is due. True when it sent a full batch (more may be due). */
+  private async pass(): Promise<boolean> {
     const now = new Date();
     const due = await this.outbox
       .find(
@@ -129,28 +127,29 @@ export class AlertDelivery {
         { sort: { next_attempt_at: 1 }, limit: BATCH },
       )
       .toArray();
-    for (const doc of due) {
-      const attempt = this.attempt(doc).catch((error: unknown) => {
-        this.logger.warn({ err: (error as Error).message, alertId: doc.alert_id }, 'alert delivery attempt failed');
-      });
-      this.inFlight.add(attempt);
-      void attempt.finally(() => this.inFlight.delete(attempt));
-    }
-    await Promise.all([...this.inFlight]);
-    return due.length;
+    const sent = await Promise.all(
+      due.map((doc) =>
+        this.attempt(doc).catch((error: unknown) => {
+          this.logger.warn({ err: (error as Error).message, alertId: doc.alert_id }, 'alert delivery attempt failed');
+          return false;
+        }),
+      ),
+    );
+    return due.length === BATCH && sent.some(Boolean);
   }
 
-  private async attempt(candidate: AlertOutboxDoc): Promise<void> {
+  /** Claims and makes one attempt; false when another instance holds it or it is no longer due. */
+  private async attempt(candidate: AlertOutboxDoc): Promise<boolean> {
     const target = this.targets.get(candidate.target);
-    if (!target || this.stoppedPolling) return;
+    if (!target || this.stoppedPolling) return false;
     const attempt = await this.claims.acquire(candidate, this.leaseMs);
-    if (attempt === null) return;
+    if (attempt === null) return false;
     // The candidate may be stale: another instance may have delivered or rescheduled it meanwhile.
     const doc = await this.outbox.findOne({ _id: candidate._id });
     const now = new Date();
     if (!isStillDue(doc, attempt, now)) {
       await this.claims.release(candidate._id, attempt);
-      return;
+      return false;
     }
     await this.outbox.updateOne(
       { _id: doc._id },
@@ -168,6 +167,7 @@ export class AlertDelivery {
     });
     this.metrics.countAttempt(result.outcome);
     await this.record(doc, target, attempt, result);
+    return true;
   }
 
   private async record(doc: AlertOutboxDoc, target: KeyedTarget, attempt: number, result: WebhookResult) {

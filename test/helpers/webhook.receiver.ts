@@ -11,7 +11,8 @@ export interface ReceivedWebhook {
 
 /**
  * A real HTTP webhook receiver on a free port. `answer` decides the status of each request (by its number,
- * from 0); `stop()` takes it down (connections refused) and `start()` brings it back on the same port.
+ * from 0; 0 holds the request unanswered until `stop()`); `stop()` takes it down (connections refused) and
+ * `start()` brings it back on the same port.
  */
 export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
@@ -35,6 +36,7 @@ export class WebhookReceiver {
           headers: request.headers,
           answered: status,
         });
+        if (status === 0) return;
         response.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'not now');
       });
     });
