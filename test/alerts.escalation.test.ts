@@ -49,12 +49,20 @@ describe('crash escalation across two instances', () => {
 
   it('escalates an unacknowledged crash exactly once, and never an acknowledged or an old one', async () => {
     const open = await postCrash(a, 'esc-open');
-    const acknowledged = await postCrash(b, 'esc-acked');
-    // acknowledgeCrash is another room's; the sweep reads only the field it sets.
-    await crashes().updateOne(
-      { _id: new Types.ObjectId(acknowledged) },
-      { $set: { acknowledged_at: new Date(), acknowledged_by: 'dispatcher-1' } },
-    );
+    // acknowledgeCrash is another room's: the sweep reads only the field it sets. This crash is past its deadline
+    // already, and acknowledged.
+    const acknowledgedId = new Types.ObjectId();
+    await crashes().insertOne({
+      _id: acknowledgedId,
+      ambulance_id: 'esc-acked',
+      location: { lat: 13.7, lon: 100.5 },
+      speed: 10,
+      heading: 0,
+      count_datetime: new Date(Date.now() - (AFTER_SECONDS + 10) * 1000),
+      acknowledged_at: new Date(),
+      acknowledged_by: 'dispatcher-1',
+    });
+    const acknowledged = acknowledgedId.toHexString();
     const oldId = new Types.ObjectId();
     await crashes().insertOne({
       _id: oldId,
