@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Types } from 'mongoose';
 import { verifySignature } from '../src/alerts/webhook.signature.js';
+import type { CrashDoc } from '../src/models/crash.model.js';
 import { graphqlRequest } from './helpers/graphql.client.js';
 import { ENDPOINTS, postFields, trackingFields } from './helpers/http.client.js';
 import { sampleValue, scrape } from './helpers/metrics.helpers.js';
@@ -47,31 +48,30 @@ describe('crash escalation across two instances', () => {
     return crash._id.toHexString();
   }
 
+  /** A crash stored directly, reported `secondsAgo` ago; returns its id. */
+  async function storeCrash(ambulanceId: string, secondsAgo: number, fields: Partial<CrashDoc> = {}): Promise<string> {
+    const _id = new Types.ObjectId();
+    await crashes().insertOne({
+      _id,
+      ambulance_id: ambulanceId,
+      location: { lat: 13.7, lon: 100.5 },
+      speed: 10,
+      heading: 0,
+      count_datetime: new Date(Date.now() - secondsAgo * 1000),
+      ...fields,
+    });
+    return _id.toHexString();
+  }
+
   it('escalates an unacknowledged crash exactly once, and never an acknowledged or an old one', async () => {
     const open = await postCrash(a, 'esc-open');
     // acknowledgeCrash is another room's: the sweep reads only the field it sets. This crash is past its deadline
     // already, and acknowledged.
-    const acknowledgedId = new Types.ObjectId();
-    await crashes().insertOne({
-      _id: acknowledgedId,
-      ambulance_id: 'esc-acked',
-      location: { lat: 13.7, lon: 100.5 },
-      speed: 10,
-      heading: 0,
-      count_datetime: new Date(Date.now() - (AFTER_SECONDS + 10) * 1000),
+    const acknowledged = await storeCrash('esc-acked', AFTER_SECONDS + 10, {
       acknowledged_at: new Date(),
       acknowledged_by: 'dispatcher-1',
     });
-    const acknowledged = acknowledgedId.toHexString();
-    const oldId = new Types.ObjectId();
-    await crashes().insertOne({
-      _id: oldId,
-      ambulance_id: 'esc-old',
-      location: { lat: 13.7, lon: 100.5 },
-      speed: 10,
-      heading: 0,
-      count_datetime: new Date(Date.now() - 3 * 3_600_000),
-    });
+    const old = await storeCrash('esc-old', 3 * 3600);
 
     await waitUntil(() => requestsFor(open).length > 0, { timeoutMs: 20_000, message: 'the escalation webhook' });
     // Several more sweeps of both instances, and polls, pass: still one escalation.
@@ -93,9 +93,9 @@ describe('crash escalation across two instances', () => {
     assert.equal(await a.app.models.collections.alertOutbox.countDocuments({ alert_id: `escalation:${open}` }), 1);
 
     assert.equal(requestsFor(acknowledged).length, 0, 'an acknowledged crash is not escalated');
-    assert.equal(requestsFor(oldId.toHexString()).length, 0, 'a crash older than the lookback is not escalated');
+    assert.equal(requestsFor(old).length, 0, 'a crash older than the lookback is not escalated');
     const untouched = await crashes()
-      .find({ _id: { $in: [new Types.ObjectId(acknowledged), oldId] } })
+      .find({ _id: { $in: [acknowledged, old].map((id) => new Types.ObjectId(id)) } })
       .toArray();
     assert.deepEqual(
       untouched.map((crash) => crash.escalated_at),
@@ -122,23 +122,13 @@ describe('crash escalation across two instances', () => {
   });
 
   it('sweeps racing on both instances at once still make one alert per crash', async () => {
-    const racing = Array.from({ length: 3 }, () => new Types.ObjectId());
-    await crashes().insertMany(
-      racing.map((_id, index) => ({
-        _id,
-        ambulance_id: `esc-race-${index}`,
-        location: { lat: 13.7, lon: 100.5 },
-        speed: 10,
-        heading: 0,
-        count_datetime: new Date(Date.now() - (AFTER_SECONDS + 5) * 1000),
-      })),
-    );
+    const racing = await Promise.all([0, 1, 2].map((index) => storeCrash(`esc-race-${index}`, AFTER_SECONDS + 5)));
     const sweeps = [a, b, a, b, a, b].map((app) => app.app.alerts.escalation?.sweep());
     await Promise.all(sweeps);
     for (const id of racing) {
-      await waitUntil(() => requestsFor(id.toHexString()).length > 0, { message: `escalation of ${id}` });
+      await waitUntil(() => requestsFor(id).length > 0, { message: `escalation of ${id}` });
     }
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    for (const id of racing) assert.equal(requestsFor(id.toHexString()).length, 1, `one request for ${id}`);
+    for (const id of racing) assert.equal(requestsFor(id).length, 1, `one request for ${id}`);
   });
 });
