@@ -290,12 +290,15 @@ describe('alert webhooks against a real receiver', () => {
       status: eventOf({ kind: 'STATUS_CHANGED', status: 'EN_ROUTE', previousStatus: 'AVAILABLE', crashId: null }),
       speeding: eventOf({ kind: 'SPEEDING_STARTED', crashId: null }),
     };
+    const { speeding, ...awaited } = events;
     const added = Object.fromEntries(
       await Promise.all(
-        Object.entries(events).map(async ([name, event]) => [name, await app.app.alerts.outbox.enqueueEvent(event)]),
+        Object.entries(awaited).map(async ([name, event]) => [name, await app.app.alerts.outbox.enqueueEvent(event)]),
       ),
     );
-    assert.deepEqual(added, { crash: 2, hospital: 2, station: 0, offline: 2, status: 0, speeding: 1 });
+    assert.deepEqual(added, { crash: 2, hospital: 2, station: 0, offline: 2, status: 0 });
+    // The listener the event recorder calls: fire and forget.
+    app.app.alerts.outbox.onEventRecorded(speeding);
     await waitUntil(async () => (await outboxOf(app).countDocuments({ state: 'delivered' })) === 7, {
       message: 'seven deliveries',
     });
