@@ -237,6 +237,37 @@ describe('alert webhooks against a real receiver', () => {
     assert.equal((await delivered(a)) + (await delivered(b)), events.length, 'the instances counted each once');
   });
 
+  it('prunes delivered and failed deliveries past ALERT_RETENTION_DAYS, never pending ones', async () => {
+    const app = await start({ ALERT_RETENTION_DAYS: '30' });
+    const outbox = outboxOf(app);
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+    const stored = (id: string, state: 'pending' | 'delivered' | 'failed', createdAt: Date) => ({
+      _id: `${id} t`,
+      alert_id: id,
+      kind: 'CRASH_REPORTED',
+      ambulance_id: '1',
+      target: 't',
+      destination: 'http://x/',
+      body: '{}',
+      state,
+      created_at: createdAt,
+      next_attempt_at: createdAt,
+      lease_until: new Date(0),
+      attempts: 1,
+    });
+    await outbox.insertMany([
+      stored('old-delivered', 'delivered', daysAgo(31)),
+      stored('old-failed', 'failed', daysAgo(31)),
+      stored('old-pending', 'pending', daysAgo(31)),
+      stored('recent-delivered', 'delivered', daysAgo(29)),
+    ]);
+    assert.equal(await app.app.alerts.retention.prune(), 2);
+    assert.deepEqual((await outbox.find({}).toArray()).map((doc) => doc.alert_id).sort(), [
+      'old-pending',
+      'recent-delivered',
+    ]);
+  });
+
   it('one claim per attempt however many instances race for it (an insert decides, on FerretDB too)', async () => {
     const app = await start({});
     const { alertOutbox, alertClaims } = app.app.models.collections;

@@ -9,6 +9,7 @@ import { AlertClaims } from './alert.claims.js';
 import { AlertDelivery } from './alert.delivery.js';
 import { AlertMetrics } from './alert.metrics.js';
 import { AlertOutbox } from './alert.outbox.js';
+import { AlertRetention } from './alert.retention.js';
 import { keyedTargets } from './alert.targets.js';
 import { CrashEscalation } from './crash.escalation.js';
 
@@ -22,6 +23,7 @@ export type AlertsConfig = Pick<
   | 'ALERT_RETRY_BASE_MS'
   | 'ALERT_RETRY_MAX_MS'
   | 'ALERT_POLL_INTERVAL_MS'
+  | 'ALERT_RETENTION_DAYS'
   | 'CRASH_ESCALATE_AFTER_SECONDS'
   | 'CRASH_ESCALATE_LOOKBACK_MINUTES'
 >;
@@ -41,6 +43,8 @@ export interface Alerts {
   readonly delivery: AlertDelivery | null;
   /** Null when CRASH_ESCALATE_AFTER_SECONDS is 0. */
   readonly escalation: CrashEscalation | null;
+  /** Deletes delivered and failed deliveries older than ALERT_RETENTION_DAYS. */
+  readonly retention: AlertRetention;
   /** Starts the delivery loop and the escalation sweep (enqueueing works before). */
   start(): void;
   /** Stops the sweep and the polling, and gives requests in flight up to `drainMs` before aborting them. */
@@ -89,13 +93,16 @@ export function createAlerts({ config, models, registry, logger }: AlertsOptions
           log,
         )
       : null;
+  const retention = new AlertRetention(alertOutbox, config.ALERT_RETENTION_DAYS, log);
   return {
     outbox,
     delivery,
     escalation,
+    retention,
     start() {
       delivery?.start();
       escalation?.start();
+      retention.start();
       if (targets.length > 0) {
         log.info(
           { webhooks: targets.map((target) => ({ webhook: target.destination, kinds: describeKinds(target.kinds) })) },
@@ -104,6 +111,7 @@ export function createAlerts({ config, models, registry, logger }: AlertsOptions
       }
     },
     async close(drainMs) {
+      retention.stop();
       await escalation?.stop();
       await delivery?.stop(drainMs);
     },

@@ -23,6 +23,7 @@ export const alertsEnv = {
   ALERT_RETRY_BASE_MS: wholeNumber(2000, 1, 3_600_000),
   ALERT_RETRY_MAX_MS: wholeNumber(300_000, 1, 86_400_000),
   ALERT_POLL_INTERVAL_MS: wholeNumber(1000, 10, 600_000),
+  ALERT_RETENTION_DAYS: wholeNumber(30, 1, 3650),
   CRASH_ESCALATE_AFTER_SECONDS: wholeNumber(120, 0, 86_400),
   CRASH_ESCALATE_LOOKBACK_MINUTES: positiveInt(60),
 };
