@@ -13,7 +13,7 @@ const LAYERS = [
   ['graphql', 'ingest', 'dashboard', 'legacy-socket'],
   ['resolvers'],
   ['writes', 'streams', 'dispatch'],
-  ['events', 'auth', 'limits', 'uploads'],
+  ['events', 'auth', 'limits', 'uploads', 'alerts'],
   ['models', 'config', 'http', 'infra'],
   ['domain'],
   ['errors'],

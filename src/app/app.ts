@@ -8,6 +8,7 @@ import { GraphQLError } from 'graphql';
 import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from 'pino';
+import { type Alerts, createAlerts } from '../alerts/alerts.js';
 import { authenticatorFor } from '../auth/authenticator.js';
 import { authenticateGraphQLRequest, principalOf } from '../auth/http.auth.js';
 import { authorizationKeyOf, type Principal } from '../auth/principal.js';
@@ -73,6 +74,8 @@ export interface RunningApp {
   readonly streams: LogStreams;
   /** Health, readiness, metrics and request ids. */
   readonly ops: Operations;
+  /** Outbound alert webhooks and crash escalation; `alerts.outbox.enqueueEvent(record)` takes ambulance events. */
+  readonly alerts: Alerts;
   /** The legacy Socket.IO endpoint for unmodified dashboards; null unless LEGACY_SOCKET_PORT is set. */
   readonly legacySocket: LegacySocketServer | null;
   /** Dispatch awareness: the event log (`dispatch.recorder.onRecorded`), places, statuses, connectivity. */
@@ -129,6 +132,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         models.imageHistory,
         models.speedingEpisode,
         models.ambulanceEvent,
+        models.alertOutbox,
+        models.alertClaim,
       ].map((model) => model.createIndexes()),
     );
   } catch (error) {
@@ -142,6 +147,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   if (rewrittenPositions > 0) logger.info({ rewrittenPositions }, 'fleet positions rewritten in the current layout');
 
   const publisher = new EventPublisher(bus, config.PUBLISH_OUTBOX_LIMIT, logger, ops.metrics);
+  const alerts = createAlerts({ config, models, registry: ops.metrics.registry, logger });
   // Point inserts have a lane of their own; everything that upserts shares the other, because FerretDB's
   // SQLite backend can deadlock on overlapping upserts (inserts beside upserts were measured to be fine).
   const pointLane = new WriteLane();
@@ -166,6 +172,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const dispatch = createDispatch(config, { models, publisher, lane, logger });
   trackingWriter.onStored((events) => dispatch.monitor.pointsStored(events));
   crashService.onStored((crash) => dispatch.monitor.crashStored(crash));
+  // Alerts are enqueued once their event is stored; a failed enqueue is retried in the background.
+  dispatch.recorder.onRecorded(async (record) => {
+    await alerts.outbox.enqueueEvent(record).catch(() => alerts.outbox.onEventRecorded(record));
+  });
   dispatch.connectivityMonitor.start();
   const imageStorage = new ImageStorage(config.UPLOAD_DIR);
   const bodyLimits = {
@@ -375,6 +385,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await legacySocket?.close();
     throw error;
   });
+  alerts.start();
   const port = (httpServer.address() as AddressInfo).port;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
 
@@ -391,6 +402,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     subscriptions,
     streams,
     ops,
+    alerts,
     legacySocket,
     dispatch,
     close() {
@@ -404,6 +416,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         await trackingWriter.drained();
         await dispatch.monitor.drained();
         await dispatch.connectivityMonitor.stop();
+        // Alerts in flight get the event outbox's share of the grace period; the rest wait in MongoDB.
+        await alerts.close(budget.outboxFlushMs);
         projector.stop();
         await publisher.flush(budget.outboxFlushMs);
         publisher.stop();

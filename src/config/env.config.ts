@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertsEnv, checkAlertsConfig } from './alerts.env.js';
 import { checkDispatchConfig, dispatchEnv } from './dispatch.env.js';
 import { optionalFile, optionalString, positiveInt, wholeNumber } from './env.fields.js';
 import { checkLegacySocketConfig, legacySocketEnv } from './legacy-socket.env.js';
@@ -71,6 +72,7 @@ const envSchema = z.object({
   ...uploadUrlEnv,
   ...legacySocketEnv,
   ...dispatchEnv,
+  ...alertsEnv,
 });
 
 /** Every environment variable the app reads (the deployment files are checked against this list). */
@@ -117,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     checkUploadUrlConfig(result.data) ??
     checkLegacySocketConfig(result.data) ??
     checkDispatchConfig(result.data);
+  checkAlertsConfig(result.data);
   if (securityProblem) throw new ConfigError(`Invalid configuration: ${securityProblem}`);
   return { ...result.data, HOST: result.data.HOST ?? defaultHost(result.data) };
 }

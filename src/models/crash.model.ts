@@ -25,6 +25,8 @@ export interface CrashDoc {
   /** The token subject of that dispatcher (null in open mode). */
   acknowledged_by?: string | null;
   acknowledge_note?: string | null;
+  /** Set once when the crash was still unacknowledged CRASH_ESCALATE_AFTER_SECONDS after it was reported. */
+  escalated_at?: Date;
 }
 
 const crashSchema = new Schema<CrashDoc>(
@@ -42,6 +44,7 @@ const crashSchema = new Schema<CrashDoc>(
     acknowledged_at: Date,
     acknowledged_by: String,
     acknowledge_note: String,
+    escalated_at: Date,
   },
   { collection: 'ambulance_crashes', versionKey: false, strict: false },
 );

@@ -1,4 +1,12 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
+import {
+  type AlertClaimDoc,
+  type AlertClaimModel,
+  type AlertOutboxDoc,
+  type AlertOutboxModel,
+  alertClaimModel,
+  alertOutboxModel,
+} from './alert-outbox.model.js';
 import { type AmbulanceDoc, type AmbulanceModel, ambulanceModel } from './ambulance.model.js';
 import { type AmbulanceEventDoc, type AmbulanceEventModel, ambulanceEventModel } from './ambulance-event.model.js';
 import { type CrashDoc, type CrashModel, crashModel } from './crash.model.js';
@@ -41,6 +49,8 @@ export interface Collections {
   readonly places: RawCollection<PlaceDoc>;
   readonly placeVisits: RawCollection<PlaceVisitDoc>;
   readonly ambulanceEvents: RawCollection<AmbulanceEventDoc>;
+  readonly alertOutbox: RawCollection<AlertOutboxDoc>;
+  readonly alertClaims: RawCollection<AlertClaimDoc>;
 }
 
 export interface Models {
@@ -53,6 +63,8 @@ export interface Models {
   readonly place: PlaceModel;
   readonly placeVisit: PlaceVisitModel;
   readonly ambulanceEvent: AmbulanceEventModel;
+  readonly alertOutbox: AlertOutboxModel;
+  readonly alertClaim: AlertClaimModel;
   readonly collections: Collections;
   /** Positions in the commit-ordered logs of tracking points, crashes and snapshots. */
   readonly positions: StreamPositions;
@@ -80,6 +92,8 @@ export function createModels(connection: Connection): Models {
   const place = placeModel(connection);
   const placeVisit = placeVisitModel(connection);
   const ambulanceEvent = ambulanceEventModel(connection);
+  const alertOutbox = alertOutboxModel(connection);
+  const alertClaim = alertClaimModel(connection);
   return {
     tracking,
     crash,
@@ -93,6 +107,8 @@ export function createModels(connection: Connection): Models {
     place,
     placeVisit,
     ambulanceEvent,
+    alertOutbox,
+    alertClaim,
     collections: {
       trackings: raw(tracking),
       crashes: raw(crash),
@@ -103,6 +119,8 @@ export function createModels(connection: Connection): Models {
       places: raw(place),
       placeVisits: raw(placeVisit),
       ambulanceEvents: raw(ambulanceEvent),
+      alertOutbox: raw(alertOutbox),
+      alertClaims: raw(alertClaim),
     },
   };
 }

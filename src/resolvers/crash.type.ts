@@ -57,6 +57,14 @@ export class Crash {
   @Field(() => String, { nullable: true })
   acknowledgeNote: string | null = null;
 
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When the crash was escalated through the alert webhooks because nobody acknowledged it within ' +
+      'CRASH_ESCALATE_AFTER_SECONDS; null while it was not (a crash announced live is never escalated yet).',
+  })
+  escalatedAt: Date | null = null;
+
   /** A stored crash (history). */
   static fromDocument(doc: CrashDoc): Crash {
     const record = crashRecordOf(doc);
@@ -64,6 +72,7 @@ export class Crash {
       acknowledgedAt: doc.acknowledged_at ?? null,
       acknowledgedBy: doc.acknowledged_by ?? null,
       acknowledgeNote: doc.acknowledge_note ?? null,
+      escalatedAt: doc.escalated_at ?? null,
     });
   }
 
