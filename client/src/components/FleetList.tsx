@@ -1,4 +1,6 @@
-import { memo, useCallback, useMemo, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { idRanks } from '../logic/id.order';
 import { formatSpeed } from '../logic/speed.state';
 import { ageSeconds, formatAge } from '../logic/staleness';
 import {
@@ -27,10 +29,18 @@ const FILTERS: ReadonlyArray<{ value: StateFilter; label: string }> = [
   { value: 'stale', label: 'STALE / no report' },
 ];
 
-/** One collator for every sort: `localeCompare` with options builds one per call, ten thousand per redraw. */
-const compareIds = new Intl.Collator(undefined, { numeric: true }).compare;
+/** A row's height before it is measured (one line at the default font size); rows measure themselves once shown. */
+const ROW_ESTIMATE_PX = 30;
+/** Rows kept in the page beyond the visible ones, so that Tab and scrolling find the next rows already there. */
+const OVERSCAN_ROWS = 12;
+/** The element that scrolls the list: the fleet column on wide screens, the fleet tab's panel otherwise. */
+const SCROLLER = '.fleet-column, .tab-panel';
 
-/** Every ambulance as a table row: the keyboard and screen-reader way to the fleet, and a wall-readable list. */
+/**
+ * Every ambulance as a table row: the keyboard and screen-reader way to the fleet, and a wall-readable list.
+ * Only the rows in view (and a few around them) are in the page, so a fleet of thousands costs as much as a
+ * screenful; the table says how many rows it has (aria-rowcount) and where each shown row is (aria-rowindex).
+ */
 export function FleetList() {
   const { store } = useServices();
   const fleet = useDashboard((state) => state.fleet);
@@ -44,7 +54,10 @@ export function FleetList() {
   const [filter, setFilter] = useState<StateFilter>('all');
   const toggle = useCallback((id: string) => store.select(store.getState().selectedId === id ? null : id), [store]);
 
+  const ranksRef = useRef<ReadonlyMap<string, number> | null>(null);
   const rows = useMemo(() => {
+    const ranks = idRanks([...fleet.keys()], ranksRef.current);
+    ranksRef.current = ranks;
     const entries = [...fleet.values()]
       .map((entry) => ({ entry, status: unitStatus(entry.position, crashes.get(entry.id), now, staleAfter) }))
       .filter(({ entry, status }) => matchesFilter(entry.id, status, search, filter));
@@ -53,9 +66,26 @@ export function FleetList() {
         const byUrgency = urgencyRank(a.status) - urgencyRank(b.status);
         if (byUrgency !== 0) return byUrgency;
       }
-      return compareIds(a.entry.id, b.entry.id);
+      return (ranks.get(a.entry.id) ?? 0) - (ranks.get(b.entry.id) ?? 0);
     });
   }, [fleet, crashes, now, staleAfter, order, search, filter]);
+
+  const [body, setBody] = useState<HTMLTableSectionElement | null>(null);
+  const scroller = body?.closest<HTMLElement>(SCROLLER) ?? null;
+  const scrollMargin = useScrollMargin(body, scroller);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller,
+    estimateSize: () => ROW_ESTIMATE_PX,
+    overscan: OVERSCAN_ROWS,
+    scrollMargin,
+    getItemKey: (index) => rows[index]?.entry.id ?? index,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0];
+  const last = items.at(-1);
+  const spaceAbove = first ? first.start - scrollMargin : 0;
+  const spaceBelow = last ? virtualizer.getTotalSize() - (last.end - scrollMargin) : 0;
 
   return (
     <section className="fleet-list" aria-labelledby="fleet-list-title">
@@ -103,9 +133,14 @@ export function FleetList() {
         <p className="muted">No ambulance has reported yet.</p>
       ) : (
         <div className="table-scroll">
-          <table data-fleet-size={fleet.size} data-shown={rows.length}>
+          <table
+            data-fleet-size={fleet.size}
+            data-shown={rows.length}
+            data-rendered={items.length}
+            aria-rowcount={rows.length + 1}
+          >
             <thead>
-              <tr>
+              <tr aria-rowindex={1}>
                 <th scope="col">Ambulance</th>
                 <th scope="col">State</th>
                 <th scope="col">Speed</th>
@@ -114,23 +149,60 @@ export function FleetList() {
                 </th>
               </tr>
             </thead>
-            <tbody>
-              {rows.map(({ entry, status }) => (
-                <FleetRow
-                  key={entry.id}
-                  entry={entry}
-                  status={status}
-                  age={entry.position ? formatAge(ageSeconds(entry.position.recordedAt, now)) : '–'}
-                  selected={entry.id === selectedId}
-                  onToggle={toggle}
-                />
-              ))}
+            <tbody ref={setBody}>
+              {spaceAbove > 0 ? <Spacer height={spaceAbove} /> : null}
+              {items.map((item) => {
+                const row = rows[item.index];
+                if (!row) return null;
+                const { entry, status } = row;
+                return (
+                  <FleetRow
+                    key={entry.id}
+                    index={item.index}
+                    measure={virtualizer.measureElement}
+                    entry={entry}
+                    status={status}
+                    age={entry.position ? formatAge(ageSeconds(entry.position.recordedAt, now)) : '–'}
+                    selected={entry.id === selectedId}
+                    onToggle={toggle}
+                  />
+                );
+              })}
+              {spaceBelow > 0 ? <Spacer height={spaceBelow} /> : null}
             </tbody>
           </table>
           {rows.length === 0 ? <p className="muted">No ambulance matches.</p> : null}
         </div>
       )}
     </section>
+  );
+}
+
+/** Where the list's rows start inside the element that scrolls it (the heading and filters come first). */
+function useScrollMargin(body: HTMLElement | null, scroller: HTMLElement | null): number {
+  const [margin, setMargin] = useState(0);
+  useLayoutEffect(() => {
+    if (!body || !scroller) return;
+    const measure = () => {
+      // A hidden tab panel has no layout: keep the last margin until it is shown again.
+      if (scroller.clientHeight === 0) return;
+      const offset = body.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop;
+      setMargin((known) => (Math.abs(known - offset) >= 1 ? Math.round(offset) : known));
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(scroller);
+    return () => observer.disconnect();
+  }, [body, scroller]);
+  return margin;
+}
+
+/** Stands in for the rows scrolled out of view, so the scroll bar and the rows' places stay right. */
+function Spacer({ height }: { height: number }) {
+  return (
+    <tr className="fleet-spacer" style={{ height }}>
+      <td colSpan={4} aria-hidden="true" />
+    </tr>
   );
 }
 
@@ -167,6 +239,9 @@ function SpeedCells({ status, age }: { status: UnitStatus; age: string }) {
 }
 
 interface FleetRowProps {
+  /** The row's place in the sorted and filtered list (0 first). */
+  index: number;
+  measure: (row: HTMLTableRowElement | null) => void;
   entry: FleetEntry;
   status: UnitStatus;
   age: string;
@@ -186,6 +261,8 @@ function statusText(status: UnitStatus): string {
 }
 
 const sameRow = (a: FleetRowProps, b: FleetRowProps) =>
+  a.index === b.index &&
+  a.measure === b.measure &&
   a.entry === b.entry &&
   a.age === b.age &&
   a.selected === b.selected &&
@@ -194,11 +271,14 @@ const sameRow = (a: FleetRowProps, b: FleetRowProps) =>
 
 /** One ambulance; redrawn only when what it shows changes, so a busy fleet stays cheap to show. */
 const FleetRow = memo(function FleetRow(props: FleetRowProps) {
-  const { entry, status, age, selected, onToggle } = props;
+  const { index, measure, entry, status, age, selected, onToggle } = props;
   const onSelect = () => onToggle(entry.id);
   const position = entry.position;
   return (
     <tr
+      ref={measure}
+      data-index={index}
+      aria-rowindex={index + 2}
       className={`fleet-row tone-${toneOf(status)}${selected ? ' selected' : ''}`}
       data-ambulance-id={entry.id}
       data-state={position?.state ?? ''}
