@@ -12,7 +12,7 @@ import {
 import { type Scenario, seedScenario } from './helpers/dashboard.scenario.js';
 import { closeAll } from './helpers/process.helpers.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
-import { uniqueName } from './helpers/test-env.js';
+import { uniqueName, waitUntil } from './helpers/test-env.js';
 
 const CLOCK = /\b([01]\d|2[0-3]):[0-5]\d\b/;
 
@@ -129,6 +129,25 @@ describe('dashboard: crashes and stale units shown on the unit itself', () => {
     const marker = await drawnMarker(page, scenario.crashed, (drawn) => drawn.status === 'live', 'the unit live again');
     assert.equal(marker.state, 'ORANGE');
     assert.match(marker.labelText, /· ORANGE$/);
+  });
+
+  it('selects the unit clicked on the map, by its dot or its label, and names it on hover', async () => {
+    const { page } = dashboard;
+    const [first, second] = scenario.moving as [string, string];
+    const dot = await paintedMarker(page, first);
+    await page.mouse.move(dot.x, dot.y);
+    await waitUntil(async () => (await page.locator('section.map').getAttribute('title')) === dot.title, {
+      message: 'the hover text of the unit under the pointer',
+    });
+    await page.mouse.click(dot.x, dot.y);
+    await page.locator(`.detail[data-ambulance-id="${first}"]`).waitFor();
+    assert.equal((await paintedMarker(page, first, (marker) => marker.selected)).selected, true);
+
+    const labelled = await drawnMarker(page, second, (marker) => marker.label !== null, 'a label to click');
+    const label = labelled.label as NonNullable<typeof labelled.label>;
+    await page.mouse.click(label.x + label.width / 2, label.y + label.height / 2);
+    await page.locator(`.detail[data-ambulance-id="${second}"]`).waitFor();
+    assert.equal((await drawnMarker(page, first)).selected, false, 'one unit selected at a time');
   });
 });
 
