@@ -34,6 +34,11 @@ interface PageScope {
 }
 
 const server = await startBenchServer();
+// A failed run (a timeout on a busy machine) still stops the server and the FerretDB it started.
+process.once('uncaughtException', (error) => {
+  console.error(error);
+  void server.stop().finally(() => process.exit(1));
+});
 const pool = new Pool(server.url, { connections: 32 });
 let posted = 0;
 let failed = 0;
