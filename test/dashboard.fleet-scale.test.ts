@@ -118,6 +118,11 @@ describe('dashboard: a fleet longer than the screen (virtualised list)', () => {
     const expected = `S${steps + 1}`;
     assert.equal(await focusedText(page), expected, 'Tab went from row to row');
     await assertInViewport(page, fleetRow(page, expected).locator('button.row-select'), 'the focused row');
+    // Scrolled away with the mouse wheel, the focused row stays in the page, and the focus on it.
+    await scrollFleetTo(page, 'bottom');
+    await fleetRow(page, `S${UNITS}`).waitFor();
+    assert.equal(await fleetRow(page, expected).count(), 1, 'the focused row is kept');
+    assert.equal(await focusedText(page), expected, 'the focus stays');
     await page.keyboard.press('Enter');
     await page.locator(`.detail[data-ambulance-id="${expected}"]`).waitFor();
     assert.deepEqual(dashboard.consoleErrors, []);

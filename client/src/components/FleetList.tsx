@@ -1,5 +1,5 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { defaultRangeExtractor, type Range, useVirtualizer } from '@tanstack/react-virtual';
+import { type FocusEvent, memo, type ReactNode, useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { idRanks } from '../logic/id.order';
 import { formatSpeed } from '../logic/speed.state';
 import { ageSeconds, formatAge } from '../logic/staleness';
@@ -73,19 +73,59 @@ export function FleetList() {
   const [body, setBody] = useState<HTMLTableSectionElement | null>(null);
   const scroller = body?.closest<HTMLElement>(SCROLLER) ?? null;
   const scrollMargin = useScrollMargin(body, scroller);
+  // The row holding the keyboard focus stays in the page when it scrolls out of view, so focus is never lost.
+  const [focusedId, setFocusedId] = useState<string | null>(null);
+  const focusedIndex = focusedId === null ? -1 : rows.findIndex((row) => row.entry.id === focusedId);
+  const rangeExtractor = useCallback(
+    (range: Range) => {
+      const indexes = defaultRangeExtractor(range);
+      if (focusedIndex < 0 || indexes.includes(focusedIndex)) return indexes;
+      return [...indexes, focusedIndex].sort((a, b) => a - b);
+    },
+    [focusedIndex],
+  );
+  const onFocus = useCallback((event: FocusEvent<HTMLTableSectionElement>) => {
+    const row = (event.target as HTMLElement).closest<HTMLElement>('tr[data-ambulance-id]');
+    setFocusedId(row?.dataset.ambulanceId ?? null);
+  }, []);
+  const onBlur = useCallback((event: FocusEvent<HTMLTableSectionElement>) => {
+    if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setFocusedId(null);
+  }, []);
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller,
     estimateSize: () => ROW_ESTIMATE_PX,
     overscan: OVERSCAN_ROWS,
     scrollMargin,
+    rangeExtractor,
     getItemKey: (index) => rows[index]?.entry.id ?? index,
   });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0];
-  const last = items.at(-1);
-  const spaceAbove = first ? first.start - scrollMargin : 0;
-  const spaceBelow = last ? virtualizer.getTotalSize() - (last.end - scrollMargin) : 0;
+  // The rows in the page, with spacers standing in for the rows between and around them.
+  const shownRows: ReactNode[] = [];
+  let reached = scrollMargin;
+  let rendered = 0;
+  for (const item of virtualizer.getVirtualItems()) {
+    const row = rows[item.index];
+    if (!row) continue;
+    if (item.start > reached) shownRows.push(<Spacer key={`before-${item.index}`} height={item.start - reached} />);
+    reached = item.end;
+    rendered += 1;
+    const { entry, status } = row;
+    shownRows.push(
+      <FleetRow
+        key={entry.id}
+        index={item.index}
+        measure={virtualizer.measureElement}
+        entry={entry}
+        status={status}
+        age={entry.position ? formatAge(ageSeconds(entry.position.recordedAt, now)) : '–'}
+        selected={entry.id === selectedId}
+        onToggle={toggle}
+      />,
+    );
+  }
+  const end = scrollMargin + virtualizer.getTotalSize();
+  if (end > reached) shownRows.push(<Spacer key="after" height={end - reached} />);
 
   return (
     <section className="fleet-list" aria-labelledby="fleet-list-title">
@@ -136,7 +176,7 @@ export function FleetList() {
           <table
             data-fleet-size={fleet.size}
             data-shown={rows.length}
-            data-rendered={items.length}
+            data-rendered={rendered}
             aria-rowcount={rows.length + 1}
           >
             <thead>
@@ -149,26 +189,8 @@ export function FleetList() {
                 </th>
               </tr>
             </thead>
-            <tbody ref={setBody}>
-              {spaceAbove > 0 ? <Spacer height={spaceAbove} /> : null}
-              {items.map((item) => {
-                const row = rows[item.index];
-                if (!row) return null;
-                const { entry, status } = row;
-                return (
-                  <FleetRow
-                    key={entry.id}
-                    index={item.index}
-                    measure={virtualizer.measureElement}
-                    entry={entry}
-                    status={status}
-                    age={entry.position ? formatAge(ageSeconds(entry.position.recordedAt, now)) : '–'}
-                    selected={entry.id === selectedId}
-                    onToggle={toggle}
-                  />
-                );
-              })}
-              {spaceBelow > 0 ? <Spacer height={spaceBelow} /> : null}
+            <tbody ref={setBody} onFocus={onFocus} onBlur={onBlur}>
+              {shownRows}
             </tbody>
           </table>
           {rows.length === 0 ? <p className="muted">No ambulance matches.</p> : null}
