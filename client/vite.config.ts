@@ -15,6 +15,8 @@ export default defineConfig({
     // Maps are written for debugging but not linked from the bundles (the server never serves them in production).
     sourcemap: 'hidden',
     chunkSizeWarningLimit: 800,
+    // DASHBOARD_NO_MINIFY=1 keeps function names, for reading a CPU profile (bench:dashboard's BENCH_CPU_PROFILE).
+    minify: !process.env.DASHBOARD_NO_MINIFY,
   },
   server: {
     proxy: {

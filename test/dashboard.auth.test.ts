@@ -3,7 +3,14 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Browser, Page } from 'playwright-core';
 import { mintToken, startSecuredTestApp } from './helpers/auth.helpers.js';
-import { type DashboardPage, fleetRow, launchBrowser, mapMarker, openDashboard } from './helpers/browser.js';
+import {
+  type DashboardPage,
+  drawnMarker,
+  fleetRow,
+  launchBrowser,
+  mapMarker,
+  openDashboard,
+} from './helpers/browser.js';
 import { ENDPOINTS, postFields, postImages, TINY_PNG, trackingFields } from './helpers/http.client.js';
 import { closeAll } from './helpers/process.helpers.js';
 import type { TestApp } from './helpers/test-app.js';
@@ -135,7 +142,7 @@ describe('dashboard: access tokens against a server that requires them (JWT_SECR
     await page.locator('.connection[data-connection-state="connected"]').waitFor();
     await fleetRow(page, scoped).waitFor();
     await fleetRow(page, other).waitFor();
-    await mapMarker(page, other).waitFor();
+    await drawnMarker(page, other);
     assert.equal(await page.locator('.sign-in').count(), 0);
     assert.equal(await page.getByRole('button', { name: 'Sign out' }).count(), 1);
     const sent = traffic.authorizations.slice(signedInAt);
@@ -244,7 +251,8 @@ describe('dashboard: access tokens against a server that requires them (JWT_SECR
     await fleetRow(page, other).waitFor({ state: 'detached' });
     assert.equal(await page.locator('tr.fleet-row').count(), 1);
     assert.equal(await fleetRow(page, scoped).count(), 1);
-    assert.equal(await mapMarker(page, other).count(), 0);
+    await waitUntil(async () => (await mapMarker(page, other)) === undefined, { message: 'the other marker gone' });
+    await drawnMarker(page, scoped);
     await waitForSubscribers(app, FLEET_SUBSCRIPTIONS);
 
     // The other ambulance's point is stored and published first, on the same fleet channel.
@@ -253,7 +261,8 @@ describe('dashboard: access tokens against a server that requires them (JWT_SECR
     await page.locator(`tr.fleet-row[data-ambulance-id="${scoped}"][data-state="RED"]`).waitFor();
     assert.match(await fleetRow(page, scoped).locator('td.speed').innerText(), /127 km\/h/);
     assert.equal(await page.locator('tr.fleet-row').count(), 1);
-    assert.equal(await mapMarker(page, other).count(), 0);
+    await drawnMarker(page, scoped, (marker) => marker.state === 'RED');
+    assert.equal(await mapMarker(page, other), undefined, 'the out-of-scope point draws no marker');
     const sincePartner = traffic.received.slice(receivedBefore);
     assert.ok(
       sincePartner.some((frame) => frame.includes(scoped)),

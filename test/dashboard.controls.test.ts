@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { type DashboardPage, fleetRow, launchBrowser, openDashboard } from './helpers/browser.js';
+import { type DashboardPage, fleetRow, launchBrowser, mapMarkers, openDashboard } from './helpers/browser.js';
 import { type Scenario, seedScenario } from './helpers/dashboard.scenario.js';
 import { ENDPOINTS, postFields } from './helpers/http.client.js';
 import { closeAll } from './helpers/process.helpers.js';
@@ -65,13 +65,7 @@ describe('dashboard: search, filter, track colours, labels, time format and soun
     await page.getByRole('button', { name: 'Fit fleet' }).click();
     // The zoom animation ends and the labels are laid out again.
     await page.waitForTimeout(1200);
-    const boxes = (
-      await Promise.all(
-        (
-          await page.locator('.fleet-marker:not(.label-hidden) .fleet-marker-label').all()
-        ).map((label) => label.boundingBox()),
-      )
-    ).filter((box) => box !== null);
+    const boxes = (await mapMarkers(page)).flatMap((marker) => (marker.drawn && marker.label ? [marker.label] : []));
     assert.ok(boxes.length >= 3, `labels shown: ${boxes.length}`);
     for (const [index, a] of boxes.entries()) {
       for (const b of boxes.slice(index + 1)) {

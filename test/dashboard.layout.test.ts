@@ -4,7 +4,14 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { seriousAxeViolations } from './helpers/axe.check.js';
-import { type DashboardPage, fleetRow, launchBrowser, mapMarker, openDashboard } from './helpers/browser.js';
+import {
+  type DashboardPage,
+  drawnMarker,
+  fleetRow,
+  launchBrowser,
+  mapMarkers,
+  openDashboard,
+} from './helpers/browser.js';
 import { type Scenario, seedScenario } from './helpers/dashboard.scenario.js';
 import { closeAll } from './helpers/process.helpers.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
@@ -83,14 +90,12 @@ describe('dashboard: every part reachable at 1920×1080, 1366×768 and 390×844'
 
         const map = await assertInViewport(page, page.locator('.map'), 'map', 150);
         for (const id of [...scenario.moving, scenario.stale, scenario.crashOnly]) {
-          const marker = await mapMarker(page, id).locator('.fleet-marker-dot').boundingBox();
-          assert.ok(marker, `marker of ${id}`);
-          assertWithin(marker, map, `marker of ${id} inside the map`);
+          const { x, y, radius } = await drawnMarker(page, id);
+          const dot = { x: x - radius, y: y - radius, width: 2 * radius, height: 2 * radius };
+          assertWithin(dot, map, `marker of ${id} inside the map`);
         }
-        const labels = await page.locator('.fleet-marker:not(.label-hidden) .fleet-marker-label').all();
-        for (const label of labels) {
-          const box = await label.boundingBox();
-          if (box) assertWithin(box, map, `label ${await label.innerText()} not cut off`);
+        for (const { label } of await mapMarkers(page)) {
+          if (label) assertWithin(label, map, `label ${label.text} not cut off`);
         }
         await assertInViewport(
           page,

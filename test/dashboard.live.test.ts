@@ -3,10 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import {
   type DashboardPage,
+  drawnMarker,
   fleetRow,
   launchBrowser,
-  mapMarker,
   openDashboard,
+  paintedMarker,
   recordOperations,
   waitForLoadedImage,
 } from './helpers/browser.js';
@@ -85,17 +86,21 @@ describe('dashboard: live fleet view in a real browser', () => {
       .waitFor();
     assert.equal(await page.locator('tr.fleet-row').count(), FLEET.length);
     const expected = { a: 'GREEN', b: 'ORANGE', c: 'RED' } as const;
+    const markerColours = new Set<string>();
     for (const ambulance of FLEET) {
       const row = fleetRow(page, id(ambulance.suffix));
       const state = expected[ambulance.suffix as keyof typeof expected];
       assert.equal(await row.getAttribute('data-state'), state);
       assert.equal(await row.getAttribute('data-stale'), 'false');
       assert.match(await row.innerText(), new RegExp(`${state}[\\s\\S]*${ambulance.speed} km/h`));
-      const marker = mapMarker(page, id(ambulance.suffix));
-      await marker.waitFor();
-      assert.equal(await marker.getAttribute('data-state'), state);
-      assert.match(await marker.innerText(), new RegExp(`${id(ambulance.suffix)} · ${state}`));
+      // What the dispatcher sees: the canvas is painted in the state's colour at the unit's place.
+      const marker = await paintedMarker(page, id(ambulance.suffix));
+      assert.equal(marker.state, state);
+      assert.equal(marker.labelText, `${id(ambulance.suffix)} · ${state}`);
+      assert.equal(marker.label?.text, marker.labelText, 'the label is drawn (three units far apart never overlap)');
+      markerColours.add(marker.colour);
     }
+    assert.equal(markerColours.size, 3, `three distinct marker colours: ${[...markerColours].join(', ')}`);
     const colours = (await page.evaluate(
       "[...document.querySelectorAll('tr.fleet-row .state-badge')].map((badge) => getComputedStyle(badge).color)",
     )) as string[];
@@ -107,18 +112,18 @@ describe('dashboard: live fleet view in a real browser', () => {
   it('moves the marker and updates speed and state when a new point arrives', async () => {
     const { page } = dashboard;
     const ambulanceId = id('a');
-    const marker = mapMarker(page, ambulanceId);
-    const before = await marker.boundingBox();
-    assert.ok(before);
+    const before = await drawnMarker(page, ambulanceId);
     await postPoint(app, ambulanceId, 45.5117, -73.5473, 127);
     const row = fleetRow(page, ambulanceId);
     await page.locator(`tr.fleet-row[data-ambulance-id="${ambulanceId}"][data-state="RED"]`).waitFor();
     assert.match(await row.locator('td.speed').innerText(), /127 km\/h/);
-    assert.equal(await marker.getAttribute('data-lat'), '45.5117');
-    assert.equal(await marker.getAttribute('data-state'), 'RED');
-    const after = await marker.boundingBox();
-    assert.ok(after);
+    const after = await drawnMarker(page, ambulanceId, (marker) => marker.latitude === 45.5117, 'the moved marker');
+    assert.equal(after.state, 'RED');
+    assert.equal(after.speed, 127);
     assert.ok(Math.hypot(after.x - before.x, after.y - before.y) > 20, 'the marker moved on screen');
+    // The new place may be beyond the first view: fitted again, the unit is painted RED there.
+    await page.getByRole('button', { name: 'Fit fleet' }).click();
+    await paintedMarker(page, ambulanceId, (marker) => marker.state === 'RED', 'the moved marker painted RED');
   });
 
   it('raises a crash alert with location and speed until it is acknowledged by keyboard', async () => {
@@ -169,7 +174,8 @@ describe('dashboard: live fleet view in a real browser', () => {
 
     await postPoint(app, ambulanceId, 45.49, -73.6, 64);
     await page.locator(`.detail[data-track-points="2"]`).waitFor();
-    assert.match(await detail.locator('.detail-speed').innerText(), /64 km\/h/);
+    // The track follows at once; the speed comes with the fleet's next batch of positions.
+    await detail.locator('.detail-speed', { hasText: /64 km\/h/ }).waitFor();
     await dashboard.screenshot('dashboard-detail');
   });
 

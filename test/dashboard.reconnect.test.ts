@@ -3,9 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import {
   type DashboardPage,
+  drawnMarker,
   fleetRow,
   launchBrowser,
-  mapMarker,
   openDashboard,
   recordOperations,
 } from './helpers/browser.js';
@@ -118,9 +118,10 @@ describe('dashboard: reconnection after the server restarts', () => {
     await page.locator('.detail[data-track-points="5"]').waitFor();
     await page.locator(`tr.fleet-row[data-ambulance-id="${followed}"][data-state="RED"]`).waitFor();
     assert.match(await fleetRow(page, followed).locator('td.speed').innerText(), /131 km\/h/);
-    assert.equal(await mapMarker(page, followed).getAttribute('data-lat'), '45.504');
+    const followedMarker = await drawnMarker(page, followed, (marker) => marker.state === 'RED', 'the RED marker');
+    assert.equal(followedMarker.latitude, 45.504);
     await fleetRow(page, newcomer).waitFor();
-    await mapMarker(page, newcomer).waitFor();
+    await drawnMarker(page, newcomer);
     const alert = page.locator(`.alert[data-ambulance-id="${crashing}"]`);
     await alert.waitFor();
     assert.match(await alert.innerText(), /36 km\/h/);

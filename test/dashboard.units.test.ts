@@ -1,11 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { type DashboardPage, fleetRow, launchBrowser, mapMarker, openDashboard } from './helpers/browser.js';
+import {
+  type DashboardPage,
+  drawnMarker,
+  fleetRow,
+  launchBrowser,
+  openDashboard,
+  paintedMarker,
+} from './helpers/browser.js';
 import { type Scenario, seedScenario } from './helpers/dashboard.scenario.js';
 import { closeAll } from './helpers/process.helpers.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
-import { uniqueName } from './helpers/test-env.js';
+import { uniqueName, waitUntil } from './helpers/test-env.js';
 
 const CLOCK = /\b([01]\d|2[0-3]):[0-5]\d\b/;
 
@@ -40,9 +47,10 @@ describe('dashboard: crashes and stale units shown on the unit itself', () => {
     assert.match(state, new RegExp(`^CRASH ${CLOCK.source}$`));
     assert.doesNotMatch(await row.innerText(), /GREEN|ORANGE|km\/h/, 'no speed state or speed beside a crash');
 
-    const marker = mapMarker(page, scenario.crashed);
-    assert.equal(await marker.getAttribute('data-status'), 'crash');
-    assert.match(await marker.innerText(), /· CRASH/);
+    const marker = await paintedMarker(page, scenario.crashed);
+    assert.equal(marker.status, 'crash');
+    assert.equal(marker.tone, 'crash');
+    assert.match(marker.labelText, /· CRASH$/);
     const crashMarker = page.locator(`.crash-marker[data-ambulance-id="${scenario.crashed}"]`);
     await crashMarker.waitFor();
 
@@ -58,23 +66,16 @@ describe('dashboard: crashes and stale units shown on the unit itself', () => {
 
   it('puts the crash marker at the crash position, and a crash-only unit there too', async () => {
     const { page } = dashboard;
-    const crashOnly = mapMarker(page, scenario.crashOnly);
-    await crashOnly.waitFor();
-    assert.equal(Number(await crashOnly.getAttribute('data-lat')), scenario.crashOnlyAt.latitude);
-    assert.equal(Number(await crashOnly.getAttribute('data-lon')), scenario.crashOnlyAt.longitude);
-    // The crash marker of the moving unit sits where it crashed: compare screen positions with a marker placed there.
+    const crashOnly = await drawnMarker(page, scenario.crashOnly);
+    assert.equal(crashOnly.latitude, scenario.crashOnlyAt.latitude);
+    assert.equal(crashOnly.longitude, scenario.crashOnlyAt.longitude);
+    // The crash marker of the moving unit sits where it crashed: compare screen positions with the unit drawn there.
     const crashBox = await page.locator(`.crash-marker[data-ambulance-id="${scenario.crashed}"]`).boundingBox();
-    const moved = mapMarker(page, scenario.crashed);
-    assert.equal(Number(await moved.getAttribute('data-lat')), scenario.crashedAt.latitude);
-    const unitBox = await moved.boundingBox();
-    assert.ok(crashBox && unitBox);
-    const centre = (box: { x: number; y: number; width: number; height: number }) => [
-      box.x + box.width / 2,
-      box.y + box.height / 2,
-    ];
-    const [cx, cy] = centre(crashBox);
-    const [ux, uy] = centre(unitBox);
-    assert.ok(Math.hypot((cx ?? 0) - (ux ?? 0), (cy ?? 0) - (uy ?? 0)) < 2, 'crash marker and unit at one place');
+    const moved = await drawnMarker(page, scenario.crashed);
+    assert.equal(moved.latitude, scenario.crashedAt.latitude);
+    assert.ok(crashBox);
+    const [cx, cy] = [crashBox.x + crashBox.width / 2, crashBox.y + crashBox.height / 2];
+    assert.ok(Math.hypot(cx - moved.x, cy - moved.y) < 2, 'crash marker and unit at one place');
 
     await fleetRow(page, scenario.crashOnly).locator('button.row-select').click();
     const detail = page.locator(`.detail[data-ambulance-id="${scenario.crashOnly}"]`);
@@ -103,7 +104,15 @@ describe('dashboard: crashes and stale units shown on the unit itself', () => {
       new RegExp(`^last report ${CLOCK.source} \\(7 min ago\\)$`),
     );
     assert.doesNotMatch(await row.innerText(), /km\/h|GREEN/);
-    assert.match((await mapMarker(page, scenario.stale).textContent()) ?? '', /· STALE$/);
+    // On the map too the unit is greyed, in the grey of the list, and labelled STALE.
+    const marker = await paintedMarker(page, scenario.stale);
+    assert.match(marker.labelText, /· STALE$/);
+    assert.equal(marker.stale, true);
+    const listGrey = await row.locator('td.speed').evaluate((cell) => {
+      const scope = globalThis as unknown as { getComputedStyle(element: unknown): { color: string } };
+      return scope.getComputedStyle(cell).color;
+    });
+    assert.equal(hexColour(listGrey), marker.colour, 'the marker is painted in the grey of stale rows');
     await row.locator('button.row-select').click();
     const detail = page.locator(`.detail[data-ambulance-id="${scenario.stale}"]`);
     await detail.waitFor();
@@ -118,5 +127,33 @@ describe('dashboard: crashes and stale units shown on the unit itself', () => {
     await row.waitFor();
     assert.match(await row.innerText(), /ORANGE[\s\S]*\d+ km\/h/);
     await page.locator(`.crash-marker[data-ambulance-id="${scenario.crashed}"]`).waitFor({ state: 'detached' });
+    const marker = await drawnMarker(page, scenario.crashed, (drawn) => drawn.status === 'live', 'the unit live again');
+    assert.equal(marker.state, 'ORANGE');
+    assert.match(marker.labelText, /· ORANGE$/);
+  });
+
+  it('selects the unit clicked on the map, by its dot or its label, and names it on hover', async () => {
+    const { page } = dashboard;
+    const [first, second] = scenario.moving as [string, string];
+    const dot = await paintedMarker(page, first);
+    await page.mouse.move(dot.x, dot.y);
+    await waitUntil(async () => (await page.locator('section.map').getAttribute('title')) === dot.title, {
+      message: 'the hover text of the unit under the pointer',
+    });
+    await page.mouse.click(dot.x, dot.y);
+    await page.locator(`.detail[data-ambulance-id="${first}"]`).waitFor();
+    assert.equal((await paintedMarker(page, first, (marker) => marker.selected)).selected, true);
+
+    const labelled = await drawnMarker(page, second, (marker) => marker.label !== null, 'a label to click');
+    const label = labelled.label as NonNullable<typeof labelled.label>;
+    await page.mouse.click(label.x + label.width / 2, label.y + label.height / 2);
+    await page.locator(`.detail[data-ambulance-id="${second}"]`).waitFor();
+    assert.equal((await drawnMarker(page, first)).selected, false, 'one unit selected at a time');
   });
 });
+
+/** `rgb(141, 150, 165)` as `#8d96a5`. */
+function hexColour(css: string): string {
+  const parts = css.match(/\d+/g)?.slice(0, 3).map(Number) ?? [];
+  return `#${parts.map((value) => value.toString(16).padStart(2, '0')).join('')}`;
+}

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page, type Request } from 'playwright-core';
+import type { DrawnMarker } from '../../client/src/logic/map.marker.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -95,9 +96,85 @@ export function fleetRow(page: Page, ambulanceId: string) {
   return page.locator(`tr.fleet-row[data-ambulance-id="${ambulanceId}"]`);
 }
 
-/** The map marker of one ambulance. */
-export function mapMarker(page: Page, ambulanceId: string) {
-  return page.locator(`.fleet-marker[data-ambulance-id="${ambulanceId}"]`);
+/** An ambulance as the map's canvas shows it (positions in page coordinates, CSS pixels, like `boundingBox()`). */
+export type MapMarker = DrawnMarker;
+
+interface MarkerHost {
+  fleetMarkers?: () => MapMarker[];
+}
+
+/** Every ambulance the map's units layer holds, as it shows them (the map's test hook, `fleetMarkers()`). */
+export function mapMarkers(page: Page): Promise<MapMarker[]> {
+  return page.locator('section.map').evaluate((element) => (element as unknown as MarkerHost).fleetMarkers?.() ?? []);
+}
+
+/** The map marker of one ambulance as currently drawn, or undefined when the map does not hold it. */
+export async function mapMarker(page: Page, ambulanceId: string): Promise<MapMarker | undefined> {
+  return (await mapMarkers(page)).find((marker) => marker.id === ambulanceId);
+}
+
+/** Waits until the map has drawn this ambulance (as `accept` wants it, if given) and returns it as drawn. */
+export async function drawnMarker(
+  page: Page,
+  ambulanceId: string,
+  accept: (marker: MapMarker) => boolean = () => true,
+  what = `the map marker of ${ambulanceId}`,
+): Promise<MapMarker> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const marker = await mapMarker(page, ambulanceId);
+    if (marker?.drawn && accept(marker)) return marker;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(marker)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Waits until the map's canvas shows this ambulance (as `accept` wants it, if given) painted in its colour at its
+ * place, and returns it: what the dispatcher sees, not just what the layer holds.
+ */
+export async function paintedMarker(
+  page: Page,
+  ambulanceId: string,
+  accept: (marker: MapMarker) => boolean = () => true,
+  what = `the map marker of ${ambulanceId} painted`,
+): Promise<MapMarker> {
+  let last: { marker?: MapMarker; pixel?: string } = {};
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const marker = await mapMarker(page, ambulanceId);
+    const pixel =
+      marker?.drawn && marker.inView && accept(marker) ? await mapPixel(page, marker.x, marker.y) : undefined;
+    if (marker && pixel === marker.colour) return marker;
+    last = { marker, pixel };
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The colour of the map's units canvas at a page position, as `#rrggbb` (transparent is `#000000`). */
+export function mapPixel(page: Page, x: number, y: number): Promise<string> {
+  return page.locator('canvas.fleet-units').evaluate(
+    (element, at) => {
+      const canvas = element as unknown as CanvasLike;
+      const box = canvas.getBoundingClientRect();
+      const ratio = canvas.width / box.width;
+      const [r = 0, g = 0, b = 0] = canvas
+        .getContext('2d')
+        .getImageData(Math.round((at.x - box.left) * ratio), Math.round((at.y - box.top) * ratio), 1, 1).data;
+      return `#${[r, g, b].map((value) => value.toString(16).padStart(2, '0')).join('')}`;
+    },
+    { x, y },
+  );
+}
+
+/** In-page canvas, typed without the DOM library. */
+interface CanvasLike {
+  readonly width: number;
+  getBoundingClientRect(): { left: number; top: number; width: number };
+  getContext(kind: '2d'): {
+    getImageData(x: number, y: number, width: number, height: number): { data: ArrayLike<number> & Iterable<number> };
+  };
 }
 
 /** In-page code is typed without the DOM library (the test build is Node's): just what these helpers touch. */

@@ -1,4 +1,6 @@
-import { memo, useCallback, useMemo, useState } from 'react';
+import { defaultRangeExtractor, type Range, useVirtualizer } from '@tanstack/react-virtual';
+import { type FocusEvent, memo, type ReactNode, useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { idRanks } from '../logic/id.order';
 import { formatSpeed } from '../logic/speed.state';
 import { ageSeconds, formatAge } from '../logic/staleness';
 import {
@@ -28,10 +30,18 @@ const FILTERS: ReadonlyArray<{ value: StateFilter; label: string }> = [
   { value: 'stale', label: 'STALE / no report' },
 ];
 
-/** One collator for every sort: `localeCompare` with options builds one per call, ten thousand per redraw. */
-const compareIds = new Intl.Collator(undefined, { numeric: true }).compare;
+/** A row's height before it is measured (one line at the default font size); rows measure themselves once shown. */
+const ROW_ESTIMATE_PX = 30;
+/** Rows kept in the page beyond the visible ones, so that Tab and scrolling find the next rows already there. */
+const OVERSCAN_ROWS = 12;
+/** The element that scrolls the list: the fleet column on wide screens, the fleet tab's panel otherwise. */
+const SCROLLER = '.fleet-column, .tab-panel';
 
-/** Every ambulance as a table row: the keyboard and screen-reader way to the fleet, and a wall-readable list. */
+/**
+ * Every ambulance as a table row: the keyboard and screen-reader way to the fleet, and a wall-readable list.
+ * Only the rows in view (and a few around them) are in the page, so a fleet of thousands costs as much as a
+ * screenful; the table says how many rows it has (aria-rowcount) and where each shown row is (aria-rowindex).
+ */
 export function FleetList() {
   const { store } = useServices();
   const fleet = useDashboard((state) => state.fleet);
@@ -46,7 +56,10 @@ export function FleetList() {
   const [filter, setFilter] = useState<StateFilter>('all');
   const toggle = useCallback((id: string) => store.select(store.getState().selectedId === id ? null : id), [store]);
 
+  const ranksRef = useRef<ReadonlyMap<string, number> | null>(null);
   const rows = useMemo(() => {
+    const ranks = idRanks([...fleet.keys()], ranksRef.current);
+    ranksRef.current = ranks;
     const entries = [...fleet.values()]
       .map((entry) => ({
         entry,
@@ -58,9 +71,66 @@ export function FleetList() {
         const byUrgency = urgencyRank(a.status) - urgencyRank(b.status);
         if (byUrgency !== 0) return byUrgency;
       }
-      return compareIds(a.entry.id, b.entry.id);
+      return (ranks.get(a.entry.id) ?? 0) - (ranks.get(b.entry.id) ?? 0);
     });
   }, [fleet, crashes, now, staleAfter, offlineAfter, order, search, filter]);
+
+  const [body, setBody] = useState<HTMLTableSectionElement | null>(null);
+  const scroller = body?.closest<HTMLElement>(SCROLLER) ?? null;
+  const scrollMargin = useScrollMargin(body, scroller);
+  // The row holding the keyboard focus stays in the page when it scrolls out of view, so focus is never lost.
+  const [focusedId, setFocusedId] = useState<string | null>(null);
+  const focusedIndex = focusedId === null ? -1 : rows.findIndex((row) => row.entry.id === focusedId);
+  const rangeExtractor = useCallback(
+    (range: Range) => {
+      const indexes = defaultRangeExtractor(range);
+      if (focusedIndex < 0 || indexes.includes(focusedIndex)) return indexes;
+      return [...indexes, focusedIndex].sort((a, b) => a - b);
+    },
+    [focusedIndex],
+  );
+  const onFocus = useCallback((event: FocusEvent<HTMLTableSectionElement>) => {
+    const row = (event.target as HTMLElement).closest<HTMLElement>('tr[data-ambulance-id]');
+    setFocusedId(row?.dataset.ambulanceId ?? null);
+  }, []);
+  const onBlur = useCallback((event: FocusEvent<HTMLTableSectionElement>) => {
+    if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setFocusedId(null);
+  }, []);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller,
+    estimateSize: () => ROW_ESTIMATE_PX,
+    overscan: OVERSCAN_ROWS,
+    scrollMargin,
+    rangeExtractor,
+    getItemKey: (index) => rows[index]?.entry.id ?? index,
+  });
+  // The rows in the page, with spacers standing in for the rows between and around them.
+  const shownRows: ReactNode[] = [];
+  let reached = scrollMargin;
+  let rendered = 0;
+  for (const item of virtualizer.getVirtualItems()) {
+    const row = rows[item.index];
+    if (!row) continue;
+    if (item.start > reached) shownRows.push(<Spacer key={`before-${item.index}`} height={item.start - reached} />);
+    reached = item.end;
+    rendered += 1;
+    const { entry, status } = row;
+    shownRows.push(
+      <FleetRow
+        key={entry.id}
+        index={item.index}
+        measure={virtualizer.measureElement}
+        entry={entry}
+        status={status}
+        age={entry.position ? formatAge(ageSeconds(entry.position.recordedAt, now)) : '–'}
+        selected={entry.id === selectedId}
+        onToggle={toggle}
+      />,
+    );
+  }
+  const end = scrollMargin + virtualizer.getTotalSize();
+  if (end > reached) shownRows.push(<Spacer key="after" height={end - reached} />);
 
   return (
     <section className="fleet-list" aria-labelledby="fleet-list-title">
@@ -108,9 +178,14 @@ export function FleetList() {
         <p className="muted">No ambulance has reported yet.</p>
       ) : (
         <div className="table-scroll">
-          <table data-fleet-size={fleet.size} data-shown={rows.length}>
+          <table
+            data-fleet-size={fleet.size}
+            data-shown={rows.length}
+            data-rendered={rendered}
+            aria-rowcount={rows.length + 1}
+          >
             <thead>
-              <tr>
+              <tr aria-rowindex={1}>
                 <th scope="col">Ambulance</th>
                 <th scope="col">State</th>
                 <th scope="col">Speed</th>
@@ -119,23 +194,42 @@ export function FleetList() {
                 </th>
               </tr>
             </thead>
-            <tbody>
-              {rows.map(({ entry, status }) => (
-                <FleetRow
-                  key={entry.id}
-                  entry={entry}
-                  status={status}
-                  age={entry.position ? formatAge(ageSeconds(entry.position.recordedAt, now)) : '–'}
-                  selected={entry.id === selectedId}
-                  onToggle={toggle}
-                />
-              ))}
+            <tbody ref={setBody} onFocus={onFocus} onBlur={onBlur}>
+              {shownRows}
             </tbody>
           </table>
           {rows.length === 0 ? <p className="muted">No ambulance matches.</p> : null}
         </div>
       )}
     </section>
+  );
+}
+
+/** Where the list's rows start inside the element that scrolls it (the heading and filters come first). */
+function useScrollMargin(body: HTMLElement | null, scroller: HTMLElement | null): number {
+  const [margin, setMargin] = useState(0);
+  useLayoutEffect(() => {
+    if (!body || !scroller) return;
+    const measure = () => {
+      // A hidden tab panel has no layout: keep the last margin until it is shown again.
+      if (scroller.clientHeight === 0) return;
+      const offset = body.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop;
+      setMargin((known) => (Math.abs(known - offset) >= 1 ? Math.round(offset) : known));
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(scroller);
+    return () => observer.disconnect();
+  }, [body, scroller]);
+  return margin;
+}
+
+/** Stands in for the rows scrolled out of view, so the scroll bar and the rows' places stay right. */
+function Spacer({ height }: { height: number }) {
+  return (
+    <tr className="fleet-spacer" style={{ height }}>
+      <td colSpan={4} aria-hidden="true" />
+    </tr>
   );
 }
 
@@ -172,6 +266,9 @@ function SpeedCells({ status, age }: { status: UnitStatus; age: string }) {
 }
 
 interface FleetRowProps {
+  /** The row's place in the sorted and filtered list (0 first). */
+  index: number;
+  measure: (row: HTMLTableRowElement | null) => void;
   entry: FleetEntry;
   status: UnitStatus;
   age: string;
@@ -191,6 +288,8 @@ function statusText(status: UnitStatus): string {
 }
 
 const sameRow = (a: FleetRowProps, b: FleetRowProps) =>
+  a.index === b.index &&
+  a.measure === b.measure &&
   a.entry === b.entry &&
   a.age === b.age &&
   a.selected === b.selected &&
@@ -199,11 +298,14 @@ const sameRow = (a: FleetRowProps, b: FleetRowProps) =>
 
 /** One ambulance; redrawn only when what it shows changes, so a busy fleet stays cheap to show. */
 const FleetRow = memo(function FleetRow(props: FleetRowProps) {
-  const { entry, status, age, selected, onToggle } = props;
+  const { index, measure, entry, status, age, selected, onToggle } = props;
   const onSelect = () => onToggle(entry.id);
   const position = entry.position;
   return (
     <tr
+      ref={measure}
+      data-index={index}
+      aria-rowindex={index + 2}
       className={`fleet-row tone-${toneOf(status)}${selected ? ' selected' : ''}`}
       data-ambulance-id={entry.id}
       data-state={position?.state ?? ''}

@@ -5,7 +5,12 @@ import { type DashboardStateCell, pointStamp, type TrackingPoint } from './dashb
 import type { SessionStore } from './session.store';
 import type { SettingsStore } from './settings.store';
 
-const RECEIVE_BATCH_MS = 25;
+/**
+ * Live positions are applied this often at most: each unit reports about once a second, so ten redraws a second
+ * show every report promptly, while a thousand units cost ten renders a second, not one per report (bench:dashboard,
+ * docs/performance.md).
+ */
+const RECEIVE_BATCH_MS = 100;
 
 /**
  * Every ambulance and its newest position. After a token change the next read replaces the fleet, as the new
@@ -54,7 +59,7 @@ export class FleetStore {
     this.cell.update({ fleet, fleetLoaded: true });
   }
 
-  /** Live positions are applied in batches, at most every RECEIVE_BATCH_MS (views redraw less often anyway). */
+  /** Live positions are applied in batches, at most every RECEIVE_BATCH_MS. */
   receive(point: TrackingPoint): void {
     this.received.push([point.ambulanceId, point]);
     this.receiveTimer ??= setTimeout(() => this.applyReceived(), RECEIVE_BATCH_MS);
