@@ -68,6 +68,7 @@ describe("dashboard: a dispatcher's shift (places, unit status, arrivals, neares
     const { collections } = app.app.models;
     await collections.trackings.updateMany({ ambulance_id: offline }, { $set: { count_datetime: silentSince } });
     await collections.ambulances.updateOne({ _id: offline }, { $set: { 'last_position.count_datetime': silentSince } });
+    app.app.latestPositions.forget(offline);
     dashboard = await openDashboard(browser, app.url, { viewport: { width: 1920, height: 1080 }, bypassCSP: true });
   });
 

@@ -67,6 +67,8 @@ export interface RunningApp {
   readonly models: Models;
   readonly publisher: EventPublisher;
   readonly trackingWriter: TrackingWriter;
+  /** The newest position of each ambulance from live events (served as lastPosition between projection rounds). */
+  readonly latestPositions: LatestPositions;
   /** REST snapshot uploads in progress: in-flight bytes and bytes held in memory. */
   readonly uploadSpool: UploadSpool;
   readonly subscriptions: SharedSubscriptions;
@@ -398,6 +400,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     models,
     publisher,
     trackingWriter,
+    latestPositions,
     uploadSpool,
     subscriptions,
     streams,

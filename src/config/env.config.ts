@@ -118,8 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     checkSecurityConfig(result.data) ??
     checkUploadUrlConfig(result.data) ??
     checkLegacySocketConfig(result.data) ??
-    checkDispatchConfig(result.data);
-  checkAlertsConfig(result.data);
+    checkDispatchConfig(result.data) ??
+    checkAlertsConfig(result.data);
   if (securityProblem) throw new ConfigError(`Invalid configuration: ${securityProblem}`);
   return { ...result.data, HOST: result.data.HOST ?? defaultHost(result.data) };
 }

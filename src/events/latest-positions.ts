@@ -39,6 +39,11 @@ export class LatestPositions {
     if (!known || isLaterPosition(event, known)) this.newest.set(event.ambulanceId, event);
   }
 
+  /** Drops what is known of an ambulance: its stored position was changed outside the write path (a repair). */
+  forget(ambulanceId: string): void {
+    this.newest.delete(ambulanceId);
+  }
+
   of(ambulanceId: string): TrackingEvent | undefined {
     return this.newest.get(ambulanceId);
   }

@@ -65,6 +65,8 @@ export async function seedScenario(app: TestApp, prefix: string): Promise<Scenar
     { $set: { 'last_position.count_datetime': quietSince } },
   );
   assert.equal(aged.modifiedCount + agedFleet.modifiedCount, 2);
+  // The server's memory of the live report goes too, as after the seven minutes without reports.
+  app.app.latestPositions.forget(id('107'));
   const crashedAt = { latitude: 45.5291, longitude: -73.5737, kmh: 59 };
   // Crash speeds arrive in m/s.
   await post(app, 'crash', {

@@ -6,6 +6,8 @@ interface Entry {
   /** Sent with every (re)start; LiveConnection keeps the last item's cursor in `after`. */
   readonly variables: { after: string | null };
   readonly catchUp: () => Promise<unknown>;
+  /** A subscription of a topic without a log: it never resumes, it reads again. */
+  readonly liveOnly?: true;
 }
 
 /**
@@ -92,7 +94,7 @@ export class LiveSubscriptions {
   ): () => void {
     const live = this.live;
     if (!live) return () => {};
-    const entry: Entry = { variables: { ...variables, after: null }, catchUp };
+    const entry: Entry = { variables: { ...variables, after: null }, catchUp, liveOnly: true };
     this.entries.add(entry);
     const release = live.subscribe(document, entry.variables as Variables & { after: string | null }, onData);
     void catchUp().catch((error: unknown) => this.failed('catching up', error));
@@ -105,7 +107,7 @@ export class LiveSubscriptions {
   /**
    * After a reconnection or a restarted subscription: subscriptions with a cursor resume by themselves (what
    * they deliver that was stored before now is counted as caught up); those without one read again. False
-   * when some had to read.
+   * when a subscription of a logged topic had to read (subscriptions without a log always read again).
    */
   resume(nowMs: number): boolean {
     this.caughtUp.resumed(nowMs);
@@ -113,7 +115,7 @@ export class LiveSubscriptions {
     let resumedAll = true;
     for (const entry of this.entries) {
       if (entry.variables.after !== null) continue;
-      resumedAll = false;
+      if (!entry.liveOnly) resumedAll = false;
       void entry.catchUp().catch((error: unknown) => this.failed('catching up', error));
     }
     return resumedAll;
