@@ -46,6 +46,8 @@ export class PlaceVisitTracker {
   /** Applies the stored points (any ambulances, in the order they were stored). */
   async stored(points: readonly TrackingEvent[]): Promise<void> {
     const places = await this.catalog.visitPlaces();
+    // No place to enter or leave (visits of deleted places end when a place exists again): no read, no write.
+    if (places.length === 0) return;
     const byAmbulance = new Map<string, TrackingEvent[]>();
     for (const point of points) {
       const list = byAmbulance.get(point.ambulanceId);
@@ -57,7 +59,6 @@ export class PlaceVisitTracker {
     const stored = new Map(docs.map((doc) => [doc._id, doc]));
     // Units far from every place, and not inside or about to enter one, cost no write.
     for (const [ambulanceId, reports] of byAmbulance) {
-      if (places.length === 0 && !stored.has(ambulanceId)) continue;
       await this.apply(ambulanceId, reports, stored.get(ambulanceId) ?? null, places);
     }
   }
