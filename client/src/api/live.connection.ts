@@ -45,6 +45,8 @@ export class LiveConnection {
   private readonly client: Client;
   private connections = 0;
   private disposed = false;
+  /** The server closed the connection over the token: it stays closed (no new connection) until a new token. */
+  private tokenRefused = false;
   private socket: WebSocket | null = null;
   private pongTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -89,8 +91,10 @@ export class LiveConnection {
           if (this.disposed) return;
           const close = closeEventOf(event);
           const problem = close ? authProblemOfClose(close.code, close.reason) : null;
-          if (problem) this.refuse(problem);
-          else this.status('reconnecting');
+          if (problem) {
+            this.tokenRefused = true;
+            this.refuse(problem);
+          } else this.status('reconnecting');
         },
       },
     });
@@ -106,6 +110,8 @@ export class LiveConnection {
     variables: Variables & { after?: string | null },
     onData: (data: Result) => void,
   ): () => void {
+    // graphql-ws would open a new connection for it, with the token just refused.
+    if (this.tokenRefused || this.disposed) return () => {};
     let stopped = false;
     let refused = false;
     let lostCursor = false;
@@ -177,8 +183,10 @@ export class LiveConnection {
   private fail(error: unknown) {
     const close = closeEventOf(error);
     const problem = close ? authProblemOfClose(close.code, close.reason) : null;
-    if (problem) this.refuse(problem);
-    else this.status('reconnecting');
+    if (problem) {
+      this.tokenRefused = true;
+      this.refuse(problem);
+    } else this.status('reconnecting');
   }
 }
 
