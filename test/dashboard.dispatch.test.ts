@@ -96,6 +96,10 @@ describe("dashboard: a dispatcher's shift (places, unit status, arrivals, neares
     assert.equal(await row.locator('td.state').innerText(), 'OFFLINE');
     assert.match(await row.locator('td.speed').innerText(), /^offline since \d\d:\d\d$/);
     assert.doesNotMatch(await row.innerText(), /km\/h/);
+    // The header counts it as its row names it.
+    const summary = await dashboard.page.locator('header.top-bar .summary').innerText();
+    assert.match(summary, /\b1 OFFLINE\b/);
+    assert.match(summary, /\b0 STALE\b/);
   });
 
   it('sets a unit status from its badge menu; every row shows its status badge', async () => {

@@ -1,7 +1,7 @@
 import { formatTime } from '../logic/time.format';
 import { crashesByAmbulance, toneOf, unitStatus } from '../logic/unit.status';
 import { useDashboard, useNow, useServices } from '../store/dashboard.context';
-import { useStaleAfter } from '../store/units.hooks';
+import { useOfflineAfter, useStaleAfter } from '../store/units.hooks';
 import { ConnectionStatus } from './ConnectionStatus';
 import { SoundAlerts } from './SoundAlerts';
 
@@ -9,11 +9,15 @@ function FleetSummary() {
   const fleet = useDashboard((state) => state.fleet);
   const alerts = useDashboard((state) => state.alerts);
   const staleAfter = useStaleAfter();
+  const offlineAfter = useOfflineAfter();
   const now = useNow();
   const crashes = crashesByAmbulance(alerts);
-  const counts = { crash: 0, red: 0, orange: 0, green: 0, stale: 0 };
+  const counts = { crash: 0, red: 0, orange: 0, green: 0, stale: 0, offline: 0 };
   for (const entry of fleet.values()) {
-    counts[toneOf(unitStatus(entry.position, crashes.get(entry.id), now, staleAfter))] += 1;
+    const status = unitStatus(entry.position, crashes.get(entry.id), now, staleAfter, offlineAfter);
+    // Counted as each row names it: STALE, or OFFLINE past the offline threshold.
+    if (status.kind === 'stale' && status.offline) counts.offline += 1;
+    else counts[toneOf(status)] += 1;
   }
   return (
     <p className="summary">
@@ -23,6 +27,7 @@ function FleetSummary() {
       <span className="tone-orange">{counts.orange} ORANGE</span>
       <span className="tone-green">{counts.green} GREEN</span>
       <span className="tone-stale">{counts.stale} STALE</span>
+      {counts.offline > 0 ? <span className="tone-stale">{counts.offline} OFFLINE</span> : null}
     </p>
   );
 }
