@@ -1,6 +1,6 @@
 import type { AlertClaimDoc, AlertOutboxDoc } from '../models/alert-outbox.model.js';
 import type { RawCollection } from '../models/models.js';
-import { isDuplicateKey } from './alert.outbox.js';
+import { isDuplicateKeyError } from '../models/storage.errors.js';
 
 /** Claims tried past the last recorded attempt before giving the delivery up to the next pass. */
 const MAX_SKIPPED_CLAIMS = 5;
@@ -30,7 +30,7 @@ export class AlertClaims {
         });
         return attempt;
       } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
+        if (!isDuplicateKeyError(error)) throw error;
         const held = await this.claims.findOne({ _id: `${doc._id}#${attempt}` });
         if (held && held.lease_until.getTime() > now) return null;
       }

@@ -3,13 +3,11 @@ import { targetWants } from '../domain/alert.routes.js';
 import type { AmbulanceEventRecord } from '../domain/ambulance-event.js';
 import type { AlertOutboxDoc } from '../models/alert-outbox.model.js';
 import type { RawCollection } from '../models/models.js';
+import { isDuplicateKeyError } from '../models/storage.errors.js';
 import { type AlertBody, alertOfEvent, routeOf } from './alert.message.js';
 import type { KeyedTarget } from './alert.targets.js';
 
-const DUPLICATE_KEY = 11000;
 const RETRY_DELAYS_MS = [500, 2000, 5000];
-
-export const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === DUPLICATE_KEY;
 
 /**
  * The alert outbox: one document per (alert, webhook) whose kinds filter takes the alert, stored before anything
@@ -51,7 +49,7 @@ export class AlertOutbox {
         });
         added += 1;
       } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
+        if (!isDuplicateKeyError(error)) throw error;
       }
     }
     if (added > 0) this.onEnqueued();
@@ -64,28 +62,30 @@ export class AlertOutbox {
   }
 
   /**
-   * For `recorder.onRecorded(...)`: enqueues the recorded event, retrying a few times while MongoDB is away,
+   * For `recorder.onRecorded(...)`: enqueues the recorded event before its recorder goes on (a crash's alert is in
+   * the outbox before the device is answered); while MongoDB is away, retries in the background after a wait,
    * and logs (never throws) if it still cannot.
    */
-  readonly onEventRecorded = (record: AmbulanceEventRecord): void => {
-    void this.enqueueWithRetries(record);
+  readonly onEventRecorded = async (record: AmbulanceEventRecord): Promise<void> => {
+    try {
+      await this.enqueueEvent(record);
+    } catch {
+      void this.retryEnqueue(record);
+    }
   };
 
-  private async enqueueWithRetries(record: AmbulanceEventRecord): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
+  private async retryEnqueue(record: AmbulanceEventRecord): Promise<void> {
+    for (const delay of RETRY_DELAYS_MS) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
       try {
         await this.enqueueEvent(record);
         return;
       } catch (error) {
-        const delay = RETRY_DELAYS_MS[attempt];
-        if (delay === undefined) {
-          this.logger.error(
-            { err: (error as Error).message, eventId: record.id, kind: record.kind },
-            'could not store an alert in the outbox; it will not be sent unless the event is enqueued again',
-          );
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        if (delay !== RETRY_DELAYS_MS.at(-1)) continue;
+        this.logger.error(
+          { err: (error as Error).message, eventId: record.id, kind: record.kind },
+          'could not store an alert in the outbox; it will not be sent unless the event is enqueued again',
+        );
       }
     }
   }

@@ -175,9 +175,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   trackingWriter.onStored((events) => dispatch.monitor.pointsStored(events));
   crashService.onStored((crash) => dispatch.monitor.crashStored(crash));
   // Alerts are enqueued once their event is stored; a failed enqueue is retried in the background.
-  dispatch.recorder.onRecorded(async (record) => {
-    await alerts.outbox.enqueueEvent(record).catch(() => alerts.outbox.onEventRecorded(record));
-  });
+  dispatch.recorder.onRecorded(alerts.outbox.onEventRecorded);
   dispatch.connectivityMonitor.start();
   const imageStorage = new ImageStorage(config.UPLOAD_DIR);
   const bodyLimits = {

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { ambulanceEventId } from '../domain/ambulance-event.id.js';
 import { type ConnectivityRules, connectivityEventKind, connectivityOf } from '../domain/connectivity.rules.js';
@@ -20,7 +21,7 @@ const MAX_REMEMBERED = 10_000;
  */
 export class ConnectivityMonitor {
   /** Ambulance → when this instance last saw it stored as ONLINE (epoch ms of the report). */
-  private readonly confirmed = new Map<string, number>();
+  private readonly confirmed = new LRUCache<string, number>({ max: MAX_REMEMBERED });
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
 
@@ -84,7 +85,7 @@ export class ConnectivityMonitor {
         }),
       );
     }
-    this.remember(ambulanceId, at.getTime());
+    this.confirmed.set(ambulanceId, at.getTime());
   }
 
   /** Moves every unit whose last report has aged past a threshold; returns when its events are recorded. */
@@ -135,14 +136,5 @@ export class ConnectivityMonitor {
         note: `last report ${lastReportAt.toISOString()}`,
       }),
     );
-  }
-
-  private remember(ambulanceId: string, at: number): void {
-    this.confirmed.delete(ambulanceId);
-    this.confirmed.set(ambulanceId, at);
-    if (this.confirmed.size > MAX_REMEMBERED) {
-      const oldest = this.confirmed.keys().next().value;
-      if (oldest !== undefined) this.confirmed.delete(oldest);
-    }
   }
 }

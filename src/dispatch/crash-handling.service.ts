@@ -56,5 +56,3 @@ export class CrashHandling {
     return acknowledged;
   }
 }
-
-export const isCrashId = (id: string) => /^[0-9a-f]{24}$/i.test(id) && Types.ObjectId.isValid(id);

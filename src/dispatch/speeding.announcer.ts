@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { ambulanceEventId } from '../domain/ambulance-event.id.js';
 import type { TrackingEvent } from '../events/event.payloads.js';
 import { type AmbulanceEventRecorder, blankEvent } from './ambulance-event.recorder.js';
@@ -10,7 +11,7 @@ const MAX_REMEMBERED = 10_000;
  * and does not try again.
  */
 export class SpeedingAnnouncer {
-  private readonly announced = new Set<string>();
+  private readonly announced = new LRUCache<string, true>({ max: MAX_REMEMBERED });
 
   constructor(private readonly recorder: AmbulanceEventRecorder) {}
 
@@ -26,10 +27,6 @@ export class SpeedingAnnouncer {
         note: point.speed === null ? null : `${Math.round(point.speed)} km/h`,
       }),
     );
-    this.announced.add(episodeId);
-    if (this.announced.size > MAX_REMEMBERED) {
-      const oldest = this.announced.values().next().value;
-      if (oldest !== undefined) this.announced.delete(oldest);
-    }
+    this.announced.set(episodeId, true);
   }
 }

@@ -36,12 +36,13 @@ export class UnitStatusService {
 
   /** A status set by a dispatcher (`by`: the token subject). Setting the current status again changes nothing. */
   async setByHand(ambulanceId: string, to: UnitStatus, by: string | null, note: string | null): Promise<AmbulanceDoc> {
-    return this.change(ambulanceId, () => ({ to, by, note, at: new Date(), cause: ['hand'] }));
+    return this.change(ambulanceId, 'urgent', () => ({ to, by, note, at: new Date(), cause: ['hand'] }));
   }
 
   /** Applies the transition table (src/domain/unit-status.transitions.ts) to a place the unit entered. */
   async entered(ambulanceId: string, visit: VisitChange): Promise<void> {
-    await this.change(ambulanceId, (current) => {
+    // Derived off the request path, behind stored points: device writes go first.
+    await this.change(ambulanceId, 'background', (current) => {
       const transition = transitionOnEntering(current, visit.place.kind);
       if (!transition) return null;
       return {
@@ -56,6 +57,7 @@ export class UnitStatusService {
 
   private async change(
     ambulanceId: string,
+    priority: 'urgent' | 'background',
     decide: (current: UnitStatus) => StatusChange | null,
   ): Promise<AmbulanceDoc> {
     for (let attempt = 1; ; attempt += 1) {
@@ -65,7 +67,7 @@ export class UnitStatusService {
       if (!change || change.to === current) return doc ?? { _id: ambulanceId };
       const since = doc?.status_since ?? null;
       const fields = { status: change.to, status_since: change.at, status_by: change.by };
-      const stored = await this.lane.run(() => this.compareAndSet(ambulanceId, doc, fields));
+      const stored = await this.lane.run(() => this.compareAndSet(ambulanceId, doc, fields), priority);
       if (stored) {
         await this.recorder.record(statusEvent(ambulanceId, current, change, since));
         return { ...(doc ?? { _id: ambulanceId }), ...fields };

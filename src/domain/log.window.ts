@@ -7,20 +7,12 @@ export class LogWindow<T> {
   /** Entries past the watermark, waiting for the positions before them; null marks a tombstone. */
   private readonly waiting = new Map<number, T | null>();
   private gapSeenAt: number | null = null;
-  private highest: number;
 
-  constructor(private mark: number) {
-    this.highest = mark;
-  }
+  constructor(private mark: number) {}
 
   /** Every position up to here has been handed out (or was a tombstone). */
   get watermark(): number {
     return this.mark;
-  }
-
-  /** The highest position known to hold a document. */
-  get highestSeen(): number {
-    return this.highest;
   }
 
   get waitingCount(): number {
@@ -39,7 +31,6 @@ export class LogWindow<T> {
   offer(seq: number, entry: T | null): boolean {
     if (seq <= this.mark || this.waiting.has(seq)) return false;
     this.waiting.set(seq, entry);
-    if (seq > this.highest) this.highest = seq;
     return true;
   }
 

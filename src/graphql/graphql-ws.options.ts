@@ -66,15 +66,13 @@ function closeAtExpiry(socket: Extra['socket'], closeAt: number): void {
  */
 export function graphqlWsOptions(
   deps: GraphQLWsDependencies,
-): ServerOptions<Record<string, unknown>, Extra & ConnectionState> & { isProd: boolean } {
+): ServerOptions<Record<string, unknown>, Extra & ConnectionState> {
   const { authenticator } = deps;
   const rolesByRootField = rolesOfRootFields();
   const perSubject = new ConnectionCounter(deps.maxConnectionsPerSubject);
   const documents = new DocumentPreparer(deps.schema, deps.limits, deps.rules);
   return {
     schema: deps.schema,
-    // Never put internal error messages into WebSocket close reasons, whatever NODE_ENV says.
-    isProd: true,
     connectionInitWaitTimeout: deps.connectionInitTimeoutMs,
     onConnect: async (ctx: Ctx) => {
       const params = ctx.connectionParams ?? {};

@@ -1,13 +1,17 @@
 import {
+  type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
+  type FieldNode,
   GraphQLError,
+  getOperationAST,
   subscribe as graphqlSubscribe,
   Kind,
   print,
 } from 'graphql';
 import { GraphQLErrorCode } from '../errors/error.codes.js';
 import { BoundedQueue, SubscriptionOverflowError } from '../events/event.stream.js';
+import { rootFields } from './subscription.authorization.js';
 import { type DirectDelivery, directDeliveryOf } from './ws.transport.js';
 
 export interface SharedSubscriptionKeySource {
@@ -49,18 +53,30 @@ interface SharedOperation {
   source: AsyncIterator<ExecutionResult> | null;
 }
 
+/** Subscribers of one operation share its parsed document (DocumentPreparer), so each is printed once. */
+const printedDocuments = new WeakMap<DocumentNode, string>();
+
+function textOf(document: DocumentNode): string {
+  let text = printedDocuments.get(document);
+  if (text === undefined) {
+    text = print(document);
+    printedDocuments.set(document, text);
+  }
+  return text;
+}
+
 function isAsyncIterable(value: unknown): value is AsyncIterable<ExecutionResult> {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
 
+/** The subscription's root field (graphql-js allows exactly one), through fragments. */
+function rootFieldNodeOf(args: ExecutionArgs): FieldNode | undefined {
+  const operation = getOperationAST(args.document, args.operationName ?? undefined);
+  return operation ? rootFields(args.document, operation.selectionSet)[0] : undefined;
+}
+
 function rootFieldOf(args: ExecutionArgs): string {
-  for (const definition of args.document.definitions) {
-    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
-    if (args.operationName && definition.name?.value !== args.operationName) continue;
-    const [selection] = definition.selectionSet.selections;
-    return selection?.kind === Kind.FIELD ? selection.name.value : 'unknown';
-  }
-  return 'unknown';
+  return rootFieldNodeOf(args)?.name.value ?? 'unknown';
 }
 
 /**
@@ -69,18 +85,11 @@ function rootFieldOf(args: ExecutionArgs): string {
  * differ from everyone else's anyway) and is pulled by its socket instead of pushed into a bounded queue.
  */
 function resumesAfterCursor(args: ExecutionArgs): boolean {
-  for (const definition of args.document.definitions) {
-    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
-    if (args.operationName && definition.name?.value !== args.operationName) continue;
-    const [selection] = definition.selectionSet.selections;
-    const after =
-      selection?.kind === Kind.FIELD ? selection.arguments?.find((arg) => arg.name.value === 'after') : null;
-    if (!after || after.value.kind === Kind.NULL) return false;
-    if (after.value.kind !== Kind.VARIABLE) return true;
-    const value = (args.variableValues as Record<string, unknown> | null | undefined)?.[after.value.name.value];
-    return value !== undefined && value !== null;
-  }
-  return false;
+  const after = rootFieldNodeOf(args)?.arguments?.find((arg) => arg.name.value === 'after');
+  if (!after || after.value.kind === Kind.NULL) return false;
+  if (after.value.kind !== Kind.VARIABLE) return true;
+  const value = (args.variableValues as Record<string, unknown> | null | undefined)?.[after.value.name.value];
+  return value !== undefined && value !== null;
 }
 
 /** A subscription run for one subscriber: its errors end it with a coded error result, as shared ones do. */
@@ -175,7 +184,7 @@ export class SharedSubscriptions {
       return alone(result[Symbol.asyncIterator](), () => this.resuming.delete(token));
     }
     const scope = (args.contextValue as SharedSubscriptionKeySource | undefined)?.subscriptionScope ?? '';
-    const key = JSON.stringify([print(args.document), args.operationName ?? null, args.variableValues ?? {}, scope]);
+    const key = JSON.stringify([textOf(args.document), args.operationName ?? null, args.variableValues ?? {}, scope]);
     let operation = this.operations.get(key);
     if (!operation) {
       const result = await graphqlSubscribe(args);

@@ -80,23 +80,26 @@ export function headOf(doc: PositionsDoc | null): LogHead {
 
 export class StreamPositions {
   private readonly lastKnown = new Map<LogName, number>();
-  /** This instance's updates of the positions documents, one at a time (see `serially`). */
-  private updates: Promise<unknown> = Promise.resolve();
+  /** This instance's updates of each log's positions document, one at a time (see `serially`). */
+  private readonly updates = new Map<LogName, Promise<unknown>>();
   private readonly pendingCloses = new Map<LogName, PendingClose[]>();
   private readonly closeTimers = new Map<LogName, NodeJS.Immediate>();
 
   constructor(private readonly collection: mongoose.mongo.Collection<PositionsDoc>) {}
 
   /**
-   * Runs the instance's updates of the positions documents one after another. MongoDB applies each update
+   * Runs the instance's updates of one log's positions document one after another. MongoDB applies each update
    * atomically anyway; FerretDB v1 rewrites the whole document after reading it, so two overlapping updates
    * (a block's close and the next allocation) could undo each other: a lost close holds the watermark back
    * until the block is abandoned. Across instances FerretDB can still lose one (known-limits.md); the unique
    * position index keeps that from losing or repeating an item.
    */
-  private serially<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.updates.then(work, work);
-    this.updates = run.catch(() => {});
+  private serially<T>(log: LogName, work: () => Promise<T>): Promise<T> {
+    const run = (this.updates.get(log) ?? Promise.resolve()).then(work, work);
+    this.updates.set(
+      log,
+      run.catch(() => {}),
+    );
     return run;
   }
 
@@ -106,7 +109,7 @@ export class StreamPositions {
    * watermark just before: every position up to it was stored before any of the block's documents.
    */
   allocate(log: LogName, count: number): Promise<OpenBlock & { readonly settledBefore: number }> {
-    return this.serially(() => this.allocateNow(log, count));
+    return this.serially(log, () => this.allocateNow(log, count));
   }
 
   private async allocateNow(log: LogName, count: number): Promise<OpenBlock & { readonly settledBefore: number }> {
@@ -159,7 +162,7 @@ export class StreamPositions {
     if (this.closeTimers.has(log)) return;
     const timer = setImmediate(() => {
       this.closeTimers.delete(log);
-      this.serially(() => this.flushCloses(log)).catch(() => {});
+      this.serially(log, () => this.flushCloses(log)).catch(() => {});
     });
     timer.unref();
     this.closeTimers.set(log, timer);

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { LogWindow } from '../domain/log.window.js';
+import { BoundedQueue } from '../events/event.stream.js';
 import type { EventBus, Unsubscribe } from '../events/event-bus.js';
 import type { LoggedTopic, TopicPayloads } from '../events/topics.js';
 import { logCollection, type Models } from '../models/models.js';
@@ -69,7 +70,7 @@ export class LogFollower<T extends LoggedTopic> {
     return this.window?.waitingCount ?? 0;
   }
 
-  /** Starts following (once): listens to the bus first, then learns the log's watermark. */
+  /** Starts following (once): learns the log's watermark, then listens to the bus. */
   start(): Promise<void> {
     this.starting ??= this.begin().catch((error: unknown) => {
       // Not started (the database is away): the next subscriber tries again.
@@ -122,6 +123,20 @@ export class LogFollower<T extends LoggedTopic> {
       set.delete(listener);
       if (ambulanceId !== null && set.size === 0) this.byAmbulance.delete(ambulanceId);
     };
+  }
+
+  /**
+   * A bounded stream of the items for one ambulance (or the fleet) past the current watermark that `accept`
+   * takes; it stops listening when it ends (consumer gone, overflow).
+   */
+  queue(ambulanceId: string | null, limit: number, accept: (payload: Payload<T>) => boolean): BoundedQueue<Payload<T>> {
+    const queue = new BoundedQueue<Payload<T>>(limit);
+    queue.whenFinished(
+      this.listen(ambulanceId, (payload) => {
+        if (accept(payload)) queue.push(payload);
+      }),
+    );
+    return queue;
   }
 
   stop(): void {

@@ -106,15 +106,7 @@ export class LogStreams {
     const follower = this.follower(request.topic);
     await follower.start();
     const accept = request.accept ?? (() => true);
-    if (request.after === null) {
-      const queue = new BoundedQueue<Payload<T>>(request.limit);
-      queue.whenFinished(
-        follower.listen(request.ambulanceId, (payload) => {
-          if (accept(payload)) queue.push(payload);
-        }),
-      );
-      return queue;
-    }
+    if (request.after === null) return follower.queue(request.ambulanceId, request.limit, accept);
     const afterSeq = await this.resumePosition(follower, request.after);
     return this.resumed(follower, request, afterSeq, accept);
   }
@@ -174,7 +166,6 @@ class ResumedStream<T extends LoggedTopic> implements AsyncIterableIterator<Payl
   private page: Array<Payload<T>> = [];
   private live: BoundedQueue<Payload<T>> | null = null;
   private attachedAt: number | null = null;
-  private unsubscribe: (() => void) | null = null;
   private closed = false;
 
   constructor(
@@ -222,18 +213,13 @@ class ResumedStream<T extends LoggedTopic> implements AsyncIterableIterator<Payl
   }
 
   private attach(watermark: number): void {
-    const live = new BoundedQueue<Payload<T>>(this.request.limit);
-    this.live = live;
-    this.unsubscribe = this.follower.listen(this.request.ambulanceId, (payload) => {
-      if (this.accept(payload)) live.push(payload);
-    });
+    this.live = this.follower.queue(this.request.ambulanceId, this.request.limit, this.accept);
     this.attachedAt = watermark;
   }
 
   async return(): Promise<IteratorResult<Payload<T>>> {
     this.closed = true;
     this.page = [];
-    this.unsubscribe?.();
     this.live?.end();
     return { value: undefined, done: true };
   }
