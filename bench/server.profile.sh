@@ -5,8 +5,10 @@
 #   FERRETDB_BIN=… bench/server.profile.sh                                     # dispatch, profiled
 #   EXTRA="--subs-per-ambulance 0 --fleet-subs 200 --duration 20" bench/server.profile.sh   # 40k/s fan-out
 #   NODEFLAGS=" " SERVER_ENV="PROJECTION_INTERVAL_MS=60000" bench/server.profile.sh          # no profiler, a setting
+#   MODE=ingest EXTRA="--duration 20" bench/server.profile.sh                                 # closed-loop ingest
 # Writes to OUT (default <tmp>/aoc-profile): result.json (run.mjs), eventloop.log (every 5 s), metrics.txt (at
-# the end), CPU.*.cpuprofile (summarise with node dist/bench/cpuprofile.summary.js FILE).
+# the end), ferretdb.commands.txt (FerretDB's requests by command; its pprof is at FERRETDB_DEBUG_ADDR meanwhile),
+# CPU.*.cpuprofile (summarise with node dist/bench/cpuprofile.summary.js FILE).
 set -u
 CHECKOUT=$(cd "$(dirname "$0")/.." && pwd)
 TMP=${TMPDIR:-/tmp}
@@ -16,10 +18,12 @@ REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 DB_PORT=${DB_PORT:-47017}
 PORT=${PORT:-47100}
 EXTRA=${EXTRA:-}
+MODE=${MODE:-dispatch}
+FERRETDB_DEBUG_ADDR=${FERRETDB_DEBUG_ADDR:-127.0.0.1:47188}
 : "${FERRETDB_BIN:?set FERRETDB_BIN to the FerretDB binary}"
 [ -f "$PERF/run.mjs" ] || { echo "no $PERF/run.mjs: run npm run bench:compare once, or set PERF" >&2; exit 1; }
 rm -rf "$OUT" && mkdir -p "$OUT/db"
-"$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$OUT/db/" --listen-addr="127.0.0.1:$DB_PORT" --debug-addr=- \
+"$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$OUT/db/" --listen-addr="127.0.0.1:$DB_PORT" --debug-addr="$FERRETDB_DEBUG_ADDR" \
   --telemetry=disable --state-dir="$OUT/db" >"$OUT/ferretdb.log" 2>&1 &
 FPID=$!
 sleep 2
@@ -39,8 +43,10 @@ curl -s "http://127.0.0.1:$PORT/metrics" >/dev/null # starts the event-loop hist
 done) >"$OUT/eventloop.log" &
 # shellcheck disable=SC2086 # EXTRA is a list of options
 (cd "$PERF" && node run.mjs --target new --url "http://127.0.0.1:$PORT" --pid $SPID --service-pid ferretdb=$FPID \
-  --mode dispatch $EXTRA >"$OUT/result.json" 2>"$OUT/run.log")
+  --mode "$MODE" $EXTRA >"$OUT/result.json" 2>"$OUT/run.log")
 curl -s "http://127.0.0.1:$PORT/metrics" >"$OUT/metrics.txt"
+curl -s "http://$FERRETDB_DEBUG_ADDR/debug/metrics" | grep -E '^ferretdb_client_requests_total' | sort -t' ' -k2 -rn \
+  >"$OUT/ferretdb.commands.txt"
 kill -TERM $SPID
 while kill -0 $SPID 2>/dev/null; do sleep 0.5; done
 kill -TERM $FPID

@@ -130,6 +130,10 @@ describe('resumable subscriptions under chaos (3 instances, Redis restart, SIGKI
       STREAM_GAP_ABANDON_MS: '1000',
       STREAM_POLL_INTERVAL_MS: '300',
       STREAM_REPLAY_PAGE_SIZE: '50',
+      // Positions are taken ahead by an instance that saw no other writer for 300 ms: both modes and the
+      // switches between them (reserves given back as tombstones) happen during the run.
+      STREAM_RESERVE_AFTER_MS: '300',
+      STREAM_RESERVE_HOLD_MS: '100',
       SHUTDOWN_GRACE_SECONDS: '2',
     });
     const launch = async (instance: Instance) => {

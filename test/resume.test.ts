@@ -59,10 +59,13 @@ describe('subscriptions that resume after a cursor', () => {
     const channelPrefix = `${uniqueName('resume')}:`;
     // All share data and events. A reads replays in small pages (paging and the seam); A and B never give a
     // position up (the trap test holds one open); C gives positions up quickly and follows only crashes.
-    const patient = { STREAM_GAP_ABANDON_MS: '600000' };
+    // These tests build situations of exact blocks (a position taken and held by hand, store reads counted), so
+    // no instance takes positions ahead here: that is tested below, in position.leases and in the chaos test.
+    const exact = { STREAM_RESERVE_POSITIONS: '0' };
+    const patient = { ...exact, STREAM_GAP_ABANDON_MS: '600000' };
     appA = await startTestApp({ database, channelPrefix, env: { ...patient, STREAM_REPLAY_PAGE_SIZE: '7' } });
     appB = await startTestApp({ database, channelPrefix, env: patient });
-    appC = await startTestApp({ database, channelPrefix, env: { STREAM_GAP_ABANDON_MS: '400' } });
+    appC = await startTestApp({ database, channelPrefix, env: { ...exact, STREAM_GAP_ABANDON_MS: '400' } });
   });
 
   after(async () => {
@@ -289,5 +292,52 @@ describe('a resumed partner subscription', () => {
       resumed.dispose();
       await partnerClient.dispose();
     }
+  });
+});
+
+describe('a single instance taking positions ahead (STREAM_RESERVE_AFTER_MS=0)', () => {
+  let app: TestApp | undefined;
+  const clients: Client[] = [];
+
+  before(async () => {
+    app = await startTestApp({ env: { STREAM_RESERVE_AFTER_MS: '0', STREAM_RESERVE_HOLD_MS: '200' } });
+  });
+
+  after(async () => {
+    await closeAll(...clients.map((client) => () => client.dispose()), () => app?.close());
+  });
+
+  it('delivers live in log order, resumes exactly, and allocates far fewer times than it writes', async () => {
+    assert.ok(app);
+    const ambulance = uniqueName('ahead');
+    const client = wsClient(app.wsUrl);
+    clients.push(client);
+    const live = subscribe<Item>(client, TRACKING, { id: ambulance });
+    await waitUntil(() => app?.app.subscriptions.activeSubscribers, { message: 'subscriber' });
+    const allocate = app.app.models.positions.allocate.bind(app.app.models.positions);
+    let allocations = 0;
+    app.app.models.positions.allocate = (log, count) => {
+      allocations += 1;
+      return allocate(log, count);
+    };
+    await post(app, ambulance, 30);
+    await live.waitFor(30);
+    const stored = await storedIds(app, [ambulance]);
+    assert.deepEqual(
+      live.items.map((item) => item.id),
+      stored,
+    );
+    assert.ok(allocations < 15, `30 points one after another, ${allocations} allocations`);
+    assert.equal(app.app.streams.followerStoreReads, 0, 'live items came in order: no store reads');
+    // Resuming after the 10th item, on a new connection, while the reserve may still be held.
+    const resumed = subscribe<Item>(client, TRACKING, { id: ambulance, after: live.items[9]?.cursor });
+    await resumed.waitFor(20);
+    await post(app, ambulance, 2);
+    await resumed.waitFor(22);
+    assert.deepEqual(
+      resumed.items.map((item) => item.id),
+      (await storedIds(app, [ambulance])).slice(10),
+    );
+    assert.equal(await app.app.models.collections.trackings.countDocuments({ abandoned: true } as object), 0);
   });
 });

@@ -122,7 +122,11 @@ function requirePreflightForMultipart(request: Request, response: Response, next
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const { config, bus, logger } = options;
   const connection = await connectMongo(options.mongoUri, config);
-  const models = createModels(connection);
+  const models = createModels(connection, {
+    size: config.STREAM_RESERVE_POSITIONS,
+    holdMs: config.STREAM_RESERVE_HOLD_MS,
+    soleWriterAfterMs: config.STREAM_RESERVE_AFTER_MS,
+  });
   const ops = new Operations({ config, connection, bus, logger });
   const budget = shutdownBudget(config.SHUTDOWN_GRACE_SECONDS);
   try {
@@ -417,6 +421,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         await trackingWriter.drained();
         await dispatch.monitor.drained();
         await dispatch.connectivityMonitor.stop();
+        await models.leases.stop();
         // Alerts in flight get the event outbox's share of the grace period; the rest wait in MongoDB.
         await alerts.close(budget.outboxFlushMs);
         projector.stop();

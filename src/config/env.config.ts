@@ -50,6 +50,9 @@ const envSchema = z.object({
   STREAM_POLL_INTERVAL_MS: wholeNumber(1000, 50, 60_000),
   STREAM_REPLAY_PAGE_SIZE: wholeNumber(500, 1, 10_000),
   STREAM_RESUME_MAX_AGE_HOURS: wholeNumber(24, 0, 24 * 365),
+  STREAM_RESERVE_POSITIONS: wholeNumber(256, 0, 100_000),
+  STREAM_RESERVE_HOLD_MS: wholeNumber(100, 1, 10_000),
+  STREAM_RESERVE_AFTER_MS: wholeNumber(5000, 0, 3_600_000),
   PUBLISH_OUTBOX_LIMIT: positiveInt(100_000),
   INGEST_BATCH_MAX: positiveInt(1000),
   INGEST_EPISODE_CACHE_SIZE: positiveInt(10_000),
@@ -107,6 +110,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (result.data.HISTORY_DEFAULT_PAGE_SIZE > result.data.HISTORY_MAX_PAGE_SIZE) {
     throw new ConfigError('Invalid configuration: HISTORY_DEFAULT_PAGE_SIZE must not exceed HISTORY_MAX_PAGE_SIZE');
+  }
+  if (result.data.STREAM_RESERVE_HOLD_MS * 4 > result.data.STREAM_GAP_ABANDON_MS) {
+    throw new ConfigError(
+      'Invalid configuration: STREAM_RESERVE_HOLD_MS must be at most a quarter of STREAM_GAP_ABANDON_MS, or readers would give up positions taken ahead before their writer used them; lower it or raise STREAM_GAP_ABANDON_MS',
+    );
   }
   const { UPLOAD_MAX_INFLIGHT_BYTES, UPLOAD_MAX_FILES, UPLOAD_MAX_FILE_BYTES } = result.data;
   if (UPLOAD_MAX_INFLIGHT_BYTES < UPLOAD_MAX_FILES * UPLOAD_MAX_FILE_BYTES) {

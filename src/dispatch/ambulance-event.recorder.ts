@@ -6,18 +6,26 @@ import type { EventPublisher } from '../events/event.publisher.js';
 import { Topics } from '../events/topics.js';
 import type { AmbulanceEventDoc } from '../models/ambulance-event.model.js';
 import type { Models } from '../models/models.js';
-import { isDuplicateKeyError } from '../models/storage.errors.js';
+import { duplicateIndexesOf, isDuplicateKeyError } from '../models/storage.errors.js';
 
 /** Hears a stored event; a returned promise is awaited before `record` resolves (a failure is logged). */
 export type RecordedListener = (event: AmbulanceEventRecord) => void | Promise<void>;
+
+interface PendingRecord {
+  readonly event: AmbulanceEventRecord;
+  readonly stored: (fresh: boolean) => void;
+  readonly failed: (error: unknown) => void;
+}
 
 /**
  * Stores dispatch events in `ambulance_events`, then publishes them. An event's id comes from its cause, so
  * when two instances record the same change the second insert is a duplicate: it is neither published nor
  * passed to listeners again. Listeners (`onRecorded`, e.g. the alert outbox) hear each stored event once.
+ * Events recorded in one turn of the event loop are stored with one insert (a batch's SPEEDING_STARTED events).
  */
 export class AmbulanceEventRecorder {
   private readonly listeners = new Set<RecordedListener>();
+  private pending: PendingRecord[] = [];
 
   constructor(
     private readonly models: Models,
@@ -37,12 +45,11 @@ export class AmbulanceEventRecorder {
 
   /** Stores and publishes the event; false when it was stored already (by this or another instance). */
   async record(event: AmbulanceEventRecord): Promise<boolean> {
-    try {
-      await this.models.collections.ambulanceEvents.insertOne(docOfEvent(event));
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+    const fresh = await new Promise<boolean>((stored, failed) => {
+      if (this.pending.length === 0) setImmediate(() => this.storePending());
+      this.pending.push({ event, stored, failed });
+    });
+    if (!fresh) return false;
     this.publisher.publish(Topics.AmbulanceEvent, event.ambulanceId, payloadOfEvent(event));
     for (const listener of this.listeners) {
       try {
@@ -52,6 +59,42 @@ export class AmbulanceEventRecorder {
       }
     }
     return true;
+  }
+
+  /** One unordered insert for the turn's events; events stored already are duplicates, each alone. */
+  private async storePending(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    let repeated: number[];
+    try {
+      await this.models.collections.ambulanceEvents.insertMany(
+        batch.map(({ event }) => docOfEvent(event)),
+        { ordered: false },
+      );
+      repeated = [];
+    } catch (error) {
+      const duplicates = duplicateIndexesOf(error);
+      if (!duplicates) {
+        // Some failed otherwise: each on its own, so only those fail.
+        for (const record of batch) this.storeOne(record);
+        return;
+      }
+      repeated = duplicates;
+    }
+    const repeats = new Set(repeated);
+    batch.forEach((record, index) => {
+      record.stored(!repeats.has(index));
+    });
+  }
+
+  private async storeOne({ event, stored, failed }: PendingRecord): Promise<void> {
+    try {
+      await this.models.collections.ambulanceEvents.insertOne(docOfEvent(event));
+      stored(true);
+    } catch (error) {
+      if (isDuplicateKeyError(error)) stored(false);
+      else failed(error);
+    }
   }
 }
 

@@ -20,6 +20,7 @@ import {
 } from './image.model.js';
 import { type PlaceDoc, type PlaceModel, placeModel } from './place.model.js';
 import { type PlaceVisitDoc, type PlaceVisitModel, placeVisitModel } from './place-visit.model.js';
+import { PositionLeases, type ReserveOptions } from './position.leases.js';
 import { type SpeedingEpisodeDoc, type SpeedingEpisodeModel, speedingEpisodeModel } from './speeding-episode.model.js';
 import {
   type LogName,
@@ -68,21 +69,26 @@ export interface Models {
   readonly collections: Collections;
   /** Positions in the commit-ordered logs of tracking points, crashes and snapshots. */
   readonly positions: StreamPositions;
+  /** How writers take positions in those logs (ahead, while this instance is a log's only writer). */
+  readonly leases: PositionLeases;
 }
+
+/** Positions taken ahead by default (STREAM_RESERVE_POSITIONS, STREAM_RESERVE_HOLD_MS). */
+export const DEFAULT_RESERVE: ReserveOptions = { size: 256, holdMs: 100, soleWriterAfterMs: 5000 };
 
 /** The collection a log's items (and tombstones) live in. */
 export function logCollection(models: Models, log: LogName): SequencedCollection {
+  return logCollectionOf(models.collections, log);
+}
+
+function logCollectionOf(collections: Collections, log: LogName): SequencedCollection {
   const collection =
-    log === 'trackings'
-      ? models.collections.trackings
-      : log === 'crashes'
-        ? models.collections.crashes
-        : models.collections.imageRecords;
+    log === 'trackings' ? collections.trackings : log === 'crashes' ? collections.crashes : collections.imageRecords;
   return collection as unknown as SequencedCollection;
 }
 
 /** Registers every model on one connection, so several app instances can live in one process. */
-export function createModels(connection: Connection): Models {
+export function createModels(connection: Connection, reserve: ReserveOptions = DEFAULT_RESERVE): Models {
   const tracking = trackingModel(connection);
   const crash = crashModel(connection);
   const imageRecord = imageRecordModel(connection);
@@ -94,6 +100,22 @@ export function createModels(connection: Connection): Models {
   const ambulanceEvent = ambulanceEventModel(connection);
   const alertOutbox = alertOutboxModel(connection);
   const alertClaim = alertClaimModel(connection);
+  const collections: Collections = {
+    trackings: raw(tracking),
+    crashes: raw(crash),
+    imageRecords: raw(imageRecord),
+    imageHistories: raw(imageHistory),
+    ambulances: raw(ambulance),
+    speedingEpisodes: raw(speedingEpisode),
+    places: raw(place),
+    placeVisits: raw(placeVisit),
+    ambulanceEvents: raw(ambulanceEvent),
+    alertOutbox: raw(alertOutbox),
+    alertClaims: raw(alertClaim),
+  };
+  const positions = new StreamPositions(
+    connection.collection(STREAM_POSITIONS_COLLECTION) as unknown as ConstructorParameters<typeof StreamPositions>[0],
+  );
   return {
     tracking,
     crash,
@@ -101,26 +123,13 @@ export function createModels(connection: Connection): Models {
     imageHistory,
     ambulance,
     speedingEpisode,
-    positions: new StreamPositions(
-      connection.collection(STREAM_POSITIONS_COLLECTION) as unknown as ConstructorParameters<typeof StreamPositions>[0],
-    ),
+    positions,
+    leases: new PositionLeases(positions, (log) => logCollectionOf(collections, log), reserve),
     place,
     placeVisit,
     ambulanceEvent,
     alertOutbox,
     alertClaim,
-    collections: {
-      trackings: raw(tracking),
-      crashes: raw(crash),
-      imageRecords: raw(imageRecord),
-      imageHistories: raw(imageHistory),
-      ambulances: raw(ambulance),
-      speedingEpisodes: raw(speedingEpisode),
-      places: raw(place),
-      placeVisits: raw(placeVisit),
-      ambulanceEvents: raw(ambulanceEvent),
-      alertOutbox: raw(alertOutbox),
-      alertClaims: raw(alertClaim),
-    },
+    collections,
   };
 }

@@ -84,6 +84,9 @@ export class StreamPositions {
   private readonly updates = new Map<LogName, Promise<unknown>>();
   private readonly pendingCloses = new Map<LogName, PendingClose[]>();
   private readonly closeTimers = new Map<LogName, NodeJS.Immediate>();
+  /** Since when this instance has seen no other writer allocate in each log (from its first allocation). */
+  private readonly soleWriterSince = new Map<LogName, number>();
+  private readonly settledListeners = new Set<(log: LogName) => void>();
 
   constructor(private readonly collection: mongoose.mongo.Collection<PositionsDoc>) {}
 
@@ -112,10 +115,34 @@ export class StreamPositions {
     return this.serially(log, () => this.allocateNow(log, count));
   }
 
+  /**
+   * For how long this instance has seen no other writer allocate in the log, as far as its own allocations
+   * tell (an allocation finding `next` moved by someone else); 0 before its first allocation.
+   */
+  soleWriterFor(log: LogName): number {
+    const since = this.soleWriterSince.get(log);
+    return since === undefined ? 0 : Date.now() - since;
+  }
+
+  private contended(log: LogName): void {
+    this.soleWriterSince.set(log, Date.now());
+  }
+
+  /** Calls `listener` whenever this instance closed or gave back a block (the log's watermark may have moved). */
+  onSettled(listener: (log: LogName) => void): () => void {
+    this.settledListeners.add(listener);
+    return () => this.settledListeners.delete(listener);
+  }
+
+  private settled(log: LogName): void {
+    for (const listener of this.settledListeners) listener(log);
+  }
+
   private async allocateNow(log: LogName, count: number): Promise<OpenBlock & { readonly settledBefore: number }> {
     const owner = randomUUID();
     for (let attempt = 0; ; attempt += 1) {
-      const next = this.lastKnown.get(log) ?? (await this.readNext(log));
+      const known = this.lastKnown.get(log);
+      const next = known ?? (await this.readNext(log));
       const block: OpenBlock = { from: next + 1, to: next + count, at: new Date(), owner };
       const closes = this.takeCloses(log);
       let before: PositionsDoc | null;
@@ -134,12 +161,15 @@ export class StreamPositions {
       }
       if (before) {
         for (const close of closes) close.done();
+        if (closes.length > 0) this.settled(log);
+        if (!this.soleWriterSince.has(log)) this.soleWriterSince.set(log, Date.now());
         this.lastKnown.set(log, block.to);
         // The closes in this update were still open in `before`: the watermark is at least past them now.
         return { ...block, settledBefore: headOf(withoutClosed(before, closes)).settled };
       }
       this.keepCloses(log, closes);
       this.lastKnown.delete(log);
+      if (known !== undefined) this.contended(log);
       if (attempt >= 50) throw new Error(`could not allocate positions in the ${log} log (contention)`);
     }
   }
@@ -191,6 +221,32 @@ export class StreamPositions {
       return;
     }
     for (const close of closes) close.done();
+    this.settled(log);
+  }
+
+  /**
+   * Gives back a block's positions past `used` (its writer will not use them) by moving the log's `next` back to
+   * `used`, when no allocation came after the block: the block then ends at `used` (and is gone when none of
+   * it was used). False when an allocation came after it: the caller must fill the unused positions instead.
+   */
+  shrink(log: LogName, block: OpenBlock, used: number): Promise<boolean> {
+    const key = blockKey(block.from);
+    return this.serially(log, async () => {
+      const before = await this.collection.findOneAndUpdate(
+        { _id: log, next: block.to },
+        used < block.from
+          ? { $set: { next: used }, $unset: { [key]: '' } }
+          : { $set: { next: used, [`${key}.to`]: used } },
+        { returnDocument: 'before' },
+      );
+      if (!before) {
+        this.contended(log);
+        return false;
+      }
+      this.lastKnown.set(log, used);
+      if (used < block.from) this.settled(log);
+      return true;
+    });
   }
 
   async head(log: LogName): Promise<LogHead> {

@@ -42,6 +42,7 @@ export class LogFollower<T extends LoggedTopic> {
   private readonly byAmbulance = new Map<string, Set<Listener<T>>>();
   private readonly fleet = new Set<Listener<T>>();
   private unsubscribe: Unsubscribe | null = null;
+  private stopHearingSettles: Unsubscribe | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private gapTimer: NodeJS.Timeout | null = null;
   private checking: Promise<void> | null = null;
@@ -90,6 +91,10 @@ export class LogFollower<T extends LoggedTopic> {
     this.window = new LogWindow<Payload<T>>(head.settled);
     this.pollTimer = setInterval(() => this.check(), this.options.pollMs);
     this.pollTimer.unref();
+    // A block this instance settled (a reserve given back, say) may be what held items back: look at once.
+    this.stopHearingSettles = this.models.positions.onSettled((log) => {
+      if (log === this.log && this.waiting > 0) this.check();
+    });
     void this.listenToBus();
   }
 
@@ -143,6 +148,7 @@ export class LogFollower<T extends LoggedTopic> {
     this.stopped = true;
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.gapTimer) clearTimeout(this.gapTimer);
+    this.stopHearingSettles?.();
     this.unsubscribe?.();
   }
 
