@@ -261,11 +261,13 @@ describe('alert webhooks against a real receiver', () => {
       stored('old-pending', 'pending', daysAgo(31)),
       stored('recent-delivered', 'delivered', daysAgo(29)),
     ]);
-    assert.equal(await app.app.alerts.retention.prune(), 2);
+    // The app prunes once at start too, and that prune may still be at work: the two together delete both.
+    assert.ok((await app.app.alerts.retention.prune()) <= 2);
     assert.deepEqual((await outbox.find({}).toArray()).map((doc) => doc.alert_id).sort(), [
       'old-pending',
       'recent-delivered',
     ]);
+    assert.equal(await app.app.alerts.retention.prune(), 0, 'nothing left past the retention');
   });
 
   it('one claim per attempt however many instances race for it (an insert decides, on FerretDB too)', async () => {

@@ -245,6 +245,27 @@ describe('subscriptions that resume after a cursor', () => {
     assert.ok(history.data?.crashes.edges.every((edge) => typeof edge.node.ambulanceId === 'string'));
     assert.ok(history.data?.crashes.edges.some((edge) => edge.node.id === crash?.id));
   });
+  it('a block whose registration was lost (FerretDB v1 under contention) is settled after the abandon time', async () => {
+    assert.ok(appC);
+    const ambulance = uniqueName('lost');
+    const crashes = open(appC, CRASHES, { after: null });
+    await waitUntil(() => appC?.app.subscriptions.activeSubscribers, { message: 'subscriber' });
+    // A writer took a position, then another instance's update overwrote the positions document without it.
+    const block = await appC.app.models.positions.allocate('crashes', 1);
+    await appC.app.models.crash.db
+      .collection('stream_positions')
+      .updateOne({ _id: 'crashes' } as never, { $unset: { [`open.p${block.from}`]: '' } });
+    const result = await postFields(`${appC.url}${ENDPOINTS.crash}`, trackingFields(ambulance, 20));
+    assert.equal(result.status, 200, result.text);
+    const [crash] = await crashes.waitFor(1, 20_000);
+    assert.equal(crash?.ambulanceId, ambulance);
+    const filled = await appC.app.models.collections.crashes.findOne({ seq: block.from } as object);
+    assert.equal(
+      (filled as unknown as { abandoned?: boolean } | null)?.abandoned,
+      true,
+      'the lost position holds a tombstone',
+    );
+  });
 });
 
 describe('a resumed partner subscription', () => {

@@ -4,7 +4,7 @@ import { BoundedQueue } from '../events/event.stream.js';
 import type { EventBus, Unsubscribe } from '../events/event-bus.js';
 import type { LoggedTopic, TopicPayloads } from '../events/topics.js';
 import { logCollection, type Models } from '../models/models.js';
-import { abandonBlock, type LogHead, type LogName, type SequencedDoc } from '../models/stream.positions.js';
+import { abandonBlock, type LogHead, type LogName, type SequencedDoc, tombstone } from '../models/stream.positions.js';
 
 export interface FollowerOptions {
   /** An open block older than this is given up: its empty positions get tombstones. */
@@ -49,6 +49,8 @@ export class LogFollower<T extends LoggedTopic> {
   private starting: Promise<void> | null = null;
   private stopped = false;
   private allocated = 0;
+  /** When the follower first found a settled position without a document (see settleMissing). */
+  private missingSince: number | null = null;
   readonly stats: FollowerStats = { storeReads: 0, itemsRead: 0, tombstonesWritten: 0, headReads: 0 };
 
   constructor(
@@ -230,10 +232,37 @@ export class LogFollower<T extends LoggedTopic> {
       const before = window.watermark;
       await this.readStore(head.settled);
       if (window.watermark === before) {
-        this.logger.warn({ log: this.log, watermark: before }, 'log position missing below the watermark');
+        await this.settleMissing(head.settled);
         return;
       }
+      this.missingSince = null;
     }
+  }
+
+  /**
+   * The log says positions up to `settled` hold documents, yet the next one has none. On MongoDB that cannot
+   * last; on FerretDB v1 two instances' updates of the positions document can lose a block's registration
+   * (known-limits.md), and if that block's writer then failed, nobody would ever settle it. Once the gap is
+   * older than the abandon time, its positions get tombstones (a writer still at work loses to them on the
+   * unique index and stores its item at a new position).
+   */
+  private async settleMissing(settled: number): Promise<void> {
+    const window = this.window as LogWindow<Payload<T>>;
+    const since = window.gapSince() ?? this.missingSince;
+    this.missingSince = since ?? Date.now();
+    this.logger.warn({ log: this.log, watermark: window.watermark }, 'log position missing below the watermark');
+    if (Date.now() - this.missingSince <= this.options.abandonMs) return;
+    const from = window.watermark + 1;
+    const stored = await logCollection(this.models, this.log)
+      .find({ seq: { $gte: from, $lte: settled } }, { projection: { seq: 1 } })
+      .toArray();
+    const taken = new Set(stored.map((doc) => doc.seq));
+    const missing: number[] = [];
+    for (let seq = from; seq <= settled && missing.length < this.options.pageSize; seq += 1) {
+      if (!taken.has(seq)) missing.push(seq);
+    }
+    this.stats.tombstonesWritten += await tombstone(logCollection(this.models, this.log), missing);
+    this.missingSince = null;
   }
 
   /** Reads the documents after the watermark, up to `settled`, one page. */
