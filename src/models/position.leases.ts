@@ -176,7 +176,9 @@ export class PositionLeases {
     const used = reserve.used - reserve.block.from + 1;
     this.nextSize.set(log, Math.min(this.options.size, Math.max(MIN_RESERVE, 2 * used)));
     reserve.tail =
-      reserve.used < reserve.block.to ? this.giveBack(log, reserve.block, reserve.used) : Promise.resolve(true);
+      reserve.used < reserve.block.to
+        ? this.giveBack(log, reserve.block, reserve.used, reserve.inFlight === 0 && !reserve.spoiled)
+        : Promise.resolve(true);
     reserve.tail.catch(() => {
       // Left open: readers settle it after the abandon time.
     });
@@ -195,9 +197,12 @@ export class PositionLeases {
     this.settlements.add(settled);
   }
 
-  /** Gives back the positions after `used`; true when the block is still open (some of it used, or filled). */
-  private async giveBack(log: LogName, block: OpenBlock, used: number): Promise<boolean> {
-    if (await this.positions.shrink(log, block, used)) return used >= block.from;
+  /**
+   * Gives back the positions after `used` (closing the block in the same update when its writes are all
+   * stored); true when the block is still open.
+   */
+  private async giveBack(log: LogName, block: OpenBlock, used: number, stored: boolean): Promise<boolean> {
+    if (await this.positions.shrink(log, block, used, stored)) return !stored && used >= block.from;
     const unused: number[] = [];
     for (let seq = used + 1; seq <= block.to; seq += 1) unused.push(seq);
     await tombstone(this.collectionOf(log), unused);

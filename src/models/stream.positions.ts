@@ -226,17 +226,17 @@ export class StreamPositions {
 
   /**
    * Gives back a block's positions past `used` (its writer will not use them) by moving the log's `next` back to
-   * `used`, when no allocation came after the block: the block then ends at `used` (and is gone when none of
-   * it was used). False when an allocation came after it: the caller must fill the unused positions instead.
+   * `used`, when no allocation came after the block: the block then ends at `used`, and is closed in the same
+   * update when `stored` (its positions up to `used` hold their documents) or none of it was used. False when an
+   * allocation came after it: the caller must fill the unused positions instead.
    */
-  shrink(log: LogName, block: OpenBlock, used: number): Promise<boolean> {
+  shrink(log: LogName, block: OpenBlock, used: number, stored: boolean): Promise<boolean> {
     const key = blockKey(block.from);
+    const closes = stored || used < block.from;
     return this.serially(log, async () => {
       const before = await this.collection.findOneAndUpdate(
         { _id: log, next: block.to },
-        used < block.from
-          ? { $set: { next: used }, $unset: { [key]: '' } }
-          : { $set: { next: used, [`${key}.to`]: used } },
+        closes ? { $set: { next: used }, $unset: { [key]: '' } } : { $set: { next: used, [`${key}.to`]: used } },
         { returnDocument: 'before' },
       );
       if (!before) {
@@ -244,7 +244,7 @@ export class StreamPositions {
         return false;
       }
       this.lastKnown.set(log, used);
-      if (used < block.from) this.settled(log);
+      if (closes) this.settled(log);
       return true;
     });
   }
@@ -293,13 +293,16 @@ export async function abandonBlock(
   collection: SequencedCollection,
   block: OpenBlock,
 ): Promise<number> {
-  const stored = await collection
-    .find({ seq: { $gte: block.from, $lte: block.to } }, { projection: { seq: 1 } })
-    .toArray();
-  const taken = new Set(stored.map((doc) => doc.seq));
-  const missing: number[] = [];
-  for (let seq = block.from; seq <= block.to; seq += 1) if (!taken.has(seq)) missing.push(seq);
-  const filled = await tombstone(collection, missing);
+  const filled = await fillEmpty(collection, block.from, block.to);
   await positions.close(log, block);
   return filled;
+}
+
+/** Puts tombstones at the positions from `from` to `to` that hold no document; returns how many it filled. */
+export async function fillEmpty(collection: SequencedCollection, from: number, to: number): Promise<number> {
+  const stored = await collection.find({ seq: { $gte: from, $lte: to } }, { projection: { seq: 1 } }).toArray();
+  const taken = new Set(stored.map((doc) => doc.seq));
+  const missing: number[] = [];
+  for (let seq = from; seq <= to; seq += 1) if (!taken.has(seq)) missing.push(seq);
+  return tombstone(collection, missing);
 }

@@ -4,7 +4,7 @@ import { BoundedQueue } from '../events/event.stream.js';
 import type { EventBus, Unsubscribe } from '../events/event-bus.js';
 import type { LoggedTopic, TopicPayloads } from '../events/topics.js';
 import { logCollection, type Models } from '../models/models.js';
-import { abandonBlock, type LogHead, type LogName, type SequencedDoc, tombstone } from '../models/stream.positions.js';
+import { abandonBlock, fillEmpty, type LogHead, type LogName, type SequencedDoc } from '../models/stream.positions.js';
 
 export interface FollowerOptions {
   /** An open block older than this is given up: its empty positions get tombstones. */
@@ -248,20 +248,12 @@ export class LogFollower<T extends LoggedTopic> {
    */
   private async settleMissing(settled: number): Promise<void> {
     const window = this.window as LogWindow<Payload<T>>;
-    const since = window.gapSince() ?? this.missingSince;
-    this.missingSince = since ?? Date.now();
+    this.missingSince = window.gapSince() ?? this.missingSince ?? Date.now();
     this.logger.warn({ log: this.log, watermark: window.watermark }, 'log position missing below the watermark');
     if (Date.now() - this.missingSince <= this.options.abandonMs) return;
     const from = window.watermark + 1;
-    const stored = await logCollection(this.models, this.log)
-      .find({ seq: { $gte: from, $lte: settled } }, { projection: { seq: 1 } })
-      .toArray();
-    const taken = new Set(stored.map((doc) => doc.seq));
-    const missing: number[] = [];
-    for (let seq = from; seq <= settled && missing.length < this.options.pageSize; seq += 1) {
-      if (!taken.has(seq)) missing.push(seq);
-    }
-    this.stats.tombstonesWritten += await tombstone(logCollection(this.models, this.log), missing);
+    const to = Math.min(settled, from + this.options.pageSize - 1);
+    this.stats.tombstonesWritten += await fillEmpty(logCollection(this.models, this.log), from, to);
     this.missingSince = null;
   }
 
