@@ -205,3 +205,47 @@ describe('dispatch state survives a restart: places entered before it are left a
     }
   });
 });
+
+describe('connectivity while the fleet documents are a projection round behind', () => {
+  let app: TestApp;
+
+  before(async () => {
+    // The first report of a unit is projected at once, the later ones only in rounds (here: not within the test).
+    app = await startTestApp({
+      env: {
+        STALE_AFTER_SECONDS: '1',
+        OFFLINE_AFTER_SECONDS: '2',
+        CONNECTIVITY_SWEEP_SECONDS: '1',
+        PROJECTION_INTERVAL_MS: '600000',
+      },
+    });
+  });
+  after(async () => {
+    await app?.close();
+  });
+
+  it('a unit that keeps reporting is never swept stale, and is found where it last reported', async () => {
+    const unit = uniqueName('moving');
+    const started = Date.now();
+    let metres = 0;
+    while (Date.now() - started < 3_500) {
+      metres += 100;
+      await report(app, unit, north(HOSPITAL, metres));
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await settled(app);
+    assert.deepEqual(kindsOf(await eventsOf(app, unit, ['WENT_STALE', 'WENT_OFFLINE'])), []);
+    const nearest = await askOk<{ nearestAmbulances: Array<{ ambulance: { id: string }; distanceMeters: number }> }>(
+      app,
+      `query { nearestAmbulances(latitude: ${HOSPITAL.latitude}, longitude: ${HOSPITAL.longitude}) { ambulance { id } distanceMeters } }`,
+    );
+    const found = nearest.nearestAmbulances.find((nearby) => nearby.ambulance.id === unit);
+    assert.ok(found, 'listed as ONLINE');
+    assert.ok(
+      Math.abs((found?.distanceMeters ?? 0) - metres) < 20,
+      `${found?.distanceMeters} m, last report ${metres} m`,
+    );
+    // Silent now: the sweep still moves it, from its newest report.
+    await waitUntil(async () => count(await eventsOf(app, unit), 'WENT_STALE') === 1, { message: 'WENT_STALE' });
+  });
+});

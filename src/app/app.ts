@@ -175,7 +175,16 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     { duplicateWindowSeconds: config.CRASH_DUPLICATE_WINDOW_SECONDS, googleMapKey: config.GOOGLE_MAP_KEY },
     logger,
   );
-  const dispatch = createDispatch(config, { models, publisher, lane, logger });
+  // Every instance follows the fleet's positions, so lastPosition is current between projection rounds.
+  const latestPositions = new LatestPositions();
+  // Not awaited: the app starts while Redis is away (the subscription is made once it is back).
+  latestPositions.follow(bus).catch((error: unknown) => {
+    logger.error(
+      { err: (error as Error).message },
+      'could not follow the fleet positions; lastPosition is from storage',
+    );
+  });
+  const dispatch = createDispatch(config, { models, publisher, lane, latest: latestPositions, logger });
   trackingWriter.onStored((events) => dispatch.monitor.pointsStored(events));
   crashService.onStored((crash) => dispatch.monitor.crashStored(crash));
   // Alerts are enqueued once their event is stored; a failed enqueue is retried in the background.
@@ -197,15 +206,6 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   );
   const snapshotService = new SnapshotService(models, imageStorage, publisher, lane, config.UPLOAD_MAX_FILES);
   const uploadUrls = UploadUrlSigner.fromConfig(config);
-  // Every instance follows the fleet's positions, so lastPosition is current between projection rounds.
-  const latestPositions = new LatestPositions();
-  // Not awaited: the app starts while Redis is away (the subscription is made once it is back).
-  latestPositions.follow(bus).catch((error: unknown) => {
-    logger.error(
-      { err: (error as Error).message },
-      'could not follow the fleet positions; lastPosition is from storage',
-    );
-  });
   const streams = new LogStreams(
     bus,
     models,

@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { ambulanceEventId } from '../domain/ambulance-event.id.js';
 import { type ConnectivityRules, connectivityEventKind, connectivityOf } from '../domain/connectivity.rules.js';
+import type { LatestPositions } from '../events/latest-positions.js';
 import type { AmbulanceDoc } from '../models/ambulance.model.js';
 import { ambulanceIdToString, ambulanceIdValues } from '../models/ambulance-id.filter.js';
 import type { Models } from '../models/models.js';
@@ -17,7 +18,9 @@ const MAX_REMEMBERED = 10_000;
  * - a periodic sweep (every instance) moves ONLINE → STALE → OFFLINE from the last report's age; the time of
  *   the change and the event id derive from the last report, so every instance decides the same;
  * - the write side moves STALE/OFFLINE → ONLINE when a report is stored (CAME_ONLINE).
- * A unit seen for the first time is set ONLINE without an event.
+ * A unit seen for the first time is set ONLINE without an event. The fleet documents are projected in rounds
+ * (PROJECTION_INTERVAL_MS), so the sweep judges a unit by the later of its projected report and the newest one
+ * this instance has seen live: a unit that just reported is never swept as stale.
  */
 export class ConnectivityMonitor {
   /** Ambulance → when this instance last saw it stored as ONLINE (epoch ms of the report). */
@@ -29,6 +32,7 @@ export class ConnectivityMonitor {
     private readonly models: Models,
     private readonly lane: WriteLane,
     private readonly recorder: AmbulanceEventRecorder,
+    private readonly latest: LatestPositions,
     readonly rules: ConnectivityRules,
     private readonly sweepIntervalMs: number,
     private readonly logger: Logger,
@@ -103,11 +107,16 @@ export class ConnectivityMonitor {
   }
 
   private async age(doc: AmbulanceDoc, now: Date): Promise<void> {
-    const lastReportAt = doc.last_position?.count_datetime ?? null;
+    const projectedAt = doc.last_position?.count_datetime ?? null;
+    const ambulanceId = ambulanceIdToString(doc._id);
+    const liveAt = this.latest.of(ambulanceId)?.recordedAt;
+    const lastReportAt =
+      liveAt !== undefined && (!projectedAt || Date.parse(liveAt) > projectedAt.getTime())
+        ? new Date(liveAt)
+        : projectedAt;
     const to = connectivityOf(lastReportAt, now, this.rules);
     const from = doc.connectivity;
     if (!lastReportAt || to === 'ONLINE' || to === from) return;
-    const ambulanceId = ambulanceIdToString(doc._id);
     this.confirmed.delete(ambulanceId);
     const changedAt = new Date(
       lastReportAt.getTime() + (to === 'STALE' ? this.rules.staleAfterMs : this.rules.offlineAfterMs),
@@ -119,7 +128,7 @@ export class ConnectivityMonitor {
             _id: doc._id,
             connectivity: from ?? { $exists: false },
             connectivity_since: doc.connectivity_since ?? { $exists: false },
-            'last_position.count_datetime': lastReportAt,
+            'last_position.count_datetime': projectedAt,
           },
           { $set: { connectivity: to, connectivity_since: changedAt } },
         ),

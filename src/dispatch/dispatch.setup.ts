@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/env.config.js';
 import type { ConnectivityRules } from '../domain/connectivity.rules.js';
 import { averageSpeedEta, type EtaEstimator } from '../domain/eta.estimate.js';
 import type { EventPublisher } from '../events/event.publisher.js';
+import type { LatestPositions } from '../events/latest-positions.js';
 import type { Models } from '../models/models.js';
 import type { WriteLane } from '../models/write.lane.js';
 import { AmbulanceEventRecorder } from './ambulance-event.recorder.js';
@@ -30,9 +31,9 @@ export interface Dispatch {
 /** Builds dispatch awareness from the configuration (docs/dispatch.md). The connectivity sweep is started apart. */
 export function createDispatch(
   config: AppConfig,
-  parts: { models: Models; publisher: EventPublisher; lane: WriteLane; logger: Logger },
+  parts: { models: Models; publisher: EventPublisher; lane: WriteLane; latest: LatestPositions; logger: Logger },
 ): Dispatch {
-  const { models, publisher, lane, logger } = parts;
+  const { models, publisher, lane, latest, logger } = parts;
   const recorder = new AmbulanceEventRecorder(models, publisher, logger);
   const places = new PlaceCatalog(models);
   const statuses = new UnitStatusService(models, lane, recorder);
@@ -45,6 +46,7 @@ export function createDispatch(
     models,
     lane,
     recorder,
+    latest,
     connectivity,
     config.CONNECTIVITY_SWEEP_SECONDS * 1000,
     logger,

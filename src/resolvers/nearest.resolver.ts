@@ -4,6 +4,7 @@ import { READERS } from '../auth/root-field.roles.js';
 import { connectivityOf } from '../domain/connectivity.rules.js';
 import { distanceMetres } from '../domain/geo.distance.js';
 import { badInput } from '../errors/graphql.errors.js';
+import type { TrackingEvent } from '../events/event.payloads.js';
 import type { AmbulanceDoc } from '../models/ambulance.model.js';
 import { Ambulance } from './ambulance.type.js';
 import { Connectivity, UnitStatus } from './dispatch.enums.js';
@@ -99,16 +100,17 @@ export class NearestResolver {
     const target = { latitude, longitude };
     return docs
       .flatMap((doc) => {
-        const last = doc.last_position;
-        if (!last?.location) return [];
+        const ambulance = Ambulance.fromDoc(doc);
+        const last = newestPosition(doc, context.services.latestPositions.of(ambulance.id));
+        if (!last) return [];
         if (statuses && !statuses.has(doc.status ?? 'AVAILABLE')) return [];
-        if (!connectivities.has(connectivityOf(last.count_datetime, now, dispatch.connectivity))) return [];
-        const from = { latitude: last.location.lat, longitude: last.location.lon };
+        if (!connectivities.has(connectivityOf(last.at, now, dispatch.connectivity))) return [];
+        const from = { latitude: last.latitude, longitude: last.longitude };
         const distanceMeters = distanceMetres(from, target);
         if (distanceMeters > withinMeters) return [];
         return [
           Object.assign(new NearbyAmbulance(), {
-            ambulance: Ambulance.fromDoc(doc),
+            ambulance,
             distanceMeters,
             etaSeconds: dispatch.eta.etaSeconds(from, target, distanceMeters),
           }),
@@ -117,4 +119,19 @@ export class NearestResolver {
       .sort((a, b) => a.distanceMeters - b.distanceMeters || a.ambulance.id.localeCompare(b.ambulance.id))
       .slice(0, first);
   }
+}
+
+/**
+ * Where and when the unit last reported: the projected fleet document or, when later, the newest report this
+ * instance has seen live (the documents are projected in rounds, PROJECTION_INTERVAL_MS).
+ */
+function newestPosition(
+  doc: AmbulanceDoc,
+  live: TrackingEvent | undefined,
+): { latitude: number; longitude: number; at: Date } | null {
+  const stored = doc.last_position?.location ? doc.last_position : null;
+  if (live && (!stored || Date.parse(live.recordedAt) > stored.count_datetime.getTime())) {
+    return { latitude: live.latitude, longitude: live.longitude, at: new Date(live.recordedAt) };
+  }
+  return stored ? { latitude: stored.location.lat, longitude: stored.location.lon, at: stored.count_datetime } : null;
 }
