@@ -41,6 +41,7 @@ export class DashboardStore {
     this.crashes,
     this.selection,
     this.dispatch,
+    () => this.settings.now(),
   );
   private focusSequence = 0;
 

@@ -30,6 +30,8 @@ export class LiveSyncStore {
     private readonly crashes: CrashAlertsStore,
     private readonly selection: SelectionStore,
     private readonly dispatch: DispatchStore,
+    /** The server-corrected clock: what was stored before a resumption is counted by the server's times. */
+    private readonly now: () => number,
   ) {}
 
   start(url: string): void {
@@ -61,7 +63,7 @@ export class LiveSyncStore {
         const { connection } = this.cell.get();
         this.cell.update({ connection: { ...connection, reconnections: connection.reconnections + 1 } });
         // Every subscription resumes after its last item: the server delivers what was stored meanwhile.
-        if (this.live.resume(Date.now())) this.markSynced();
+        if (this.live.resume(this.now())) this.markSynced();
         else void this.synchronise();
       },
       onAuthProblem: (problem) => {
@@ -71,7 +73,7 @@ export class LiveSyncStore {
           void this.fleet.load().catch((error: unknown) => this.session.failed('checking the token', error));
       },
       onSubscriptionRestarted: (_reason, lostCursor) => {
-        if (!this.live.resume(Date.now()) || lostCursor) void this.synchronise();
+        if (!this.live.resume(this.now()) || lostCursor) void this.synchronise();
       },
     });
     this.fleetSubscriptions = [
