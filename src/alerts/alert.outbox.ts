@@ -76,7 +76,7 @@ export class AlertOutbox {
 
   private async retryEnqueue(record: AmbulanceEventRecord): Promise<void> {
     for (const delay of RETRY_DELAYS_MS) {
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await new Promise((resolve) => setTimeout(resolve, delay).unref());
       try {
         await this.enqueueEvent(record);
         return;

@@ -6,7 +6,8 @@ import type { EventPublisher } from '../events/event.publisher.js';
 import { Topics } from '../events/topics.js';
 import type { AmbulanceEventDoc } from '../models/ambulance-event.model.js';
 import type { Models } from '../models/models.js';
-import { duplicateIndexesOf, isDuplicateKeyError } from '../models/storage.errors.js';
+import { isDuplicateKeyError } from '../models/storage.errors.js';
+import { insertUnordered } from '../models/unordered.insert.js';
 
 /** Hears a stored event; a returned promise is awaited before `record` resolves (a failure is logged). */
 export type RecordedListener = (event: AmbulanceEventRecord) => void | Promise<void>;
@@ -65,35 +66,36 @@ export class AmbulanceEventRecorder {
   private async storePending(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
-    let repeated: number[];
+    const docs = batch.map(({ event }) => docOfEvent(event));
+    let repeats: Set<number>;
     try {
-      await this.models.collections.ambulanceEvents.insertMany(
-        batch.map(({ event }) => docOfEvent(event)),
-        { ordered: false },
-      );
-      repeated = [];
-    } catch (error) {
-      const duplicates = duplicateIndexesOf(error);
-      if (!duplicates) {
-        // Some failed otherwise: each on its own, so only those fail.
-        for (const record of batch) this.storeOne(record);
-        return;
-      }
-      repeated = duplicates;
+      repeats = new Set(await insertUnordered(this.models.collections.ambulanceEvents, docs));
+    } catch {
+      // Some failed otherwise, and some may be stored: each on its own, so only those fail.
+      batch.forEach((record, index) => {
+        void this.storeOne(record, docs[index] as AmbulanceEventDoc);
+      });
+      return;
     }
-    const repeats = new Set(repeated);
     batch.forEach((record, index) => {
       record.stored(!repeats.has(index));
     });
   }
 
-  private async storeOne({ event, stored, failed }: PendingRecord): Promise<void> {
+  /** After a failed batch: a duplicate that is this very document (same `recorded_at`) was stored by the batch. */
+  private async storeOne({ stored, failed }: PendingRecord, doc: AmbulanceEventDoc): Promise<void> {
+    const events = this.models.collections.ambulanceEvents;
     try {
-      await this.models.collections.ambulanceEvents.insertOne(docOfEvent(event));
+      await events.insertOne(doc);
       stored(true);
     } catch (error) {
-      if (isDuplicateKeyError(error)) stored(false);
-      else failed(error);
+      if (!isDuplicateKeyError(error)) return failed(error);
+      try {
+        const held = await events.findOne({ _id: doc._id });
+        stored(held?.recorded_at.getTime() === doc.recorded_at.getTime());
+      } catch (lookupError) {
+        failed(lookupError);
+      }
     }
   }
 }

@@ -16,7 +16,8 @@ const MAX_WAITING_POINTS = 50_000;
  * untouched (the event log is derived from it). CRASH_REPORTED is recorded before the device is answered.
  */
 export class DispatchMonitor {
-  private readonly queue: Work[] = [];
+  /** Stored points not yet handled, oldest first: handled together, in one piece of work. */
+  private waiting: TrackingEvent[] = [];
   private running: Promise<void> | null = null;
   failures = 0;
   /** Stored points whose events were not derived because too many waited (see MAX_WAITING_POINTS). */
@@ -32,14 +33,13 @@ export class DispatchMonitor {
 
   pointsStored(points: readonly TrackingEvent[]): void {
     if (points.length === 0) return;
-    // Points waiting their turn are handled together.
-    const waiting = [...(this.queue.pop()?.points ?? []), ...points];
-    const excess = waiting.length - MAX_WAITING_POINTS;
+    for (const point of points) this.waiting.push(point);
+    const excess = this.waiting.length - MAX_WAITING_POINTS;
     if (excess > 0) {
       this.skippedPoints += excess;
       this.logger.warn({ skipped: excess }, 'dispatch events fall behind; events of the oldest waiting points skipped');
+      this.waiting.splice(0, excess);
     }
-    this.queue.push({ points: excess > 0 ? waiting.slice(excess) : waiting });
     this.kick();
   }
 
@@ -64,7 +64,11 @@ export class DispatchMonitor {
   }
 
   private async run(): Promise<void> {
-    for (let work = this.queue.shift(); work; work = this.queue.shift()) await this.handle(work);
+    while (this.waiting.length > 0) {
+      const points = this.waiting;
+      this.waiting = [];
+      await this.handle({ points });
+    }
   }
 
   /** Each kind of event is derived on its own: one failing (logged) does not hold back the others. */

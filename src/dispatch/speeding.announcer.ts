@@ -18,15 +18,22 @@ export class SpeedingAnnouncer {
   async stored(point: TrackingEvent): Promise<void> {
     const episodeId = point.speedingEpisodeId;
     if (point.state !== 'RED' || !episodeId || this.announced.has(episodeId)) return;
-    await this.recorder.record(
-      blankEvent({
-        id: ambulanceEventId(point.ambulanceId, 'SPEEDING_STARTED', episodeId),
-        ambulanceId: point.ambulanceId,
-        kind: 'SPEEDING_STARTED',
-        at: new Date(point.recordedAt),
-        note: point.speed === null ? null : `${Math.round(point.speed)} km/h`,
-      }),
-    );
+    // Marked first: the other RED points of the episode in the same batch are handled at the same time.
     this.announced.set(episodeId, true);
+    try {
+      await this.recorder.record(
+        blankEvent({
+          id: ambulanceEventId(point.ambulanceId, 'SPEEDING_STARTED', episodeId),
+          ambulanceId: point.ambulanceId,
+          kind: 'SPEEDING_STARTED',
+          at: new Date(point.recordedAt),
+          note: point.speed === null ? null : `${Math.round(point.speed)} km/h`,
+        }),
+      );
+    } catch (error) {
+      // Not stored: the episode's next RED point tries again.
+      this.announced.delete(episodeId);
+      throw error;
+    }
   }
 }

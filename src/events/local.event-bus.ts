@@ -15,11 +15,10 @@ export class LocalEventBus implements EventBus {
     this.deliverHere(topic, ambulanceId, payload);
   }
 
-  /** Listeners get a copy, as they would from Redis: none can change what another sees. */
+  /** Every listener gets the same object, as from Redis (one parse per message): listeners never change it. */
   deliverHere<T extends Topic>(topic: T, ambulanceId: string, payload: TopicPayloads[T]): void {
-    const copy = JSON.parse(JSON.stringify(payload)) as TopicPayloads[T];
-    this.emitter.emit(`${topic}.${ambulanceId}`, copy);
-    this.emitter.emit(topic, copy);
+    this.emitter.emit(`${topic}.${ambulanceId}`, payload);
+    this.emitter.emit(topic, payload);
   }
 
   /** There are no other instances. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { EventBus, Unsubscribe } from './event-bus.js';
+import { LocalEventBus } from './local.event-bus.js';
 import { ambulanceChannel, fleetPattern, type Topic, type TopicPayloads } from './topics.js';
 
 /**
@@ -28,7 +28,8 @@ export class RedisEventBus implements EventBus {
   private subscriberConfirmed = false;
   private wasDown = false;
   /** This instance's listeners, given this instance's events directly. */
-  private readonly here = new EventEmitter();
+  /** This instance's own listeners: they hear its events at once, and while Redis is away. */
+  private readonly here = new LocalEventBus();
   private readonly origin = randomUUID();
 
   constructor(
@@ -86,7 +87,6 @@ export class RedisEventBus implements EventBus {
       };
     }
     this.pubsub = new RedisPubSub({ publisher: this.publisher, subscriber: this.subscriber });
-    this.here.setMaxListeners(0);
   }
 
   async connect(): Promise<void> {
@@ -101,8 +101,7 @@ export class RedisEventBus implements EventBus {
   }
 
   deliverHere<T extends Topic>(topic: T, ambulanceId: string, payload: TopicPayloads[T]): void {
-    this.here.emit(`${topic}.${ambulanceId}`, payload);
-    this.here.emit(topic, payload);
+    this.here.deliverHere(topic, ambulanceId, payload);
   }
 
   /** Tagged with this instance's origin, which its own Redis listeners skip (they had it from deliverHere). */
@@ -125,14 +124,20 @@ export class RedisEventBus implements EventBus {
     const fromOthers = (message: TopicPayloads[T] & { [ORIGIN_FIELD]?: string }) => {
       if (message[ORIGIN_FIELD] !== this.origin) listener(message);
     };
-    const subscriptionId =
-      ambulanceId === null
-        ? await this.pubsub.subscribe(fleetPattern(this.prefix, topic), fromOthers, { pattern: true })
-        : await this.pubsub.subscribe(ambulanceChannel(this.prefix, topic, ambulanceId), fromOthers);
-    const eventName = ambulanceId === null ? topic : `${topic}.${ambulanceId}`;
-    this.here.on(eventName, listener);
+    // Local events first: they do not wait for Redis to answer (or to come back).
+    const stopHearingHere = await this.here.subscribe(topic, ambulanceId, listener);
+    let subscriptionId: number;
+    try {
+      subscriptionId =
+        ambulanceId === null
+          ? await this.pubsub.subscribe(fleetPattern(this.prefix, topic), fromOthers, { pattern: true })
+          : await this.pubsub.subscribe(ambulanceChannel(this.prefix, topic, ambulanceId), fromOthers);
+    } catch (error) {
+      stopHearingHere();
+      throw error;
+    }
     return () => {
-      this.here.off(eventName, listener);
+      stopHearingHere();
       this.pubsub.unsubscribe(subscriptionId);
     };
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type mongoose from 'mongoose';
 import { isDuplicateKeyError } from './storage.errors.js';
+import { insertUnordered } from './unordered.insert.js';
 
 /**
  * The commit-ordered logs: every stored tracking point, crash and snapshot record gets a position (`seq`) in
@@ -14,8 +15,6 @@ import { isDuplicateKeyError } from './storage.errors.js';
  * a reader that delivers only up to the watermark never passes a position that is still to be committed.
  */
 export type LogName = 'trackings' | 'crashes' | 'snapshots';
-
-export const LOG_NAMES: readonly LogName[] = ['trackings', 'crashes', 'snapshots'];
 
 /** A block of positions handed out and not yet closed. */
 export interface OpenBlock {
@@ -268,18 +267,12 @@ export class StreamPositions {
 /** Fills the positions of a block that hold no document yet with tombstones; true for each one it filled. */
 export async function tombstone(collection: SequencedCollection, positions: readonly number[]): Promise<number> {
   if (positions.length === 0) return 0;
-  try {
-    const result = await collection.insertMany(
-      positions.map((seq) => ({ seq, abandoned: true as const })),
-      { ordered: false },
-    );
-    return result.insertedCount;
-  } catch (error) {
-    const writeErrors = (error as { writeErrors?: unknown[] }).writeErrors;
-    if (!Array.isArray(writeErrors) || !writeErrors.every(isDuplicateKeyError)) throw error;
-    // A document (the item, or another reader's tombstone) got there first: that position is settled too.
-    return positions.length - writeErrors.length;
-  }
+  // A position refused as a duplicate holds a document already (the item, or another reader's tombstone).
+  const refused = await insertUnordered(
+    collection,
+    positions.map((seq) => ({ seq, abandoned: true as const })),
+  );
+  return positions.length - refused.length;
 }
 
 /**

@@ -1,22 +1,10 @@
 import type { Types } from 'mongoose';
 import { logCollection, type Models } from '../models/models.js';
 import type { PositionLease } from '../models/position.leases.js';
-import { duplicateIndexesOf } from '../models/storage.errors.js';
-import { type LogName, type SequencedCollection, tombstone } from '../models/stream.positions.js';
+import { type LogName, tombstone } from '../models/stream.positions.js';
+import { insertUnordered } from '../models/unordered.insert.js';
 
 const MAX_ROUNDS = 20;
-
-/** Inserts unordered; returns the indexes of the documents refused as duplicates (of `_id` or of `seq`). */
-async function insertUnordered(collection: SequencedCollection, docs: readonly object[]): Promise<number[]> {
-  try {
-    await collection.insertMany(docs as never[], { ordered: false });
-    return [];
-  } catch (error) {
-    const duplicates = duplicateIndexesOf(error);
-    if (!duplicates) throw error;
-    return duplicates;
-  }
-}
 
 /**
  * Stores documents at new positions of a log (src/models/stream.positions.ts) and returns the indexes of those

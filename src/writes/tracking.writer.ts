@@ -300,7 +300,7 @@ export class TrackingWriter {
     contradicted: readonly Types.ObjectId[],
   ): Promise<{ duplicates: Set<number>; failed: Map<number, unknown> }> {
     await this.markConflicts(contradicted);
-    const duplicates = new Set(await this.insertUnordered(docs));
+    const duplicates = new Set(await insertSequenced(this.models, 'trackings', docs));
     const failed = new Map<number, unknown>();
     // Points that claimed their ambulance and device time; one under a conflict id raced an identical report.
     const raced = [...duplicates].filter((index) => {
@@ -342,7 +342,11 @@ export class TrackingWriter {
       return [index];
     });
     await this.markConflicts(marks);
-    const again = await this.insertUnordered(retried.map((index) => docs[index] as TrackingDoc));
+    const again = await insertSequenced(
+      this.models,
+      'trackings',
+      retried.map((index) => docs[index] as TrackingDoc),
+    );
     for (const at of again) duplicates.add(retried[at] as number);
   }
 
@@ -351,14 +355,6 @@ export class TrackingWriter {
     await this.models.collections.trackings.bulkWrite(
       ids.map((_id) => ({ updateOne: { filter: { _id }, update: { $set: { conflict: true } } } })),
     );
-  }
-
-  /**
-   * Inserts, unordered, at new positions of the tracking log; returns the indexes of documents whose `_id` was
-   * stored already (see insertSequenced).
-   */
-  private async insertUnordered(docs: TrackingDoc[]): Promise<number[]> {
-    return insertSequenced(this.models, 'trackings', docs);
   }
 }
 
