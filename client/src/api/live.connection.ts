@@ -2,7 +2,7 @@ import { type Client, createClient } from 'graphql-ws';
 import type { TypedDocumentString } from '../gql/graphql';
 import { type AuthProblem, authProblemOfClose, authProblemOfErrors, bearer } from '../logic/auth.token';
 import { retryDelayMs } from '../logic/backoff';
-import { itemOf } from '../logic/caught-up';
+import { itemOf, type LiveItem } from '../logic/caught-up';
 import type { LinkStatus } from '../logic/connection.view';
 import { GRAPHQL_PATH } from './graphql.http';
 
@@ -14,10 +14,10 @@ export interface LiveConnectionEvents {
   onConnected(isFirst: boolean): void;
   onAuthProblem(problem: AuthProblem): void;
   /**
-   * A subscription the server ended (e.g. SUBSCRIPTION_OVERFLOW): it is started again after its last cursor.
-   * `lostCursor` when the server could not resume from it (CURSOR_EXPIRED): re-read what it missed.
+   * A subscription the server ended (e.g. SUBSCRIPTION_OVERFLOW): it is started again after its last cursor (or,
+   * when the server could not resume from it, CURSOR_EXPIRED, after the cursor its `renewCursor` took).
    */
-  onSubscriptionRestarted(reason: string, lostCursor: boolean): void;
+  onSubscriptionRestarted(reason: string): void;
 }
 
 const KEEP_ALIVE_MS = 10_000;
@@ -103,12 +103,15 @@ export class LiveConnection {
   /**
    * Keeps `document` subscribed until the returned function is called: a subscription the server ends is started
    * again after a second. Each item's `cursor` is kept in `variables.after`, so every (re)start, including the
-   * ones graphql-ws makes by itself after a reconnection, resumes after the last item received.
+   * ones graphql-ws makes by itself after a reconnection, resumes after the last item received. A cursor the
+   * server can no longer resume from is replaced by `renewCursor` (which reads what was missed and sets a new
+   * `variables.after`) before the restart; without it, or if it fails, the subscription restarts live from now.
    */
   subscribe<Result, Variables>(
     document: TypedDocumentString<Result, Variables>,
     variables: Variables & { after?: string | null },
-    onData: (data: Result) => void,
+    onData: (data: Result, item: LiveItem | null) => void,
+    renewCursor?: () => Promise<void>,
   ): () => void {
     // graphql-ws would open a new connection for it, with the token just refused.
     if (this.tokenRefused || this.disposed) return () => {};
@@ -122,10 +125,17 @@ export class LiveConnection {
     const restart = (reason: string) => {
       // A refused subscription (e.g. FORBIDDEN for this token) would only be refused again: it waits for a new token.
       if (stopped || refused || this.disposed) return;
-      restartTimer = setTimeout(() => {
+      restartTimer = setTimeout(async () => {
         if (stopped || this.disposed) return;
-        this.events.onSubscriptionRestarted(reason, lostCursor);
-        lostCursor = false;
+        if (lostCursor) {
+          lostCursor = false;
+          payload.variables.after = null;
+          await renewCursor?.().catch(() => {
+            payload.variables.after = null;
+          });
+          if (stopped || this.disposed) return;
+        }
+        this.events.onSubscriptionRestarted(reason);
         start();
       }, RESUBSCRIBE_DELAY_MS);
     };
@@ -137,14 +147,11 @@ export class LiveConnection {
             refused = true;
             this.refuse(problem);
           }
-          if (result.errors?.some((error) => error.extensions?.code === 'CURSOR_EXPIRED')) {
-            payload.variables.after = null;
-            lostCursor = true;
-          }
+          if (result.errors?.some((error) => error.extensions?.code === 'CURSOR_EXPIRED')) lostCursor = true;
           if (result.data) {
-            const cursor = itemOf(result.data)?.cursor;
-            if (cursor) payload.variables.after = cursor;
-            onData(result.data as Result);
+            const item = itemOf(result.data);
+            if (item?.cursor) payload.variables.after = item.cursor;
+            onData(result.data as Result, item);
           }
         },
         error: (error) => {

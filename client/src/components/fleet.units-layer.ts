@@ -116,6 +116,7 @@ export class FleetUnitsLayer extends L.Layer {
     cancelAnimationFrame(this.frame);
     this.frame = 0;
     clearTimeout(this.labelTimer);
+    this.labelTimer = undefined;
     this.canvas.remove();
     return this;
   }

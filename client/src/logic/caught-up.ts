@@ -26,8 +26,15 @@ export class CaughtUpCounter {
   }
 }
 
-/** The `id`, `cursor` and stored time of the item a subscription result carries (its one root field). */
-export function itemOf(data: unknown): { id: string; cursor: string | null; storedAtMs: number } | null {
+/** The `id`, `cursor` and stored time of the item a subscription result carries. */
+export interface LiveItem {
+  readonly id: string;
+  readonly cursor: string | null;
+  readonly storedAtMs: number;
+}
+
+/** The item a subscription result carries (its one root field), or null. */
+export function itemOf(data: unknown): LiveItem | null {
   const [item] = Object.values((data ?? {}) as Record<string, unknown>);
   if (typeof item !== 'object' || item === null) return null;
   const { id, cursor, recordedAt, createdAt } = item as Record<string, unknown>;

@@ -66,14 +66,46 @@ export const pointStamp = (point: TrackingPoint) => ({ id: point.id, time: point
 
 const NOTIFY_INTERVAL_MS = 50;
 
-/** The dashboard state every store part reads and patches; views are told of changes. */
-export class DashboardStateCell {
-  private state: DashboardState;
+/** A state that store parts read and patch; views are told of changes, at most every NOTIFY_INTERVAL_MS. */
+export class StateCell<State extends object> {
   private readonly listeners = new Set<() => void>();
   private notifyTimer: ReturnType<typeof setTimeout> | undefined;
 
+  constructor(private state: State) {}
+
+  get(): State {
+    return this.state;
+  }
+
+  /**
+   * `batched` (live data: a busy fleet sends hundreds of events a second) tells views at most every
+   * NOTIFY_INTERVAL_MS; `now` (what a user just did, e.g. a controlled input) tells them at once.
+   */
+  update(patch: Partial<State>, when: 'batched' | 'now' = 'batched'): void {
+    this.state = { ...this.state, ...patch };
+    if (when === 'now') {
+      clearTimeout(this.notifyTimer);
+      this.notify();
+      return;
+    }
+    this.notifyTimer ??= setTimeout(() => this.notify(), NOTIFY_INTERVAL_MS);
+  }
+
+  private notify(): void {
+    this.notifyTimer = undefined;
+    for (const listener of this.listeners) listener();
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+/** The dashboard state every store part reads and patches. */
+export class DashboardStateCell extends StateCell<DashboardState> {
   constructor(nowMs: number) {
-    this.state = {
+    super({
       settings: null,
       clockOffsetMs: 0,
       connection: { status: 'connecting', sinceMs: nowMs, syncedAtMs: null, reconnections: 0, caughtUp: 0 },
@@ -88,24 +120,6 @@ export class DashboardStateCell {
       replay: emptyReplay,
       mapFocus: null,
       notice: null,
-    };
-  }
-
-  get(): DashboardState {
-    return this.state;
-  }
-
-  update(patch: Partial<DashboardState>): void {
-    this.state = { ...this.state, ...patch };
-    // A busy fleet sends hundreds of events a second: views redraw at most every NOTIFY_INTERVAL_MS.
-    this.notifyTimer ??= setTimeout(() => {
-      this.notifyTimer = undefined;
-      for (const listener of this.listeners) listener();
-    }, NOTIFY_INTERVAL_MS);
-  }
-
-  subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    });
   }
 }

@@ -3,7 +3,6 @@ import {
   type AmbulanceEventFieldsFragment,
   AmbulanceEventsDocument,
   DispatchUnitsDocument,
-  type DispatchUnitsQuery,
   NearestAmbulancesDocument,
   type NearestAmbulancesQuery,
   PlacesDocument,
@@ -12,6 +11,8 @@ import {
   type UnitStatus,
 } from '../gql/graphql';
 import { messageOf } from '../logic/error.message';
+import { listPage, readAllPages } from '../logic/paging';
+import { StateCell } from './dashboard.state';
 import type { SessionStore } from './session.store';
 
 export type AmbulanceEvent = AmbulanceEventFieldsFragment;
@@ -52,7 +53,7 @@ const NEAREST_COUNT = 5;
  * and the shared crash acknowledgement. A state of its own, beside the fleet's; views read it with useDispatch.
  */
 export class DispatchStore {
-  private state: DispatchState = {
+  private readonly cell = new StateCell<DispatchState>({
     places: [],
     units: new Map(),
     events: [],
@@ -60,8 +61,7 @@ export class DispatchStore {
     picking: false,
     availableOnly: false,
     problem: null,
-  };
-  private readonly listeners = new Set<() => void>();
+  });
 
   /** @param crashAcknowledged a crash was acknowledged, here or on another dashboard. */
   constructor(
@@ -69,12 +69,13 @@ export class DispatchStore {
     private readonly crashAcknowledged: (crashId: string) => void,
   ) {}
 
-  getState = (): DispatchState => this.state;
+  getState = (): DispatchState => this.cell.get();
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  subscribe = (listener: () => void): (() => void) => this.cell.subscribe(listener);
+
+  private get state(): DispatchState {
+    return this.cell.get();
+  }
 
   /** Reads places, statuses and the newest events (at start and after each reconnection). */
   async load(): Promise<void> {
@@ -105,7 +106,7 @@ export class DispatchStore {
         statusBy: event.by,
       });
     }
-    this.update({ units, events: [event, ...this.state.events].slice(0, EVENT_LOG_SIZE) });
+    this.cell.update({ units, events: [event, ...this.state.events].slice(0, EVENT_LOG_SIZE) });
     if (event.kind === 'CRASH_ACKNOWLEDGED' && event.crashId) this.crashAcknowledged(event.crashId);
   }
 
@@ -160,20 +161,14 @@ export class DispatchStore {
   }
 
   private async readUnits(): Promise<Map<string, UnitDispatch>> {
-    const units = new Map<string, UnitDispatch>();
-    let after: string | null = null;
-    for (;;) {
-      const page: DispatchUnitsQuery = await this.session.read(DispatchUnitsDocument, { first: UNITS_PAGE, after });
-      const { ambulances } = page;
-      for (const unit of ambulances) units.set(unit.id, unit);
-      const last = ambulances.at(-1);
-      if (!last || ambulances.length < UNITS_PAGE) return units;
-      after = last.cursor;
-    }
+    const read = await readAllPages(async (after) =>
+      listPage((await this.session.read(DispatchUnitsDocument, { first: UNITS_PAGE, after })).ambulances, UNITS_PAGE),
+    );
+    return new Map(read.nodes.map((unit) => [unit.id, unit]));
   }
 
+  /** What the dispatcher did shows at once; live events (`receive`) are batched. */
   private update(patch: Partial<DispatchState>): void {
-    this.state = { ...this.state, ...patch };
-    for (const listener of this.listeners) listener();
+    this.cell.update(patch, 'now');
   }
 }

@@ -56,10 +56,8 @@ export class LiveSyncStore {
     this.live.connect(url, this.cell.get().token, {
       onStatus: (status) => this.setLinkStatus(status),
       onConnected: (isFirst) => {
-        if (isFirst) {
-          void this.synchronise();
-          return;
-        }
+        // The first connection needs no read of its own: start() reads, and each subscription has read from its cursor.
+        if (isFirst) return;
         const { connection } = this.cell.get();
         this.cell.update({ connection: { ...connection, reconnections: connection.reconnections + 1 } });
         // Every subscription resumes after its last item: the server delivers what was stored meanwhile.
@@ -72,8 +70,8 @@ export class LiveSyncStore {
         if (problem.generic)
           void this.fleet.load().catch((error: unknown) => this.session.failed('checking the token', error));
       },
-      onSubscriptionRestarted: (_reason, lostCursor) => {
-        if (!this.live.resume(this.now()) || lostCursor) void this.synchronise();
+      onSubscriptionRestarted: () => {
+        if (!this.live.resume(this.now())) void this.synchronise();
       },
     });
     this.fleetSubscriptions = [

@@ -1,6 +1,6 @@
 import { LiveConnection, type LiveConnectionEvents } from '../api/live.connection';
 import type { StreamTopic, TypedDocumentString } from '../gql/graphql';
-import { CaughtUpCounter, itemOf } from '../logic/caught-up';
+import { CaughtUpCounter } from '../logic/caught-up';
 
 interface Entry {
   /** Sent with every (re)start; LiveConnection keeps the last item's cursor in `after`. */
@@ -61,19 +61,27 @@ export class LiveSubscriptions {
     this.entries.add(entry);
     let released = false;
     let release: () => void = () => {};
-    void (async () => {
+    // Also what a subscription whose cursor the server no longer resumes from (CURSOR_EXPIRED) starts again with.
+    const startAfterCatchUp = async () => {
       const start = await this.startCursor(topic).catch((error: unknown) => {
         this.failed('starting the live view', error);
         return null;
       });
       await catchUp().catch((error: unknown) => this.failed('catching up', error));
-      if (released || this.live !== live) return;
       entry.variables.after = start;
-      release = live.subscribe(document, entry.variables as Variables & { after: string | null }, (data) => {
-        const item = itemOf(data);
-        if (item && this.caughtUp.received(item.id, item.storedAtMs)) this.caughtUpChanged(this.caughtUp.count);
-        onData(data);
-      });
+    };
+    void (async () => {
+      await startAfterCatchUp();
+      if (released || this.live !== live) return;
+      release = live.subscribe(
+        document,
+        entry.variables as Variables & { after: string | null },
+        (data, item) => {
+          if (item && this.caughtUp.received(item.id, item.storedAtMs)) this.caughtUpChanged(this.caughtUp.count);
+          onData(data);
+        },
+        startAfterCatchUp,
+      );
     })();
     return () => {
       released = true;
