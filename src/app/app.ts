@@ -189,7 +189,6 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   crashService.onStored((crash) => dispatch.monitor.crashStored(crash));
   // Alerts are enqueued once their event is stored; a failed enqueue is retried in the background.
   dispatch.recorder.onRecorded(alerts.outbox.onEventRecorded);
-  dispatch.connectivityMonitor.start();
   const imageStorage = new ImageStorage(config.UPLOAD_DIR);
   const bodyLimits = {
     maxBodyBytes: config.INGEST_MAX_BODY_BYTES,
@@ -390,6 +389,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     throw error;
   });
   alerts.start();
+  dispatch.connectivityMonitor.start();
   const port = (httpServer.address() as AddressInfo).port;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
 

@@ -8,6 +8,9 @@ export interface Coordinates {
 const EARTH_RADIUS_METRES = 6_371_008.8;
 const radians = (degrees: number) => (degrees * Math.PI) / 180;
 
+/** Metres in one degree of latitude (and of longitude at the equator), for flat approximations. */
+export const METRES_PER_DEGREE = 111_320;
+
 /**
  * Great-circle distance in metres (the spherical Vincenty formula: unlike haversine's asin, it keeps full
  * precision up to antipodal points); within 0.5 % of the ellipsoid, plenty to compare GPS fixes.

@@ -1,11 +1,9 @@
-import { type Coordinates, distanceMetres } from './geo.distance.js';
+import { type Coordinates, distanceMetres, METRES_PER_DEGREE } from './geo.distance.js';
 
 /** A place's area: a circle around a centre, or a polygon of at least three vertices (not closed: last ≠ first). */
 export type PlaceShape =
   | { readonly kind: 'circle'; readonly center: Coordinates; readonly radiusMeters: number }
   | { readonly kind: 'polygon'; readonly vertices: readonly Coordinates[] };
-
-const METRES_PER_DEGREE = 111_320;
 
 /** Local planar metres around `origin` (equirectangular): exact enough within a few kilometres. */
 function planar(origin: Coordinates, point: Coordinates): { x: number; y: number } {

@@ -2,7 +2,7 @@ import { Args, ArgsType, Authorized, Ctx, Field, Float, Int, ObjectType, Query, 
 import { scopeFilter } from '../auth/ambulance.scope.js';
 import { READERS } from '../auth/root-field.roles.js';
 import { connectivityOf } from '../domain/connectivity.rules.js';
-import { distanceMetres } from '../domain/geo.distance.js';
+import { distanceMetres, METRES_PER_DEGREE } from '../domain/geo.distance.js';
 import { badInput } from '../errors/graphql.errors.js';
 import type { TrackingEvent } from '../events/event.payloads.js';
 import type { AmbulanceDoc } from '../models/ambulance.model.js';
@@ -12,7 +12,6 @@ import type { GraphQLContext } from './graphql.context.js';
 
 const MAX_NEAREST = 100;
 const DEFAULT_WITHIN_METERS = 100_000;
-const METRES_PER_DEGREE = 111_320;
 
 @ObjectType({ description: 'A unit and how far it is from a point.' })
 export class NearbyAmbulance {
