@@ -301,6 +301,10 @@ describe('dashboard: access tokens against a server that requires them (JWT_SECR
     assert.match(await page.locator('.sign-in-reason').innerText(), /Not permitted: the device role may not use/);
     await page.locator('.connection[data-connection-state="refused"]').waitFor();
     assert.equal(await page.locator('tr.fleet-row').count(), 0);
+    // The refusal shows with the first refused subscription (the dispatch event feed, sent at once); positions
+    // and crashes are sent once their catch-up reads end.
+    const feeds = FLEET_SUBSCRIPTIONS + 1;
+    await waitUntil(() => subscribes >= feeds, { message: 'each of the page’s subscriptions sent once' });
     const subscribed = subscribes;
     assert.ok(subscribed >= FLEET_SUBSCRIPTIONS);
     // A subscription restarted after each refusal would subscribe again about every second.
