@@ -4,9 +4,10 @@ import mongoose from 'mongoose';
 import { testEnv, uniqueName } from './helpers/test-env.js';
 
 /**
- * The FerretDB the project builds (src/infra/ferretdb.process.ts, ID_LOOKUP_PATCH) finds documents by `_id`
+ * The FerretDB the project builds (src/infra/ferretdb.process.ts, SOURCE_PATCHES) finds documents by `_id`
  * through its `_id` index: unpatched FerretDB v1 scans the whole collection for every lookup, update and
- * delete by `_id`, which made each fleet-position update cost as much as the fleet is large.
+ * delete by `_id`, which made each fleet-position update cost as much as the fleet is large; and it scanned
+ * for any filter holding more than `_id` (compare-and-set) or `_id: {$in}` (the duplicate check of points).
  */
 describe('the test and embedded FerretDB', () => {
   let client: mongoose.mongo.MongoClient;
@@ -38,6 +39,39 @@ describe('the test and embedded FerretDB', () => {
     assert.match(await planOf('episodes', { _id: inserted.insertedIds[7] }), /SEARCH \S+ USING INDEX \S+__id_/);
     // Any other filter is still evaluated document by document.
     assert.match(await planOf('ambulances', { n: 7 }), /SCAN/);
+  });
+
+  it('looks _id up through the index also beside other conditions and for $in of strings and ObjectIds', async () => {
+    const fleet = db.collection<{ _id: string; n: number }>('fleet_pushdown');
+    const points = db.collection<{ n: number }>('points_pushdown');
+    await fleet.insertMany(Array.from({ length: 50 }, (_, n) => ({ _id: `A${n}`, n })));
+    const inserted = await points.insertMany(Array.from({ length: 50 }, (_, n) => ({ n })));
+    const [id3, id5] = [
+      inserted.insertedIds[3] as mongoose.Types.ObjectId,
+      inserted.insertedIds[5] as mongoose.Types.ObjectId,
+    ];
+    const indexed = /SEARCH \S+ USING INDEX \S+__id_/;
+    assert.match(await planOf('fleet_pushdown', { _id: 'A7', n: { $ne: 7 } }), indexed);
+    assert.match(await planOf('fleet_pushdown', { _id: { $in: ['A7', 'A9'] } }), indexed);
+    assert.match(await planOf('points_pushdown', { _id: { $in: [id3, id5] } }), indexed);
+    // A value the index cannot answer (a number among the strings) leaves the filter to FerretDB's scan.
+    assert.match(await planOf('fleet_pushdown', { _id: { $in: ['A7', 9] } }), /SCAN/);
+
+    // FerretDB still applies the whole filter to what the index returns.
+    assert.deepEqual(await fleet.findOne({ _id: 'A7', n: { $ne: 7 } }), null);
+    assert.deepEqual(await fleet.findOne({ _id: 'A7', n: 7 }), { _id: 'A7', n: 7 });
+    const found = await points.find({ _id: { $in: [id3, id5, new mongoose.Types.ObjectId()] } }).toArray();
+    assert.deepEqual(found.map(({ n }) => n).sort(), [3, 5]);
+    assert.deepEqual(
+      (await fleet.find({ _id: { $in: ['A7', 'A9', 'B1'] } }, { sort: { n: 1 } }).toArray()).map(({ n }) => n),
+      [7, 9],
+    );
+    assert.deepEqual(await points.find({ _id: { $in: [id3, id5] }, n: 5 }).toArray(), [{ _id: id5, n: 5 }]);
+    const missed = await fleet.findOneAndUpdate({ _id: 'A8', n: { $ne: 8 } }, { $set: { n: 80 } });
+    assert.equal(missed, null);
+    assert.equal((await fleet.updateOne({ _id: 'A8', n: 8 }, { $set: { n: 80 } })).modifiedCount, 1);
+    assert.equal((await fleet.deleteMany({ _id: { $in: ['A1', 'A2'] }, n: 2 })).deletedCount, 1);
+    assert.equal(await fleet.countDocuments({ _id: { $in: ['A1', 'A2', 'A8'] } }), 2);
   });
 
   it('still finds, updates, upserts and deletes the right documents by _id', async () => {

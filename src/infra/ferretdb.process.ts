@@ -18,39 +18,113 @@ export function ferretdbCacheDir(): string {
   return path.join(base, 'ambulance-tracking', 'bin');
 }
 
-/**
- * FerretDB v1's SQLite backend creates a unique index on `_id` but looks documents up by `_id` with a
- * different SQL expression (`->'$._id'` against the index's `->"_id"`), so SQLite never uses the index and
- * every find, update or delete by `_id` scans the whole collection (upstream: FerretDB issues #3235, #3340).
- * The build writes the lookup expression the way the index is written; nothing else changes.
- */
-const ID_LOOKUP_PATCH = {
-  file: path.join('internal', 'backends', 'sqlite', 'metadata', 'metadata.go'),
-  from: `IDColumn = DefaultColumn + "->'$._id'"`,
-  to: 'IDColumn = DefaultColumn + `->"_id"`',
-} as const;
-
-function cachedBinaryPath(): string {
-  return path.join(ferretdbCacheDir(), `ferretdb-${FERRETDB_VERSION}-id-index`);
+interface SourcePatch {
+  readonly file: string;
+  /** Each `from` must occur exactly once in the file. */
+  readonly replace: ReadonlyArray<{ readonly from: string; readonly to: string }>;
+  readonly append?: string;
 }
 
-async function applyIdLookupPatch(sourceDir: string): Promise<void> {
-  const file = path.join(sourceDir, ID_LOOKUP_PATCH.file);
-  const source = await readFile(file, 'utf8');
-  if (source.split(ID_LOOKUP_PATCH.from).length !== 2) {
-    throw new Error(
-      `FerretDB ${FERRETDB_VERSION} source changed: ${ID_LOOKUP_PATCH.file} no longer holds \`${ID_LOOKUP_PATCH.from}\` ` +
-        'once. Update ID_LOOKUP_PATCH in src/infra/ferretdb.process.ts for this version.',
-    );
+const SQLITE_BACKEND = path.join('internal', 'backends', 'sqlite');
+
+/** The pushdown of a `_id` filter as FerretDB v1.24.2 writes it in Query (first) and Explain (second). */
+const idPushdownBlock = (flag: string) => `	if params.Filter.Len() == 1 {
+		v, _ := params.Filter.Get("_id")
+		switch v.(type) {
+		case string, types.ObjectID:
+${flag}			whereClause = fmt.Sprintf(\` WHERE %s = ?\`, metadata.IDColumn)
+			args = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
+		}
+	}
+`;
+
+/**
+ * FerretDB v1's SQLite backend (the embedded and test store) looks documents up by `_id` through an index only
+ * in part (upstream: FerretDB issues #3235, #3340); everything else decodes every document of the collection,
+ * and inside a write it holds the store's single writer meanwhile. The build changes two things:
+ * 1. the lookup expression is written the way the `_id` index is (`->"_id"`, not `->'$._id'`), so SQLite uses
+ *    the index at all;
+ * 2. a filter's `_id` is pushed down whatever else the filter holds (a compare-and-set such as
+ *    `{_id, next}`), and `_id: {$in: [...]}` of strings and ObjectIds becomes `IN (...)`. FerretDB's handler
+ *    filters every document the backend returns by the whole filter again, so this only narrows the scan.
+ */
+const SOURCE_PATCHES: readonly SourcePatch[] = [
+  {
+    file: path.join(SQLITE_BACKEND, 'metadata', 'metadata.go'),
+    replace: [{ from: `IDColumn = DefaultColumn + "->'$._id'"`, to: 'IDColumn = DefaultColumn + `->"_id"`' }],
+  },
+  {
+    file: path.join(SQLITE_BACKEND, 'collection.go'),
+    replace: [
+      {
+        from: idPushdownBlock('			filterPushdown = true\n'),
+        to: '	whereClause, args = idWhereClause(params.Filter)\n	filterPushdown = whereClause != "" && params.Filter.Len() == 1\n',
+      },
+      { from: idPushdownBlock(''), to: '	whereClause, args = idWhereClause(params.Filter)\n' },
+    ],
+    append: `
+// idWhereClause pushes a filter's _id down (patched by the ambulance-tracking build): a string or ObjectID, or
+// {$in: [...]} of them. The handler filters the returned documents by the whole filter again.
+func idWhereClause(filter *types.Document) (string, []any) {
+	v, _ := filter.Get("_id")
+	switch v := v.(type) {
+	case string, types.ObjectID:
+		return fmt.Sprintf(\` WHERE %s = ?\`, metadata.IDColumn), []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
+	case *types.Document:
+		if v.Len() != 1 {
+			return "", nil
+		}
+		in, _ := v.Get("$in")
+		values, ok := in.(*types.Array)
+		if !ok || values.Len() == 0 {
+			return "", nil
+		}
+		marks := make([]string, values.Len())
+		args := make([]any, values.Len())
+		for i := range marks {
+			value := must.NotFail(values.Get(i))
+			switch value.(type) {
+			case string, types.ObjectID:
+			default:
+				return "", nil
+			}
+			marks[i] = "?"
+			args[i] = string(must.NotFail(sjson.MarshalSingleValue(value)))
+		}
+		return fmt.Sprintf(\` WHERE %s IN (%s)\`, metadata.IDColumn, strings.Join(marks, ", ")), args
+	}
+	return "", nil
+}
+`,
+  },
+];
+
+function cachedBinaryPath(): string {
+  return path.join(ferretdbCacheDir(), `ferretdb-${FERRETDB_VERSION}-id-pushdown`);
+}
+
+async function applySourcePatches(sourceDir: string): Promise<void> {
+  for (const patch of SOURCE_PATCHES) {
+    const file = path.join(sourceDir, patch.file);
+    let source = await readFile(file, 'utf8');
+    for (const { from, to } of patch.replace) {
+      if (source.split(from).length !== 2) {
+        throw new Error(
+          `FerretDB ${FERRETDB_VERSION} source changed: ${patch.file} no longer holds this text once:\n${from}\n` +
+            'Update SOURCE_PATCHES in src/infra/ferretdb.process.ts for this version.',
+        );
+      }
+      source = source.replace(from, () => to);
+    }
+    await writeFile(file, source + (patch.append ?? ''));
   }
-  await writeFile(file, source.replace(ID_LOOKUP_PATCH.from, ID_LOOKUP_PATCH.to));
 }
 
 /**
  * Finds the FerretDB binary (FERRETDB_BIN, then the build cache) or builds it once with Go.
  * `go install ...@version` cannot be used: its module zip carries no build/version/version.txt,
  * and FerretDB panics at start-up without one, so the source is copied, the file written and the `_id`
- * lookup patched (ID_LOOKUP_PATCH).
+ * lookup patched (SOURCE_PATCHES).
  */
 export async function ensureFerretdbBinary(options: { explicitPath?: string; log?: Log } = {}): Promise<string> {
   const log = options.log ?? (() => {});
@@ -83,7 +157,7 @@ export async function ensureFerretdbBinary(options: { explicitPath?: string; log
     await cp(moduleDir, workDir, { recursive: true, mode: 0 });
     await execFileAsync('chmod', ['-R', 'u+w', workDir]);
     await writeFile(path.join(workDir, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
-    await applyIdLookupPatch(workDir);
+    await applySourcePatches(workDir);
     await mkdir(path.dirname(target), { recursive: true });
     const partial = `${target}.${process.pid}.partial`;
     await execFileAsync('go', ['build', '-trimpath', '-o', partial, './cmd/ferretdb'], {

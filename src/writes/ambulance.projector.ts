@@ -43,9 +43,9 @@ function writeKindOf(operation: Operation): WriteKind {
  * projects a point at once. Tracking points themselves are always stored before a device gets 200.
  *
  * Every write is idempotent (episodes are written whole; positions through `$max`), so a failed turn is
- * simply written again. New episodes are inserted (no read first); updates filter on `_id` alone, the only
+ * simply written again. New episodes are inserted (no read first); updates filter on `_id` alone, the part of a
  * filter FerretDB v1 (the embedded and test store) looks up through an index rather than by decoding every
- * document of the collection (see ID_LOOKUP_PATCH in src/infra/ferretdb.process.ts).
+ * document of the collection (see SOURCE_PATCHES in src/infra/ferretdb.process.ts).
  */
 export class AmbulanceProjector {
   private ambulances = new Map<string, LastPositionDoc>();
