@@ -4,7 +4,8 @@ import { ambulanceEventId } from '../domain/ambulance-event.id.js';
 import { type ConnectivityRules, connectivityEventKind, connectivityOf } from '../domain/connectivity.rules.js';
 import type { LatestPositions } from '../events/latest-positions.js';
 import type { AmbulanceDoc } from '../models/ambulance.model.js';
-import { ambulanceIdToString, ambulanceIdValues } from '../models/ambulance-id.filter.js';
+import { ambulanceIdToString } from '../models/ambulance-id.filter.js';
+import { fleetDocumentOf } from '../models/fleet.lookup.js';
 import type { Models } from '../models/models.js';
 import type { WriteLane } from '../models/write.lane.js';
 import { type AmbulanceEventRecorder, blankEvent } from './ambulance-event.recorder.js';
@@ -65,29 +66,31 @@ export class ConnectivityMonitor {
     const seen = this.confirmed.get(ambulanceId);
     if (seen !== undefined && at.getTime() - seen < this.rules.staleAfterMs / 2) return;
     const ambulances = this.models.collections.ambulances;
-    const ids = { $in: ambulanceIdValues(ambulanceId) };
-    const before = await this.lane.run(
-      () =>
-        ambulances.findOneAndUpdate(
-          { _id: ids, connectivity: { $ne: 'ONLINE' } },
-          { $set: { connectivity: 'ONLINE', connectivity_since: at } },
-          // No projection: FerretDB v1 does not implement one on findAndModify.
-          { returnDocument: 'before' },
-        ),
-      'background',
-    );
+    const doc = await fleetDocumentOf(ambulances, ambulanceId, { connectivity: 1 });
     // No fleet document yet (it is written just after the point): the next report tries again.
-    if (!before && seen === undefined && !(await ambulances.countDocuments({ _id: ids }, { limit: 1 }))) return;
-    if (before?.connectivity) {
-      await this.recorder.record(
-        blankEvent({
-          id: ambulanceEventId(ambulanceId, 'CAME_ONLINE', before.connectivity_since?.toISOString() ?? '-'),
-          ambulanceId,
-          kind: 'CAME_ONLINE',
-          at,
-          note: `was ${before.connectivity}`,
-        }),
+    if (!doc) return;
+    if (doc.connectivity !== 'ONLINE') {
+      const before = await this.lane.run(
+        () =>
+          ambulances.findOneAndUpdate(
+            { _id: doc._id, connectivity: { $ne: 'ONLINE' } },
+            { $set: { connectivity: 'ONLINE', connectivity_since: at } },
+            // No projection: FerretDB v1 does not implement one on findAndModify.
+            { returnDocument: 'before' },
+          ),
+        'background',
       );
+      if (before?.connectivity) {
+        await this.recorder.record(
+          blankEvent({
+            id: ambulanceEventId(ambulanceId, 'CAME_ONLINE', before.connectivity_since?.toISOString() ?? '-'),
+            ambulanceId,
+            kind: 'CAME_ONLINE',
+            at,
+            note: `was ${before.connectivity}`,
+          }),
+        );
+      }
     }
     this.confirmed.set(ambulanceId, at.getTime());
   }

@@ -3,7 +3,7 @@ import type { AmbulanceEventRecord, UnitStatus } from '../domain/ambulance-event
 import type { VisitChange } from '../domain/place-visit.rules.js';
 import { inferredBy, transitionOnEntering } from '../domain/unit-status.transitions.js';
 import type { AmbulanceDoc } from '../models/ambulance.model.js';
-import { ambulanceIdValues } from '../models/ambulance-id.filter.js';
+import { fleetDocumentOf } from '../models/fleet.lookup.js';
 import type { Models } from '../models/models.js';
 import { isDuplicateKeyError } from '../models/storage.errors.js';
 import type { WriteLane } from '../models/write.lane.js';
@@ -61,7 +61,7 @@ export class UnitStatusService {
     decide: (current: UnitStatus) => StatusChange | null,
   ): Promise<AmbulanceDoc> {
     for (let attempt = 1; ; attempt += 1) {
-      const doc = await this.models.collections.ambulances.findOne({ _id: { $in: ambulanceIdValues(ambulanceId) } });
+      const doc = await fleetDocumentOf(this.models.collections.ambulances, ambulanceId);
       const current = statusOf(doc);
       const change = decide(current);
       if (!change || change.to === current) return doc ?? { _id: ambulanceId };

@@ -9,6 +9,7 @@ import { clientAddressResolver } from '../http/client-address.js';
 import type { RateLimitStore } from '../limits/rate-limit.store.js';
 import { MemoryRateLimitStore } from '../limits/rate-limit.store.js';
 import { ambulanceIdValues } from '../models/ambulance-id.filter.js';
+import { fleetDocumentOf } from '../models/fleet.lookup.js';
 import type { Models } from '../models/models.js';
 import { DeviceKeys } from './device-keys.js';
 import { NEW_AMBULANCE_WINDOW_SECONDS, NewAmbulanceLimit } from './new-ambulance.limit.js';
@@ -172,12 +173,9 @@ async function consume(limiter: RateLimiterAbstract | null, key: string, scope: 
  */
 export function fleetLookup(models: Models): (ambulanceId: string) => Promise<boolean> {
   return async (ambulanceId) => {
-    const values = ambulanceIdValues(ambulanceId);
-    for (const value of values) {
-      if (await models.collections.ambulances.findOne({ _id: value }, { projection: { _id: 1 } })) return true;
-    }
+    if (await fleetDocumentOf(models.collections.ambulances, ambulanceId, { _id: 1 })) return true;
     const tracked = await models.collections.trackings.findOne(
-      { ambulance_id: { $in: [...values] } },
+      { ambulance_id: { $in: ambulanceIdValues(ambulanceId) } },
       { projection: { _id: 1 } },
     );
     return tracked !== null;
