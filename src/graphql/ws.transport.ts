@@ -4,6 +4,7 @@ import type { ExecutionResult } from 'graphql';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { startHeartbeat } from './ws.heartbeat.js';
 
 /**
  * A `next` payload already turned into JSON. A shared subscription hands the same result to every subscriber,
@@ -119,7 +120,7 @@ export interface GraphqlWsTransport {
  * graphql-ws over a `ws` server, as graphql-ws's own `useServer`, with cheaper delivery: payloads serialised once
  * per shared result, one write per socket per event-loop turn, `send` waiting for the socket only when its buffer
  * is full (so a slow socket still stops pulling from its bounded queue), and one heartbeat timer for all sockets
- * instead of one per socket. Close reasons never carry internal error messages.
+ * instead of one per socket, pinging them a slice at a time (ws.heartbeat.ts). Close reasons never carry internal error messages.
  */
 export function serveGraphqlWs<X extends Extra>(
   options: ServerOptions<Record<string, unknown>, X>,
@@ -127,21 +128,9 @@ export function serveGraphqlWs<X extends Extra>(
   keepAliveMs = 12_000,
 ): GraphqlWsTransport {
   const server = makeServer(options);
-  const awaitingPong = new Set<WebSocket>();
   wsServer.options.handleProtocols = handleProtocols;
 
-  const heartbeat = setInterval(() => {
-    for (const socket of wsServer.clients) {
-      if (awaitingPong.has(socket)) {
-        socket.terminate();
-        continue;
-      }
-      if (socket.readyState !== socket.OPEN) continue;
-      awaitingPong.add(socket);
-      socket.ping();
-    }
-  }, keepAliveMs);
-  heartbeat.unref();
+  const heartbeat = startHeartbeat(wsServer.clients, keepAliveMs);
 
   wsServer.once('error', () => {
     for (const client of wsServer.clients) client.close(CloseCode.InternalServerError, 'Internal server error');
@@ -149,7 +138,7 @@ export function serveGraphqlWs<X extends Extra>(
 
   wsServer.on('connection', (socket: WebSocket, request: IncomingMessage) => {
     socket.once('error', () => socket.close(CloseCode.InternalServerError, 'Internal server error'));
-    socket.on('pong', () => awaitingPong.delete(socket));
+    socket.on('pong', () => heartbeat.answered(socket));
     const closed = server.opened(
       {
         protocol: socket.protocol,
@@ -178,14 +167,13 @@ export function serveGraphqlWs<X extends Extra>(
       { socket, request } as X,
     );
     socket.once('close', (code, reason) => {
-      awaitingPong.delete(socket);
       void closed(code, String(reason));
     });
   });
 
   return {
     dispose: async () => {
-      clearInterval(heartbeat);
+      heartbeat.stop();
       for (const client of wsServer.clients) client.close(1001, 'Going away');
       wsServer.removeAllListeners();
       await new Promise<void>((resolve, reject) => wsServer.close((error) => (error ? reject(error) : resolve())));
