@@ -15,11 +15,13 @@ TMP=${TMPDIR:-/tmp}
 OUT=${OUT:-$TMP/aoc-profile}
 PERF=${PERF:-$TMP/aoc-perfwork/perf}
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
-DB_PORT=${DB_PORT:-47017}
-PORT=${PORT:-47100}
+# Below the ephemeral range (32768+): a client polling a port nothing listens on yet can connect to itself there
+# and hold the port in TIME_WAIT, and the server then fails to listen.
+DB_PORT=${DB_PORT:-29017}
+PORT=${PORT:-29100}
 EXTRA=${EXTRA:-}
 MODE=${MODE:-dispatch}
-FERRETDB_DEBUG_ADDR=${FERRETDB_DEBUG_ADDR:-127.0.0.1:47188}
+FERRETDB_DEBUG_ADDR=${FERRETDB_DEBUG_ADDR:-127.0.0.1:29188}
 : "${FERRETDB_BIN:?set FERRETDB_BIN to the FerretDB binary}"
 [ -f "$PERF/run.mjs" ] || { echo "no $PERF/run.mjs: run npm run bench:compare once, or set PERF" >&2; exit 1; }
 rm -rf "$OUT" && mkdir -p "$OUT/db"
