@@ -120,7 +120,8 @@ export interface GraphqlWsTransport {
  * graphql-ws over a `ws` server, as graphql-ws's own `useServer`, with cheaper delivery: payloads serialised once
  * per shared result, one write per socket per event-loop turn, `send` waiting for the socket only when its buffer
  * is full (so a slow socket still stops pulling from its bounded queue), and one heartbeat timer for all sockets
- * instead of one per socket, pinging them a slice at a time (ws.heartbeat.ts). Close reasons never carry internal error messages.
+ * instead of one per socket, pinging them a slice at a time (ws.heartbeat.ts). Close reasons never carry
+ * internal error messages.
  */
 export function serveGraphqlWs<X extends Extra>(
   options: ServerOptions<Record<string, unknown>, X>,
