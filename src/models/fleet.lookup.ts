@@ -3,9 +3,9 @@ import { ambulanceIdValues } from './ambulance-id.filter.js';
 import type { RawCollection } from './models.js';
 
 /**
- * The fleet document of an ambulance, looked up by `_id` alone in each stored form in turn: the only filter
- * FerretDB v1 (the embedded and test store) answers through its index. A `$in` or any further condition makes
- * it decode every fleet document, and inside a write it holds the store's single writer meanwhile.
+ * The fleet document of an ambulance, looked up by `_id` alone in each stored form in turn (one lookup for the
+ * usual non-hex ids): the filter any FerretDB v1 answers through its index. The project's FerretDB build also
+ * indexes `_id: {$in}` (src/infra/ferretdb.process.ts); a stock build decodes every fleet document for it.
  */
 export async function fleetDocumentOf(
   ambulances: RawCollection<AmbulanceDoc>,
