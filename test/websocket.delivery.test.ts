@@ -155,3 +155,45 @@ describe('subscription delivery over WebSocket', () => {
     slow.close();
   });
 });
+
+describe('subscription delivery over WebSocket while the server is busy', () => {
+  let app: TestApp;
+
+  before(async () => {
+    // Every rate counts as busy here, and a held message may wait up to a second.
+    app = await startTestApp({
+      events: 'local',
+      env: { WS_BATCH_ABOVE_MESSAGES_PER_SECOND: '1', WS_BATCH_MAX_DELAY_MS: '1000' },
+    });
+  });
+  after(() => closeAll(() => app.close()));
+
+  it('writes a socket written to recently in batches, a quiet one at once, and loses or reorders nothing', async () => {
+    const busyUnit = uniqueName('amb');
+    const quietUnit = uniqueName('amb');
+    const busy = await rawSubscriber(app.wsUrl, busyUnit, 'busy');
+    const quiet = await rawSubscriber(app.wsUrl, quietUnit, 'quiet');
+    await waitForSubscribers(app, 2);
+    // Nothing written to either socket for longer than the delay: both count as quiet now.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const nexts = (subscriber: typeof busy) => subscriber.messages.filter((m) => m.type === 'next');
+    const readsBefore = busy.tcpReads;
+    // Each event in a turn of its own, as points posted one by one arrive.
+    for (let index = 1; index <= 20; index += 1) {
+      await app.bus.publish(Topics.TrackingUpdated, busyUnit, event(busyUnit, index));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await app.bus.publish(Topics.TrackingUpdated, quietUnit, event(quietUnit, 1));
+    await waitUntil(() => nexts(quiet).length === 1, { message: 'the quiet socket’s result' });
+    assert.ok(nexts(busy).length < 20, 'the quiet socket was written before the busy one’s held results');
+    await waitUntil(() => nexts(busy).length === 20, { message: 'twenty results' });
+    assert.deepEqual(
+      nexts(busy).map((message) => message.payload?.data?.trackingUpdated.speed),
+      Array.from({ length: 20 }, (_, index) => index + 1),
+    );
+    const reads = busy.tcpReads - readsBefore;
+    assert.ok(reads <= 5, `20 results in separate turns arrived in ${reads} reads; unbatched that is about 20`);
+    busy.close();
+    quiet.close();
+  });
+});

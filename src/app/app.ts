@@ -300,6 +300,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       loggerFor: (request) => ops.loggerForRequest(request),
     }),
     wsServer,
+    {
+      writeBatching: {
+        busyAboveMessagesPerSecond: config.WS_BATCH_ABOVE_MESSAGES_PER_SECOND,
+        maxDelayMs: config.WS_BATCH_MAX_DELAY_MS,
+      },
+    },
   );
   ops.observe({ publisher, subscriptions, webSockets: wsServer });
 

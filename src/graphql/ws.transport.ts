@@ -5,6 +5,7 @@ import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'grap
 import type { Extra } from 'graphql-ws/use/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { startHeartbeat } from './ws.heartbeat.js';
+import { SocketWriteBatcher, type WriteBatchingOptions } from './ws.write-batching.js';
 
 /**
  * A `next` payload already turned into JSON. A shared subscription hands the same result to every subscriber,
@@ -48,29 +49,16 @@ export function withSetAsidePayload(message: string): string {
 /** Past this many bytes waiting in a socket's buffer, the next message is sent only once earlier ones are written. */
 const SOCKET_HIGH_WATER_BYTES = 256 * 1024;
 
-/**
- * Holds each socket's writes until the end of the current event-loop turn (after its microtasks), so that all
- * messages due to one subscriber in a turn (one stored batch's events, several operations) leave in one write.
- */
-class TurnCorker {
-  private readonly corked = new Set<Duplex>();
+/** Sockets served by serveGraphqlWs, and the batcher of the server that serves each. */
+const writeBatchers = new WeakMap<WebSocket, SocketWriteBatcher>();
+const endOfTurnOnly = new SocketWriteBatcher({ busyAboveMessagesPerSecond: 0, maxDelayMs: 0 });
 
-  cork(socket: WebSocket): void {
-    // ws keeps the TCP socket private; corking it makes ws's own per-frame cork/uncork nest inside ours.
-    const raw = (socket as unknown as { _socket?: Duplex })._socket;
-    if (!raw || this.corked.has(raw)) return;
-    if (this.corked.size === 0) process.nextTick(this.uncorkAll);
-    raw.cork();
-    this.corked.add(raw);
-  }
-
-  private readonly uncorkAll = (): void => {
-    for (const raw of this.corked) raw.uncork();
-    this.corked.clear();
-  };
+/** Corks the socket under `socket` until its batcher writes it (see SocketWriteBatcher). */
+function corkFor(socket: WebSocket): void {
+  // ws keeps the TCP socket private; corking it makes ws's own per-frame cork/uncork nest inside ours.
+  const raw = (socket as unknown as { _socket?: Duplex })._socket;
+  if (raw) (writeBatchers.get(socket) ?? endOfTurnOnly).corkFor(raw);
 }
-
-const corker = new TurnCorker();
 
 /**
  * A subscriber's socket and operation id: results without errors are written to it directly, as graphql-ws would
@@ -95,7 +83,7 @@ export class DirectDelivery {
     if (socket.readyState !== socket.OPEN) return true;
     const { json } = serializedPayloadOf(result);
     if (socket.bufferedAmount > backlogLimit * (this.prefix.length + json.length)) return false;
-    corker.cork(socket);
+    corkFor(socket);
     socket.send(`${this.prefix}${json}}`);
     return true;
   }
@@ -116,9 +104,17 @@ export interface GraphqlWsTransport {
   dispose(): Promise<void>;
 }
 
+export interface GraphqlWsTransportOptions {
+  /** Each open socket is pinged once per interval and closed when it has not answered the previous ping. */
+  readonly keepAliveMs?: number;
+  /** When messages are written to the sockets (see SocketWriteBatcher); by default once per event-loop turn. */
+  readonly writeBatching?: WriteBatchingOptions;
+}
+
 /**
  * graphql-ws over a `ws` server, as graphql-ws's own `useServer`, with cheaper delivery: payloads serialised once
- * per shared result, one write per socket per event-loop turn, `send` waiting for the socket only when its buffer
+ * per shared result, one write per socket per event-loop turn (or per few milliseconds when busy, see
+ * ws.write-batching.ts), `send` waiting for the socket only when its buffer
  * is full (so a slow socket still stops pulling from its bounded queue), and one heartbeat timer for all sockets
  * instead of one per socket, pinging them a slice at a time (ws.heartbeat.ts). Close reasons never carry
  * internal error messages.
@@ -126,10 +122,11 @@ export interface GraphqlWsTransport {
 export function serveGraphqlWs<X extends Extra>(
   options: ServerOptions<Record<string, unknown>, X>,
   wsServer: WebSocketServer,
-  keepAliveMs = 12_000,
+  { keepAliveMs = 12_000, writeBatching }: GraphqlWsTransportOptions = {},
 ): GraphqlWsTransport {
   const server = makeServer(options);
   wsServer.options.handleProtocols = handleProtocols;
+  const batcher = writeBatching ? new SocketWriteBatcher(writeBatching) : endOfTurnOnly;
 
   const heartbeat = startHeartbeat(wsServer.clients, keepAliveMs);
 
@@ -138,6 +135,7 @@ export function serveGraphqlWs<X extends Extra>(
   });
 
   wsServer.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    writeBatchers.set(socket, batcher);
     socket.once('error', () => socket.close(CloseCode.InternalServerError, 'Internal server error'));
     socket.on('pong', () => heartbeat.answered(socket));
     const closed = server.opened(
@@ -146,7 +144,7 @@ export function serveGraphqlWs<X extends Extra>(
         send: (data) => {
           const message = withSetAsidePayload(data);
           if (socket.readyState !== socket.OPEN) return;
-          corker.cork(socket);
+          corkFor(socket);
           if (socket.bufferedAmount < SOCKET_HIGH_WATER_BYTES) {
             socket.send(message);
             return;
@@ -175,6 +173,7 @@ export function serveGraphqlWs<X extends Extra>(
   return {
     dispose: async () => {
       heartbeat.stop();
+      batcher.flush();
       for (const client of wsServer.clients) client.close(1001, 'Going away');
       wsServer.removeAllListeners();
       await new Promise<void>((resolve, reject) => wsServer.close((error) => (error ? reject(error) : resolve())));
