@@ -82,11 +82,12 @@ export class SocketWriteBatcher {
 
   /** Called before each message written to `raw` (the socket under the WebSocket). */
   corkFor(raw: Duplex): void {
-    const now = this.now();
-    const messagesPerSecond = this.rate.add(now);
+    const batching = this.options.busyAboveMessagesPerSecond > 0;
+    const now = batching ? this.now() : 0;
+    const messagesPerSecond = batching ? this.rate.add(now) : 0;
     if (this.thisTurn.has(raw) || this.held.has(raw)) return;
     raw.cork();
-    if (writeTimeOf(this.options, messagesPerSecond, this.lastWritten.get(raw), now) === 'held') {
+    if (batching && writeTimeOf(this.options, messagesPerSecond, this.lastWritten.get(raw), now) === 'held') {
       if (this.held.size === 0) this.heldTimer = setTimeout(this.writeHeld, this.options.maxDelayMs);
       this.held.add(raw);
       return;
@@ -108,10 +109,14 @@ export class SocketWriteBatcher {
 
   private uncork(sockets: Set<Duplex>): void {
     if (sockets.size === 0) return;
-    const now = this.now();
-    for (const raw of sockets) {
-      raw.uncork();
-      this.lastWritten.set(raw, now);
+    if (this.options.busyAboveMessagesPerSecond === 0) {
+      for (const raw of sockets) raw.uncork();
+    } else {
+      const now = this.now();
+      for (const raw of sockets) {
+        raw.uncork();
+        this.lastWritten.set(raw, now);
+      }
     }
     sockets.clear();
   }
