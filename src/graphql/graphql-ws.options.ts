@@ -96,7 +96,8 @@ export function graphqlWsOptions(
         if (principal.expiresAt !== null) {
           closeAtExpiry(ctx.extra.socket, principal.expiresAt + authenticator.clockToleranceMs());
         }
-        return true;
+        // The acknowledgement's payload: clients tell what was stored before they (re)connected by this clock.
+        return { serverTime: new Date().toISOString() };
       } catch (error) {
         // Closed here rather than by returning false, which closes with a bare "Forbidden": the reason says why.
         ctx.extra.socket.close(CLOSE_FORBIDDEN, forbiddenCloseReason(error));

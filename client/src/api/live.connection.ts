@@ -4,14 +4,18 @@ import { type AuthProblem, authProblemOfClose, authProblemOfErrors, bearer } fro
 import { retryDelayMs } from '../logic/backoff';
 import { itemOf, type LiveItem } from '../logic/caught-up';
 import type { LinkStatus } from '../logic/connection.view';
+import { ackServerTimeMs } from '../logic/staleness';
 import { GRAPHQL_PATH } from './graphql.http';
 
 export type { LinkStatus };
 
 export interface LiveConnectionEvents {
   onStatus(status: LinkStatus): void;
-  /** Every connection, the first included: the time to read what was missed while not connected. */
-  onConnected(isFirst: boolean): void;
+  /**
+   * Every connection, the first included: the time to read what was missed while not connected. `serverTimeMs`
+   * is when the server accepted it, by its own clock (null from a server that does not say).
+   */
+  onConnected(isFirst: boolean, serverTimeMs: number | null): void;
   onAuthProblem(problem: AuthProblem): void;
   /**
    * A subscription the server ended (e.g. SUBSCRIPTION_OVERFLOW): it is started again after its last cursor (or,
@@ -69,11 +73,11 @@ export class LiveConnection {
       onNonLazyError: (error) => this.fail(error),
       on: {
         connecting: (isRetry) => this.status(isRetry ? 'reconnecting' : 'connecting'),
-        connected: (socket) => {
+        connected: (socket, payload) => {
           this.socket = socket as WebSocket;
           this.connections += 1;
           this.status('connected');
-          this.events.onConnected(this.connections === 1);
+          this.events.onConnected(this.connections === 1, ackServerTimeMs(payload));
         },
         ping: (received) => {
           if (received) return;

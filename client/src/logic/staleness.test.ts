@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ageSeconds, clockOffsetMs, formatAge, formatAgo, isStale } from './staleness.js';
+import { ackServerTimeMs, ageSeconds, clockOffsetMs, formatAge, formatAgo, isStale } from './staleness.js';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -32,8 +32,18 @@ describe('dashboard staleness', () => {
     assert.equal(formatAgo(42), '42 s ago');
   });
 
-  it('measures the local clock against the server time', () => {
-    assert.equal(clockOffsetMs('2026-01-01T00:00:10.000Z', at('2026-01-01T00:00:00.000Z')), 10_000);
-    assert.equal(clockOffsetMs('nonsense', 5), 0);
+  it('measures the local clock against the server time, read halfway through the round trip', () => {
+    const sent = at('2026-01-01T00:00:00.000Z');
+    assert.equal(clockOffsetMs('2026-01-01T00:00:10.000Z', sent, sent), 10_000);
+    // A slow answer (2 s): the server read its clock about 1 s after the request left, not when it arrived.
+    assert.equal(clockOffsetMs('2026-01-01T00:00:01.000Z', sent, sent + 2000), 0);
+    assert.equal(clockOffsetMs('nonsense', 5, 6), 0);
+  });
+
+  it('reads the server time of a connection acknowledgement', () => {
+    assert.equal(ackServerTimeMs({ serverTime: '2026-01-01T00:00:10.000Z' }), at('2026-01-01T00:00:10.000Z'));
+    assert.equal(ackServerTimeMs({ serverTime: 'soon' }), null);
+    assert.equal(ackServerTimeMs(undefined), null);
+    assert.equal(ackServerTimeMs({}), null);
   });
 });

@@ -31,8 +31,20 @@ export function formatAgo(seconds: number): string {
   return age === 'just now' || age === 'unknown' ? age : `${age} ago`;
 }
 
-/** The server-corrected clock: local time plus the offset measured against the server's clock. */
-export function clockOffsetMs(serverTimeIso: string, localReceivedMs: number): number {
+/**
+ * The server-corrected clock: local time plus the offset measured against the server's clock. The server read
+ * its clock somewhere between the request leaving and its answer arriving; taking the middle bounds the error
+ * by half the round trip (against the whole answer time when the arrival alone is used).
+ */
+export function clockOffsetMs(serverTimeIso: string, localSentMs: number, localReceivedMs: number): number {
   const serverMs = Date.parse(serverTimeIso);
-  return Number.isNaN(serverMs) ? 0 : serverMs - localReceivedMs;
+  return Number.isNaN(serverMs) ? 0 : serverMs - (localSentMs + localReceivedMs) / 2;
+}
+
+/** The server's time in a graphql-ws `connection_ack` payload (`{ serverTime }`), or null. */
+export function ackServerTimeMs(payload: unknown): number | null {
+  if (typeof payload !== 'object' || payload === null) return null;
+  const { serverTime } = payload as { serverTime?: unknown };
+  const ms = typeof serverTime === 'string' ? Date.parse(serverTime) : Number.NaN;
+  return Number.isNaN(ms) ? null : ms;
 }

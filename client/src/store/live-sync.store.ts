@@ -55,13 +55,15 @@ export class LiveSyncStore {
   private connect(url: string): void {
     this.live.connect(url, this.cell.get().token, {
       onStatus: (status) => this.setLinkStatus(status),
-      onConnected: (isFirst) => {
+      onConnected: (isFirst, serverTimeMs) => {
         // The first connection needs no read of its own: start() reads, and each subscription has read from its cursor.
         if (isFirst) return;
         const { connection } = this.cell.get();
         this.cell.update({ connection: { ...connection, reconnections: connection.reconnections + 1 } });
-        // Every subscription resumes after its last item: the server delivers what was stored meanwhile.
-        if (this.live.resume(this.now())) this.markSynced();
+        // Every subscription resumes after its last item: the server delivers what was stored meanwhile. What was
+        // stored before the server accepted this connection is caught up, by the server's clock (the corrected
+        // local one may be off by half a round trip, and items stored just before would be missed).
+        if (this.live.resume(serverTimeMs ?? this.now())) this.markSynced();
         else void this.synchronise();
       },
       onAuthProblem: (problem) => {

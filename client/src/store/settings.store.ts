@@ -15,8 +15,9 @@ export class SettingsStore {
   async load(): Promise<void> {
     for (;;) {
       try {
+        const sentMs = Date.now();
         const settings = await fetchSettings();
-        this.cell.update({ settings, clockOffsetMs: clockOffsetMs(settings.serverTime, Date.now()) });
+        this.cell.update({ settings, clockOffsetMs: clockOffsetMs(settings.serverTime, sentMs, Date.now()) });
         return;
       } catch (error) {
         this.cell.update({ notice: `Cannot reach the server (${messageOf(error)}); retrying…` });
