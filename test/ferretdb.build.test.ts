@@ -4,7 +4,7 @@ import mongoose from 'mongoose';
 import { testEnv, uniqueName } from './helpers/test-env.js';
 
 /**
- * The FerretDB the project builds (src/infra/ferretdb.process.ts, SOURCE_PATCHES) finds documents by `_id`
+ * The FerretDB the project builds (src/infra/ferretdb.process.ts, SOURCE_PATCHES) runs updates atomically and finds documents by `_id`
  * through its `_id` index: unpatched FerretDB v1 scans the whole collection for every lookup, update and
  * delete by `_id`, which made each fleet-position update cost as much as the fleet is large; and it scanned
  * for any filter holding more than `_id` (compare-and-set) or `_id: {$in}` (the duplicate check of points).
@@ -72,6 +72,42 @@ describe("the test and embedded FerretDB (the project's build)", () => {
     assert.equal((await fleet.updateOne({ _id: 'A8', n: 8 }, { $set: { n: 80 } })).modifiedCount, 1);
     assert.equal((await fleet.deleteMany({ _id: { $in: ['A1', 'A2'] }, n: 2 })).deletedCount, 1);
     assert.equal(await fleet.countDocuments({ _id: { $in: ['A1', 'A2', 'A8'] } }), 2);
+  });
+
+  it('applies concurrent updates from many connections one after another (none lost, one compare-and-set wins)', async () => {
+    // Unpatched FerretDB v1 read the documents, then wrote them whole: of these 400 increments 213 remained, and
+    // concurrent upserts of the same _id failed with duplicate keys.
+    const pool = new mongoose.mongo.MongoClient(testEnv.mongoUri, { maxPoolSize: 50 });
+    await pool.connect();
+    try {
+      const counters = pool.db(db.databaseName).collection<{ _id: string; n: number }>('counters');
+      const results = await Promise.allSettled(
+        Array.from({ length: 400 }, (_, i) =>
+          counters.updateOne({ _id: `k${i % 40}` }, { $inc: { n: 1 } }, { upsert: true }),
+        ),
+      );
+      assert.deepEqual(
+        results.filter((result) => result.status === 'rejected'),
+        [],
+      );
+      const counted = await counters.find({}).toArray();
+      assert.equal(counted.length, 40);
+      assert.ok(
+        counted.every(({ n }) => n === 10),
+        JSON.stringify(counted),
+      );
+
+      const slots = pool.db(db.databaseName).collection<{ _id: string; owner: string | null }>('slots');
+      await slots.insertOne({ _id: 'slot', owner: null });
+      const claims = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          slots.findOneAndUpdate({ _id: 'slot', owner: null }, { $set: { owner: `w${i}` } }),
+        ),
+      );
+      assert.equal(claims.filter((before) => before !== null).length, 1);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('still finds, updates, upserts and deletes the right documents by _id', async () => {

@@ -42,13 +42,16 @@ ${flag}			whereClause = fmt.Sprintf(\` WHERE %s = ?\`, metadata.IDColumn)
 /**
  * FerretDB v1's SQLite backend (the embedded and test store) looks documents up by `_id` through an index only
  * in part (upstream: FerretDB issues #3235, #3340); everything else decodes every document of the collection,
- * and inside a write it holds the store's single writer meanwhile. The build changes three things:
+ * and inside a write it holds the store's single writer meanwhile. The build changes four things:
  * 1. the lookup expression is written the way the `_id` index is (`->"_id"`, not `->'$._id'`), so SQLite uses
  *    the index at all;
  * 2. a filter's `_id` is pushed down whatever else the filter holds (a compare-and-set such as
  *    `{_id, next}`), and `_id: {$in: [...]}` of strings and ObjectIds becomes `IN (...)`. FerretDB's handler
  *    filters every document the backend returns by the whole filter again, so this only narrows the scan;
- * 3. write transactions (inserts, updates) wait for each other on a mutex. SQLite allows one writer; FerretDB
+ * 3. updates and findAndModify run one at a time: FerretDB reads the matching documents, then writes them whole,
+ *    so two at once lost one of the changes (`$inc`, `$max`, a compare-and-set: 400 concurrent `$inc` upserts
+ *    left 213);
+ * 4. write transactions (inserts, updates) wait for each other on a mutex. SQLite allows one writer; FerretDB
  *    opens up to 100 connections, and a transaction that found the database locked waited in SQLite's busy
  *    handler, which sleeps 1, 2, 5, 10, 15, 20, 25… ms between attempts: device inserts colliding with the
  *    projector's or the log positions' writes took 40–200 ms instead of 2.
@@ -113,6 +116,30 @@ func idWhereClause(filter *types.Document) (string, []any) {
       {
         from: 'func (db *DB) InTransaction(ctx context.Context, f func(*Tx) error) (err error) {\n',
         to: 'func (db *DB) InTransaction(ctx context.Context, f func(*Tx) error) (err error) {\n\tdb.writes.Lock()\n\tdefer db.writes.Unlock()\n\n',
+      },
+    ],
+  },
+  {
+    file: path.join('internal', 'handler', 'msg_update.go'),
+    replace: [
+      { from: 'import (\n\t"context"\n\t"fmt"\n', to: 'import (\n\t"context"\n\t"fmt"\n\t"sync"\n' },
+      {
+        from: 'func (h *Handler) updateDocument(ctx context.Context, params *common.UpdateParams) (int32, int32, *types.Array, error) {\n',
+        to: 'func (h *Handler) updateDocument(ctx context.Context, params *common.UpdateParams) (int32, int32, *types.Array, error) {\n\treadModifyWrite.Lock()\n\tdefer readModifyWrite.Unlock()\n\n',
+      },
+    ],
+    append: `
+// readModifyWrite makes each update and findAndModify command atomic (patched by the ambulance-tracking build):
+// both read the matching documents and then write them whole, so two at once could each write over the other.
+var readModifyWrite sync.Mutex
+`,
+  },
+  {
+    file: path.join('internal', 'handler', 'msg_findandmodify.go'),
+    replace: [
+      {
+        from: 'func (h *Handler) findAndModifyDocument(ctx context.Context, params *common.FindAndModifyParams) (*findAndModifyResult, error) {\n',
+        to: 'func (h *Handler) findAndModifyDocument(ctx context.Context, params *common.FindAndModifyParams) (*findAndModifyResult, error) {\n\treadModifyWrite.Lock()\n\tdefer readModifyWrite.Unlock()\n\n',
       },
     ],
   },
