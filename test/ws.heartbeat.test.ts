@@ -2,68 +2,104 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
-import { type Heartbeat, startHeartbeat } from '../src/graphql/ws.heartbeat.js';
+import { HeartbeatRounds, SLICES_PER_ROUND } from '../src/graphql/ws.heartbeat.js';
 import { waitUntil } from './helpers/test-env.js';
 
-const INTERVAL_MS = 800;
 const CLIENTS = 80;
 
-/** A client that records when the server pinged it; `silent` ones never answer. */
+/** A client that counts the server's pings; a `silent` one never answers them. */
 function connect(port: number, silent: boolean) {
   const socket = new WebSocket(`ws://127.0.0.1:${port}`, { autoPong: !silent });
-  const pings: number[] = [];
-  socket.on('ping', () => pings.push(performance.now()));
+  let pings = 0;
+  socket.on('ping', () => {
+    pings += 1;
+  });
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   const opened = new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);
   });
-  return { socket, pings, closed, opened };
+  return {
+    socket,
+    get pings() {
+      return pings;
+    },
+    closed,
+    opened,
+  };
 }
 
+/**
+ * The rounds are ticked by the test instead of a timer (startHeartbeat ticks them every interval / 40), so what
+ * is checked is which sockets each tick pings, not when.
+ */
 describe('the WebSocket heartbeat (real ws server and clients)', () => {
   let server: WebSocketServer;
-  let heartbeat: Heartbeat;
+  let rounds: HeartbeatRounds;
   let clients: Array<ReturnType<typeof connect>>;
   let silent: ReturnType<typeof connect>;
+  let pongs = 0;
 
   before(async () => {
     server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    heartbeat = startHeartbeat(server.clients, INTERVAL_MS);
-    server.on('connection', (socket) => socket.on('pong', () => heartbeat.answered(socket)));
+    rounds = new HeartbeatRounds(server.clients);
+    server.on('connection', (socket) =>
+      socket.on('pong', () => {
+        pongs += 1;
+        rounds.answered(socket);
+      }),
+    );
     const { port } = server.address() as AddressInfo;
     clients = Array.from({ length: CLIENTS }, () => connect(port, false));
     silent = connect(port, true);
     await Promise.all([...clients, silent].map((client) => client.opened));
+    await waitUntil(() => server.clients.size === CLIENTS + 1, { message: 'every socket accepted' });
   });
 
   after(async () => {
-    heartbeat.stop();
     for (const client of [...clients, silent]) client.socket.terminate();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  it('pings every socket each round, a slice at a time, and keeps those that answer', async () => {
-    await waitUntil(() => clients.every((client) => client.pings.length >= 2), {
-      timeoutMs: INTERVAL_MS * 6,
-      message: 'every client pinged twice',
+  /** Ticks one whole round; returns what each tick did. */
+  const tickRound = () => Array.from({ length: SLICES_PER_ROUND }, () => rounds.tick());
+
+  it('pings every socket once per round, a slice per tick, and keeps those that answer', async () => {
+    const first = tickRound();
+    const perTick = Math.ceil((CLIENTS + 1) / SLICES_PER_ROUND);
+    assert.ok(
+      first.every((tick) => tick.pinged <= perTick),
+      `no tick pinged more than ${perTick} of ${CLIENTS + 1} sockets`,
+    );
+    assert.equal(
+      first.reduce((sum, tick) => sum + tick.pinged, 0),
+      CLIENTS + 1,
+    );
+    await waitUntil(() => clients.every((client) => client.pings === 1) && silent.pings === 1, {
+      message: 'each socket pinged once',
     });
-    const firstPings = clients.map((client) => client.pings[0] as number);
-    // Not all in one turn: the first pings of the round span a good part of the interval.
-    assert.ok(Math.max(...firstPings) - Math.min(...firstPings) > INTERVAL_MS / 4, 'pings spread over the round');
-    // Each socket once per round: its second ping about an interval after its first.
-    for (const { pings } of clients) {
-      const gap = (pings[1] as number) - (pings[0] as number);
-      assert.ok(gap > INTERVAL_MS / 2 && gap < INTERVAL_MS * 2, `ping gap ${gap} ms`);
-    }
+    await waitUntil(() => pongs === CLIENTS, { message: 'the answering clients answered' });
+
+    const second = tickRound();
+    assert.equal(
+      second.reduce((sum, tick) => sum + tick.pinged, 0),
+      CLIENTS,
+    );
+    assert.equal(
+      second.reduce((sum, tick) => sum + tick.terminated, 0),
+      1,
+      'the silent socket',
+    );
+    await waitUntil(() => clients.every((client) => client.pings === 2), { message: 'each client pinged twice' });
     assert.ok(clients.every((client) => client.socket.readyState === WebSocket.OPEN));
   });
 
-  it('terminates a socket that did not answer its previous ping', async () => {
+  it('terminates a socket that did not answer its previous ping, and only that one', async () => {
+    // The second round reached the silent socket: it had not answered the first ping.
     await silent.closed;
-    assert.ok(silent.pings.length >= 1);
+    assert.equal(silent.pings, 1, 'terminated instead of pinged again');
     assert.ok(clients.every((client) => client.socket.readyState === WebSocket.OPEN));
-    assert.equal(server.clients.size, CLIENTS);
+    await waitUntil(() => server.clients.size === CLIENTS, { message: 'the server let go of the silent socket' });
   });
 });

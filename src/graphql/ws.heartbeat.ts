@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 
 /** How many turns a heartbeat round is spread over (one slice of the sockets per turn). */
-const SLICES_PER_ROUND = 40;
+export const SLICES_PER_ROUND = 40;
 
 export interface Heartbeat {
   /** The socket answered a ping (or is gone): it is not terminated for that ping. */
@@ -10,40 +10,59 @@ export interface Heartbeat {
 }
 
 /**
+ * The heartbeat's rounds: each round pings every socket open when it began, a slice per tick over
+ * SLICES_PER_ROUND ticks, and terminates instead a socket that has not answered its previous ping.
+ */
+export class HeartbeatRounds {
+  private readonly awaitingPong = new WeakSet<WebSocket>();
+  private round: WebSocket[] = [];
+  private turn = SLICES_PER_ROUND;
+  private next = 0;
+
+  constructor(private readonly clients: ReadonlySet<WebSocket>) {}
+
+  /** Pings (or terminates) the next slice of the round; says how many of each. */
+  tick(): { pinged: number; terminated: number } {
+    if (this.turn === SLICES_PER_ROUND) {
+      this.round = [...this.clients];
+      this.turn = 0;
+      this.next = 0;
+    }
+    this.turn += 1;
+    const end = Math.ceil((this.round.length * this.turn) / SLICES_PER_ROUND);
+    let pinged = 0;
+    let terminated = 0;
+    for (; this.next < end; this.next += 1) {
+      const socket = this.round[this.next] as WebSocket;
+      if (this.awaitingPong.has(socket)) {
+        socket.terminate();
+        terminated += 1;
+        continue;
+      }
+      if (socket.readyState !== socket.OPEN) continue;
+      this.awaitingPong.add(socket);
+      socket.ping();
+      pinged += 1;
+    }
+    return { pinged, terminated };
+  }
+
+  answered(socket: WebSocket): void {
+    this.awaitingPong.delete(socket);
+  }
+}
+
+/**
  * Pings every open socket once per `intervalMs` and terminates one that has not answered its previous ping by
  * its next turn. The sockets are pinged a slice at a time over the round, so that no turn of the event loop
  * writes to every socket at once (at 1,000 sockets that turn took ~35 ms, delaying every delivery behind it).
  */
 export function startHeartbeat(clients: ReadonlySet<WebSocket>, intervalMs: number): Heartbeat {
-  const awaitingPong = new WeakSet<WebSocket>();
-  let round: WebSocket[] = [];
-  let turn = SLICES_PER_ROUND;
-  let next = 0;
-  const timer = setInterval(
-    () => {
-      if (turn === SLICES_PER_ROUND) {
-        round = [...clients];
-        turn = 0;
-        next = 0;
-      }
-      turn += 1;
-      const end = Math.ceil((round.length * turn) / SLICES_PER_ROUND);
-      for (; next < end; next += 1) {
-        const socket = round[next] as WebSocket;
-        if (awaitingPong.has(socket)) {
-          socket.terminate();
-          continue;
-        }
-        if (socket.readyState !== socket.OPEN) continue;
-        awaitingPong.add(socket);
-        socket.ping();
-      }
-    },
-    Math.max(1, Math.floor(intervalMs / SLICES_PER_ROUND)),
-  );
+  const rounds = new HeartbeatRounds(clients);
+  const timer = setInterval(() => rounds.tick(), Math.max(1, Math.floor(intervalMs / SLICES_PER_ROUND)));
   timer.unref();
   return {
-    answered: (socket) => awaitingPong.delete(socket),
+    answered: (socket) => rounds.answered(socket),
     stop: () => clearInterval(timer),
   };
 }
