@@ -62,7 +62,7 @@ describe('dashboard: reconnection after the server restarts', () => {
       // The settings (and the server time in them) arrive late, as over a slow network: the page's corrected clock
       // is then behind by about half of that, and what it counts as caught up must not depend on it.
       watch: (page) =>
-        void page.route('**/dashboard/config.json', async (route) => {
+        page.route('**/dashboard/config.json', async (route) => {
           const response = await route.fetch();
           await new Promise((resolve) => setTimeout(resolve, SLOW_SETTINGS_MS));
           await route.fulfill({ response });

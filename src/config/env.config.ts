@@ -47,7 +47,7 @@ const envSchema = z.object({
     .default('aoc:'),
   SUBSCRIPTION_QUEUE_LIMIT: positiveInt(500),
   WS_BATCH_ABOVE_MESSAGES_PER_SECOND: wholeNumber(0, 0),
-  WS_BATCH_MAX_DELAY_MS: wholeNumber(10, 1, 1000),
+  WS_BATCH_MAX_DELAY_MS: wholeNumber(10, 1, 100),
   STREAM_GAP_ABANDON_MS: wholeNumber(3000, 100, 600_000),
   STREAM_POLL_INTERVAL_MS: wholeNumber(1000, 50, 60_000),
   STREAM_REPLAY_PAGE_SIZE: wholeNumber(500, 1, 10_000),

@@ -7,7 +7,10 @@ export interface WriteBatchingOptions {
    * 0: never (every socket is written once per event-loop turn).
    */
   readonly busyAboveMessagesPerSecond: number;
-  /** The longest a message is kept back while busy. */
+  /**
+   * The longest a message is kept back while busy. Held bytes count towards a subscriber's backlog
+   * (SUBSCRIPTION_QUEUE_LIMIT), so a socket's message rate times this must stay well under that limit.
+   */
   readonly maxDelayMs: number;
 }
 
@@ -75,7 +78,7 @@ export class SocketWriteBatcher {
 
   constructor(
     private readonly options: WriteBatchingOptions,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => performance.now(),
   ) {
     this.rate = new MessageRate(now());
   }
@@ -109,15 +112,17 @@ export class SocketWriteBatcher {
 
   private uncork(sockets: Set<Duplex>): void {
     if (sockets.size === 0) return;
+    // Emptied first: a socket left in the set would never be corked or written again.
+    const due = [...sockets];
+    sockets.clear();
     if (this.options.busyAboveMessagesPerSecond === 0) {
-      for (const raw of sockets) raw.uncork();
+      for (const raw of due) raw.uncork();
     } else {
       const now = this.now();
-      for (const raw of sockets) {
+      for (const raw of due) {
         raw.uncork();
         this.lastWritten.set(raw, now);
       }
     }
-    sockets.clear();
   }
 }

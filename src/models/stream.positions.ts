@@ -91,10 +91,11 @@ export class StreamPositions {
 
   /**
    * Runs the instance's updates of one log's positions document one after another. MongoDB applies each update
-   * atomically anyway; FerretDB v1 rewrites the whole document after reading it, so two overlapping updates
-   * (a block's close and the next allocation) could undo each other: a lost close holds the watermark back
-   * until the block is abandoned. Across instances FerretDB can still lose one (known-limits.md); the unique
-   * position index keeps that from losing or repeating an item.
+   * atomically anyway, and so does the project's FerretDB build; an unpatched FerretDB v1 rewrites the whole
+   * document after reading it, so two overlapping updates (a block's close and the next allocation) could undo
+   * each other: a lost close holds the watermark back until the block is abandoned. Across instances an unpatched
+   * FerretDB can still lose one (known-limits.md); the unique position index keeps that from losing or repeating
+   * an item.
    */
   private serially<T>(log: LogName, work: () => Promise<T>): Promise<T> {
     const run = (this.updates.get(log) ?? Promise.resolve()).then(work, work);

@@ -51,8 +51,8 @@ export interface OpenOptions {
   readonly waitForFleet?: boolean;
   /** Lets a test inject scripts (axe-core) past the dashboard's content security policy. */
   readonly bypassCSP?: boolean;
-  /** Called with the page before the dashboard loads, to watch its requests and sockets from the start. */
-  readonly watch?: (page: Page) => void;
+  /** Called with the page before the dashboard loads, to watch its requests and sockets from the start (awaited). */
+  readonly watch?: (page: Page) => unknown;
 }
 
 /** Opens the dashboard of a running server in a fresh browser context and (by default) waits until it shows the fleet. */
@@ -74,7 +74,7 @@ export async function openDashboard(
     if (!allowed.some((pattern) => pattern.test(text))) consoleErrors.push(text);
   });
   page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
-  options.watch?.(page);
+  await options.watch?.(page);
   await page.goto(`${baseUrl}/dashboard/${options.hash ?? ''}`);
   await page.locator(options.waitForFleet === false ? '.app' : '.app[data-ready="true"]').waitFor({ timeout: 20_000 });
   return {
