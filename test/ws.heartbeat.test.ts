@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
-import { HeartbeatRounds, SLICES_PER_ROUND } from '../src/graphql/ws.heartbeat.js';
+import { HeartbeatRounds, SLICES_PER_ROUND, startHeartbeat } from '../src/graphql/ws.heartbeat.js';
 import { waitUntil } from './helpers/test-env.js';
 
 const CLIENTS = 80;
@@ -101,5 +101,28 @@ describe('the WebSocket heartbeat (real ws server and clients)', () => {
     assert.equal(silent.pings, 1, 'terminated instead of pinged again');
     assert.ok(clients.every((client) => client.socket.readyState === WebSocket.OPEN));
     await waitUntil(() => server.clients.size === CLIENTS, { message: 'the server let go of the silent socket' });
+  });
+});
+
+describe('startHeartbeat (its own timer)', () => {
+  it('ticks the rounds by itself: a socket that never answers is terminated, one that answers is kept', async () => {
+    const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const heartbeat = startHeartbeat(server.clients, 1000);
+    server.on('connection', (socket) => socket.on('pong', () => heartbeat.answered(socket)));
+    const { port } = server.address() as AddressInfo;
+    const answering = connect(port, false);
+    const silent = connect(port, true);
+    try {
+      await Promise.all([answering.opened, silent.opened]);
+      await silent.closed;
+      assert.ok(answering.pings >= 1, 'the answering socket was pinged too');
+      assert.equal(answering.socket.readyState, WebSocket.OPEN);
+    } finally {
+      heartbeat.stop();
+      answering.socket.terminate();
+      silent.socket.terminate();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
