@@ -20,9 +20,9 @@ export const sweepIntervalMs = (afterSeconds: number) => Math.min(10_000, Math.m
  * Escalates crashes nobody acknowledged within `afterSeconds`. Every instance sweeps; a crash is marked
  * `escalated_at` by a conditional update, and its CRASH_ESCALATED alert has the id `escalation:<crashId>`, so the
  * outbox holds it once per webhook however many instances escalate it (on an unpatched FerretDB v1, whose
- * conditional updates are not atomic, two instances may both mark it; the outbox still takes the alert once). A crash already marked
- * is enqueued again once per instance, which adds nothing unless the instance that marked it stopped before
- * enqueueing. Crashes reported more than `lookbackMinutes` ago are left alone (historical crashes from before
+ * conditional updates are not atomic, two instances may both mark it; the outbox still takes the alert once). A
+ * crash already marked is enqueued again once per instance, which adds nothing unless the instance that marked it
+ * stopped before enqueueing. Crashes reported more than `lookbackMinutes` ago are left alone (historical crashes from before
  * acknowledgements existed, or a long outage, do not escalate in a flood).
  */
 export class CrashEscalation {

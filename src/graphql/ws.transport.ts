@@ -53,11 +53,11 @@ const SOCKET_HIGH_WATER_BYTES = 256 * 1024;
 const writeBatchers = new WeakMap<WebSocket, SocketWriteBatcher>();
 const endOfTurnOnly = new SocketWriteBatcher({ busyAboveMessagesPerSecond: 0, maxDelayMs: 0 });
 
-/** Corks the socket under `socket` until its batcher writes it (see SocketWriteBatcher). */
-function corkFor(socket: WebSocket): void {
+/** Corks the socket under `socket` until `batcher` writes it (see SocketWriteBatcher). */
+function corkFor(socket: WebSocket, batcher: SocketWriteBatcher): void {
   // ws keeps the TCP socket private; corking it makes ws's own per-frame cork/uncork nest inside ours.
   const raw = (socket as unknown as { _socket?: Duplex })._socket;
-  if (raw) (writeBatchers.get(socket) ?? endOfTurnOnly).corkFor(raw);
+  if (raw) batcher.corkFor(raw);
 }
 
 /**
@@ -66,12 +66,14 @@ function corkFor(socket: WebSocket): void {
  */
 export class DirectDelivery {
   private readonly prefix: string;
+  private readonly batcher: SocketWriteBatcher;
 
   constructor(
     private readonly socket: WebSocket,
     id: string,
   ) {
     this.prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+    this.batcher = writeBatchers.get(socket) ?? endOfTurnOnly;
   }
 
   /**
@@ -83,7 +85,7 @@ export class DirectDelivery {
     if (socket.readyState !== socket.OPEN) return true;
     const { json } = serializedPayloadOf(result);
     if (socket.bufferedAmount > backlogLimit * (this.prefix.length + json.length)) return false;
-    corkFor(socket);
+    corkFor(socket, this.batcher);
     socket.send(`${this.prefix}${json}}`);
     return true;
   }
@@ -114,10 +116,9 @@ export interface GraphqlWsTransportOptions {
 /**
  * graphql-ws over a `ws` server, as graphql-ws's own `useServer`, with cheaper delivery: payloads serialised once
  * per shared result, one write per socket per event-loop turn (or per few milliseconds when busy, see
- * ws.write-batching.ts), `send` waiting for the socket only when its buffer
- * is full (so a slow socket still stops pulling from its bounded queue), and one heartbeat timer for all sockets
- * instead of one per socket, pinging them a slice at a time (ws.heartbeat.ts). Close reasons never carry
- * internal error messages.
+ * ws.write-batching.ts), `send` waiting for the socket only when its buffer is full (so a slow socket still stops
+ * pulling from its bounded queue), and one heartbeat timer for all sockets instead of one per socket, pinging them
+ * a slice at a time (ws.heartbeat.ts). Close reasons never carry internal error messages.
  */
 export function serveGraphqlWs<X extends Extra>(
   options: ServerOptions<Record<string, unknown>, X>,
@@ -144,7 +145,7 @@ export function serveGraphqlWs<X extends Extra>(
         send: (data) => {
           const message = withSetAsidePayload(data);
           if (socket.readyState !== socket.OPEN) return;
-          corkFor(socket);
+          corkFor(socket, batcher);
           if (socket.bufferedAmount < SOCKET_HIGH_WATER_BYTES) {
             socket.send(message);
             return;

@@ -74,6 +74,7 @@ export class SocketWriteBatcher {
   private readonly held = new Set<Duplex>();
   private readonly lastWritten = new WeakMap<Duplex, number>();
   private readonly rate: MessageRate;
+  private readonly batching: boolean;
   private heldTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -81,11 +82,12 @@ export class SocketWriteBatcher {
     private readonly now: () => number = () => performance.now(),
   ) {
     this.rate = new MessageRate(now());
+    this.batching = options.busyAboveMessagesPerSecond > 0;
   }
 
   /** Called before each message written to `raw` (the socket under the WebSocket). */
   corkFor(raw: Duplex): void {
-    const batching = this.options.busyAboveMessagesPerSecond > 0;
+    const { batching } = this;
     const now = batching ? this.now() : 0;
     const messagesPerSecond = batching ? this.rate.add(now) : 0;
     if (this.thisTurn.has(raw) || this.held.has(raw)) return;
@@ -112,17 +114,15 @@ export class SocketWriteBatcher {
 
   private uncork(sockets: Set<Duplex>): void {
     if (sockets.size === 0) return;
-    // Emptied first: a socket left in the set would never be corked or written again.
-    const due = [...sockets];
-    sockets.clear();
-    if (this.options.busyAboveMessagesPerSecond === 0) {
-      for (const raw of due) raw.uncork();
-    } else {
-      const now = this.now();
-      for (const raw of due) {
+    const now = this.batching ? this.now() : 0;
+    try {
+      for (const raw of sockets) {
         raw.uncork();
-        this.lastWritten.set(raw, now);
+        if (this.batching) this.lastWritten.set(raw, now);
       }
+    } finally {
+      // Emptied whatever happens: a socket left in the set would never be corked or written again.
+      sockets.clear();
     }
   }
 }
