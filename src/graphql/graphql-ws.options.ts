@@ -1,7 +1,5 @@
-import type { IncomingMessage } from 'node:http';
 import { type ExecutionResult, GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
-import type { Extra } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Principal } from '../auth/principal.js';
@@ -14,7 +12,7 @@ import type { GraphQLContext } from '../resolvers/graphql.context.js';
 import { maskError } from './error.mask.js';
 import type { SharedSubscriptions } from './shared-subscriptions.js';
 import { authorizeSubscriber } from './subscription.authorization.js';
-import { attachDirectDelivery, serializedPayloadOf } from './ws.transport.js';
+import { attachDirectDelivery, type SocketExtra, serializedPayloadOf } from './ws.transport.js';
 import { forbiddenCloseReason } from './ws-close.reason.js';
 
 /** graphql-ws's "Forbidden" close code: a missing, invalid or expired token. */
@@ -30,21 +28,23 @@ export interface GraphQLWsDependencies {
   readonly schema: GraphQLSchema;
   readonly subscriptions: SharedSubscriptions;
   readonly authenticator: Authenticator;
-  readonly createContext: (principal: Principal, request: IncomingMessage) => GraphQLContext;
+  readonly createContext: (principal: Principal, requestId: string) => GraphQLContext;
   readonly limits: GraphQLLimits;
   readonly rules: readonly ValidationRule[];
   readonly maxSubscriptions: number;
   /** Open connections per token subject (`sub`); 0 for no cap. */
   readonly maxConnectionsPerSubject: number;
   readonly connectionInitTimeoutMs: number;
-  /** The logger for one connection's lines (carries its request id). */
-  readonly loggerFor: (request: IncomingMessage) => Logger;
+  /** The logger for one connection's lines, by the id of its upgrade request. */
+  readonly loggerFor: (requestId: string) => Logger;
 }
 
-type Ctx = Parameters<NonNullable<ServerOptions<Record<string, unknown>, Extra & ConnectionState>['onConnect']>>[0];
+type Ctx = Parameters<
+  NonNullable<ServerOptions<Record<string, unknown>, SocketExtra & ConnectionState>['onConnect']>
+>[0];
 
 /** Closes the socket with 4403 when the token expires (plus the clock tolerance its verification allowed). */
-function closeAtExpiry(socket: Extra['socket'], closeAt: number): void {
+function closeAtExpiry(socket: SocketExtra['socket'], closeAt: number): void {
   let timer: NodeJS.Timeout;
   const arm = () => {
     const wait = closeAt - Date.now();
@@ -55,7 +55,8 @@ function closeAtExpiry(socket: Extra['socket'], closeAt: number): void {
     timer = setTimeout(arm, Math.min(wait, MAX_TIMER_MS));
   };
   arm();
-  socket.once('close', () => clearTimeout(timer));
+  // 'close' comes once: `on` spares the wrapper `once` would keep for as long as the socket is open.
+  socket.on('close', () => clearTimeout(timer));
 }
 
 /**
@@ -66,7 +67,7 @@ function closeAtExpiry(socket: Extra['socket'], closeAt: number): void {
  */
 export function graphqlWsOptions(
   deps: GraphQLWsDependencies,
-): ServerOptions<Record<string, unknown>, Extra & ConnectionState> {
+): ServerOptions<Record<string, unknown>, SocketExtra & ConnectionState> {
   const { authenticator } = deps;
   const rolesByRootField = rolesOfRootFields();
   const perSubject = new ConnectionCounter(deps.maxConnectionsPerSubject);
@@ -90,7 +91,7 @@ export function graphqlWsOptions(
             );
             return false;
           }
-          ctx.extra.socket.once('close', () => perSubject.close(subject));
+          ctx.extra.socket.on('close', () => perSubject.close(subject));
         }
         ctx.extra.principal = principal;
         if (principal.expiresAt !== null) {
@@ -120,7 +121,7 @@ export function graphqlWsOptions(
       }
       const document = documents.prepare(payload);
       if (Array.isArray(document)) return document;
-      const contextValue = deps.createContext(principal, ctx.extra.request);
+      const contextValue = deps.createContext(principal, ctx.extra.requestId);
       attachDirectDelivery(contextValue, ctx.extra.socket, id);
       return {
         schema: deps.schema,
@@ -142,7 +143,7 @@ export function graphqlWsOptions(
       result.errors
         ? {
             ...result,
-            errors: result.errors.map((error) => maskError(error.toJSON(), error, deps.loggerFor(ctx.extra.request))),
+            errors: result.errors.map((error) => maskError(error.toJSON(), error, deps.loggerFor(ctx.extra.requestId))),
           }
         : // Written into the message as is by serveGraphqlWs (see SerializedPayload), once for all its subscribers.
           (serializedPayloadOf(result) as unknown as ExecutionResult),

@@ -47,6 +47,8 @@ class Subscriber {
 }
 
 interface SharedOperation {
+  /** Its key in `operations`: kept once here, not with each subscriber. */
+  readonly key: string;
   /** The subscription's root field (`trackingUpdated`, …), for metrics. */
   readonly field: string;
   readonly consumers: Set<Subscriber>;
@@ -195,16 +197,16 @@ export class SharedSubscriptions {
         await result[Symbol.asyncIterator]().return?.();
         operation = raced;
       } else {
-        operation = { field: rootFieldOf(args), consumers: new Set(), source: result[Symbol.asyncIterator]() };
+        operation = { key, field: rootFieldOf(args), consumers: new Set(), source: result[Symbol.asyncIterator]() };
         this.operations.set(key, operation);
-        void this.pump(key, operation);
+        void this.pump(operation);
       }
     }
     const stream = new BoundedQueue<ExecutionResult>(this.queueLimit, errorResult);
     const consumer = new Subscriber(stream, directDeliveryOf(args.contextValue), this.queueLimit);
     const shared = operation;
     shared.consumers.add(consumer);
-    stream.whenFinished(() => this.removeConsumer(key, shared, consumer));
+    stream.whenFinished(() => this.removeConsumer(shared, consumer));
     return stream;
   };
 
@@ -216,17 +218,17 @@ export class SharedSubscriptions {
     }
   }
 
-  private removeConsumer(key: string, operation: SharedOperation, consumer: Subscriber): void {
+  private removeConsumer(operation: SharedOperation, consumer: Subscriber): void {
     operation.consumers.delete(consumer);
-    if (operation.consumers.size === 0 && this.operations.get(key) === operation) {
-      this.operations.delete(key);
+    if (operation.consumers.size === 0 && this.operations.get(operation.key) === operation) {
+      this.operations.delete(operation.key);
       const source = operation.source;
       operation.source = null;
       void source?.return?.();
     }
   }
 
-  private async pump(key: string, operation: SharedOperation): Promise<void> {
+  private async pump(operation: SharedOperation): Promise<void> {
     try {
       for (;;) {
         const source = operation.source;
@@ -238,7 +240,7 @@ export class SharedSubscriptions {
     } catch (error) {
       for (const consumer of operation.consumers) consumer.deliver(errorResult(error));
     }
-    if (this.operations.get(key) === operation) this.operations.delete(key);
+    if (this.operations.get(operation.key) === operation) this.operations.delete(operation.key);
     for (const consumer of [...operation.consumers]) consumer.stream.end();
   }
 }

@@ -2,8 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ExecutionResult } from 'graphql';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
-import type { Extra } from 'graphql-ws/use/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { requestIdOf } from '../http/request-id.js';
 import { startHeartbeat } from './ws.heartbeat.js';
 import { SocketWriteBatcher, type WriteBatchingOptions } from './ws.write-batching.js';
 
@@ -102,6 +102,16 @@ export function directDeliveryOf(contextValue: unknown): DirectDelivery | undefi
   return typeof contextValue === 'object' && contextValue !== null ? directDeliveries.get(contextValue) : undefined;
 }
 
+/**
+ * What graphql-ws keeps of a connection (its `ctx.extra`) for as long as it is open: the socket and the id of the
+ * upgrade request. Not the request itself, as graphql-ws's own `useServer` does: its headers would stay in memory
+ * with every connection.
+ */
+export interface SocketExtra {
+  readonly socket: WebSocket;
+  readonly requestId: string;
+}
+
 export interface GraphqlWsTransport {
   dispose(): Promise<void>;
 }
@@ -120,7 +130,7 @@ export interface GraphqlWsTransportOptions {
  * pulling from its bounded queue), and one heartbeat timer for all sockets instead of one per socket, pinging them
  * a slice at a time (ws.heartbeat.ts). Close reasons never carry internal error messages.
  */
-export function serveGraphqlWs<X extends Extra>(
+export function serveGraphqlWs<X extends SocketExtra>(
   options: ServerOptions<Record<string, unknown>, X>,
   wsServer: WebSocketServer,
   { keepAliveMs = 12_000, writeBatching }: GraphqlWsTransportOptions = {},
@@ -155,18 +165,16 @@ export function serveGraphqlWs<X extends Extra>(
           );
         },
         close: (code, reason) => socket.close(code, reason),
+        // Not an async listener: a subscribe message's handling lasts as long as its subscription, and an
+        // awaiting listener would keep the message with it.
         onMessage: (handle) =>
-          socket.on('message', async (event) => {
-            try {
-              await handle(String(event));
-            } catch {
-              socket.close(CloseCode.InternalServerError, 'Internal server error');
-            }
+          socket.on('message', (event) => {
+            handle(String(event)).catch(() => socket.close(CloseCode.InternalServerError, 'Internal server error'));
           }),
       },
-      { socket, request } as X,
+      { socket, requestId: requestIdOf(request) } as X,
     );
-    socket.once('close', (code, reason) => {
+    socket.on('close', (code, reason) => {
       void closed(code, String(reason));
     });
   });

@@ -10,6 +10,14 @@ const REQUEST_ID = Symbol('requestId');
 type WithRequestId = IncomingMessage & { [REQUEST_ID]?: string };
 
 /**
+ * A new UUID as one flat string. Node builds `randomUUID()` from twenty pieces joined lazily, and a WebSocket
+ * connection keeps its id as long as it is open: flat, it takes 56 bytes instead of ~660.
+ */
+function flatUuid(): string {
+  return Buffer.from(randomUUID(), 'latin1').toString('latin1');
+}
+
+/**
  * The request's id: the caller's `X-Request-Id` when it is well-formed (the proxy sets one), else a new
  * UUID. Decided once per request and remembered on it.
  */
@@ -18,7 +26,7 @@ export function requestIdOf(request: IncomingMessage): string {
   let id = tagged[REQUEST_ID];
   if (id === undefined) {
     const given = request.headers[REQUEST_ID_HEADER];
-    id = typeof given === 'string' && WELL_FORMED.test(given) ? given : randomUUID();
+    id = typeof given === 'string' && WELL_FORMED.test(given) ? given : flatUuid();
     tagged[REQUEST_ID] = id;
   }
   return id;

@@ -50,7 +50,6 @@ export function createLimitedWebSocketServer(
       );
       return;
     }
-    socket.once('close', () => perAddress.close(address));
     connections += 1;
     const key = String(connections);
     socket.on('message', () => {
@@ -58,7 +57,11 @@ export function createLimitedWebSocketServer(
         if (refusal instanceof RateLimiterRes) socket.close(CLOSE_TOO_MANY, 'Too many messages');
       });
     });
-    socket.once('close', () => void messages.delete(key));
+    // 'close' comes once; one listener (not `once`, which keeps a wrapper) while the socket is open.
+    socket.on('close', () => {
+      perAddress.close(address);
+      void messages.delete(key);
+    });
   });
   return wsServer;
 }

@@ -82,9 +82,9 @@ export class Operations {
     });
   }
 
-  /** A logger carrying the id of the request (HTTP or WebSocket upgrade) it is about. */
-  loggerForRequest(request: IncomingMessage): Logger {
-    return this.options.logger.child({ reqId: requestIdOf(request) });
+  /** A logger carrying the id of the request (HTTP, or a WebSocket connection's upgrade) it is about. */
+  loggerForRequestId(requestId: string): Logger {
+    return this.options.logger.child({ reqId: requestId });
   }
 
   /** Tells every WebSocket client to reconnect elsewhere (close code 1012) at the start of a shutdown. */
