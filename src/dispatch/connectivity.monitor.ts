@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { ambulanceEventId } from '../domain/ambulance-event.id.js';
 import { type ConnectivityRules, connectivityEventKind, connectivityOf } from '../domain/connectivity.rules.js';
 import type { LatestPositions } from '../events/latest-positions.js';
+import { growingStorage } from '../infra/lru-cache.options.js';
 import type { AmbulanceDoc } from '../models/ambulance.model.js';
 import { ambulanceIdToString } from '../models/ambulance-id.filter.js';
 import { fleetDocumentOf } from '../models/fleet.lookup.js';
@@ -25,7 +26,7 @@ const MAX_REMEMBERED = 10_000;
  */
 export class ConnectivityMonitor {
   /** Ambulance → when this instance last saw it stored as ONLINE (epoch ms of the report). */
-  private readonly confirmed = new LRUCache<string, number>({ max: MAX_REMEMBERED });
+  private readonly confirmed = new LRUCache<string, number>(growingStorage(MAX_REMEMBERED));
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
 

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { ambulanceEventId } from '../domain/ambulance-event.id.js';
 import type { TrackingEvent } from '../events/event.payloads.js';
+import { growingStorage } from '../infra/lru-cache.options.js';
 import { type AmbulanceEventRecorder, blankEvent } from './ambulance-event.recorder.js';
 
 const MAX_REMEMBERED = 10_000;
@@ -11,7 +12,7 @@ const MAX_REMEMBERED = 10_000;
  * and does not try again.
  */
 export class SpeedingAnnouncer {
-  private readonly announced = new LRUCache<string, true>({ max: MAX_REMEMBERED });
+  private readonly announced = new LRUCache<string, true>(growingStorage(MAX_REMEMBERED));
 
   constructor(private readonly recorder: AmbulanceEventRecorder) {}
 

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { growingStorage } from '../infra/lru-cache.options.js';
 import type { TrackingEvent } from './event.payloads.js';
 import type { EventBus, Unsubscribe } from './event-bus.js';
 import { Topics } from './topics.js';
@@ -27,7 +28,7 @@ export class LatestPositions {
   private unsubscribe: Unsubscribe | null = null;
 
   constructor(maxAmbulances = 100_000) {
-    this.newest = new LRUCache({ max: maxAmbulances });
+    this.newest = new LRUCache(growingStorage(maxAmbulances));
   }
 
   async follow(bus: EventBus): Promise<void> {

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RefusalCode } from '../errors/error.codes.js';
+import { growingStorage } from '../infra/lru-cache.options.js';
 import { consumeOrRefuse } from './rate-limit.consume.js';
 
 /** Ambulance ids remembered as known, so a known device costs no lookup on later posts. */
@@ -14,7 +15,7 @@ export const NEW_AMBULANCE_WINDOW_SECONDS = 3600;
  * instance admitted them) never count and are never refused.
  */
 export class NewAmbulanceLimit {
-  private readonly known = new LRUCache<string, true>({ max: KNOWN_IDS_REMEMBERED });
+  private readonly known = new LRUCache<string, true>(growingStorage(KNOWN_IDS_REMEMBERED));
 
   constructor(
     private readonly limiter: RateLimiterAbstract,

@@ -23,6 +23,7 @@ import {
 import { LRUCache } from 'lru-cache';
 import type { AppConfig } from '../config/env.config.js';
 import { DocumentLimit, GraphQLErrorCode } from '../errors/error.codes.js';
+import { growingStorage } from '../infra/lru-cache.options.js';
 
 /** Bounds on one GraphQL document, the same over HTTP and WebSocket. */
 export interface GraphQLLimits {
@@ -186,7 +187,7 @@ const PREPARED_DOCUMENTS_MAX = 1000;
  * checked every time.
  */
 export class DocumentPreparer {
-  private readonly validated = new LRUCache<string, DocumentNode>({ max: PREPARED_DOCUMENTS_MAX });
+  private readonly validated = new LRUCache<string, DocumentNode>(growingStorage(PREPARED_DOCUMENTS_MAX));
 
   constructor(
     private readonly schema: GraphQLSchema,

@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { Types } from 'mongoose';
 import { isSpeedStateName, speedStateOf } from '../domain/speed.state.js';
 import { type EpisodeSummary, summariseEpisode } from '../domain/speeding-episode.rules.js';
+import { growingStorage } from '../infra/lru-cache.options.js';
 import { ambulanceIdToString } from '../models/ambulance-id.filter.js';
 import type { Models } from '../models/models.js';
 import type { SpeedingEpisodeDoc } from '../models/speeding-episode.model.js';
@@ -49,7 +50,7 @@ export class EpisodeCache {
     size: number,
   ) {
     this.remembered = new LRUCache({
-      max: size,
+      ...growingStorage(size),
       dispose: (_value, _id, reason) => {
         if (reason === 'evict') this.hasForgotten = true;
       },
