@@ -62,7 +62,9 @@ describe('subscriptions that resume after a cursor', () => {
     // These tests build situations of exact blocks (a position taken and held by hand, store reads counted), so
     // no instance takes positions ahead here: that is tested below, in position.leases and in the chaos test.
     const exact = { STREAM_RESERVE_POSITIONS: '0' };
-    const patient = { ...exact, STREAM_GAP_ABANDON_MS: '600000' };
+    // A and B read the log's head only when events leave a gap (no periodic poll in a test's time): the first
+    // test counts store reads, and a poll landing between a block's close and its event's arrival adds one.
+    const patient = { ...exact, STREAM_GAP_ABANDON_MS: '600000', STREAM_POLL_INTERVAL_MS: '60000' };
     appA = await startTestApp({ database, channelPrefix, env: { ...patient, STREAM_REPLAY_PAGE_SIZE: '7' } });
     appB = await startTestApp({ database, channelPrefix, env: patient });
     appC = await startTestApp({ database, channelPrefix, env: { ...exact, STREAM_GAP_ABANDON_MS: '400' } });
@@ -321,7 +323,10 @@ describe('a single instance taking positions ahead (STREAM_RESERVE_AFTER_MS=0)',
   const clients: Client[] = [];
 
   before(async () => {
-    app = await startTestApp({ env: { STREAM_RESERVE_AFTER_MS: '0', STREAM_RESERVE_HOLD_MS: '200' } });
+    // No periodic poll in a test's time (see the first describe): live items must come from events alone.
+    app = await startTestApp({
+      env: { STREAM_RESERVE_AFTER_MS: '0', STREAM_RESERVE_HOLD_MS: '200', STREAM_POLL_INTERVAL_MS: '60000' },
+    });
   });
 
   after(async () => {
