@@ -31,8 +31,10 @@ describe('memory held by an open WebSocket subscription', () => {
   after(() => closeAll(() => app.close()));
 
   it('keeps neither the upgrade request nor its headers while the subscription is live', async () => {
-    const upgrades: Array<WeakRef<IncomingMessage>> = [];
-    const keep = (request: IncomingMessage) => upgrades.push(new WeakRef(request));
+    const upgrades: Array<WeakRef<object>> = [];
+    const keep = (request: IncomingMessage) => {
+      upgrades.push(new WeakRef(request), new WeakRef(request.headers), new WeakRef(request.rawHeaders));
+    };
     app.app.httpServer.prependListener('upgrade', keep);
     const client = wsClient(app.wsUrl);
     let subscription: Subscription<unknown> | undefined;
@@ -42,8 +44,12 @@ describe('memory held by an open WebSocket subscription', () => {
       });
       await waitForSubscribers(app, 1);
       app.app.httpServer.off('upgrade', keep);
-      assert.equal(upgrades.length, 1, 'one upgrade request seen');
-      assert.equal(await collected(upgrades[0] as WeakRef<IncomingMessage>), true, 'the upgrade request was collected');
+      assert.equal(upgrades.length, 3, 'one upgrade request seen');
+      const [request, headers, rawHeaders] = upgrades;
+      assert.ok(request && headers && rawHeaders);
+      assert.equal(await collected(request), true, 'the upgrade request was collected');
+      assert.equal(await collected(headers), true, 'its headers were collected');
+      assert.equal(await collected(rawHeaders), true, 'its raw headers were collected');
       assert.equal(app.app.subscriptions.activeSubscribers, 1, 'the subscription is still live');
     } finally {
       app.app.httpServer.off('upgrade', keep);

@@ -18,15 +18,26 @@ import { BoundedQueue, subscribeToTopic } from '../events/event.stream.js';
 import { LocalEventBus } from '../events/local.event-bus.js';
 import { SharedSubscriptions } from './shared-subscriptions.js';
 
+/** Holds the next source's `return()` until `release` is called, when set. */
+interface ReturnGate {
+  next: Promise<void> | null;
+}
+
 /** Wraps a topic stream so the test can see when graphql-js (through SharedSubscriptions) closes it. */
 class ObservedSource implements AsyncIterableIterator<TrackingEvent> {
   returned = 0;
-  constructor(readonly inner: AsyncIterableIterator<TrackingEvent>) {}
+  constructor(
+    readonly inner: AsyncIterableIterator<TrackingEvent>,
+    private readonly gate: ReturnGate,
+  ) {}
   next(): Promise<IteratorResult<TrackingEvent>> {
     return this.inner.next();
   }
   async return(): Promise<IteratorResult<TrackingEvent>> {
     this.returned += 1;
+    const held = this.gate.next;
+    this.gate.next = null;
+    if (held) await held;
     return (await this.inner.return?.()) ?? { value: undefined, done: true };
   }
   [Symbol.asyncIterator](): AsyncIterableIterator<TrackingEvent> {
@@ -39,12 +50,14 @@ interface Harness {
   readonly schema: GraphQLSchema;
   readonly sources: ObservedSource[];
   readonly counts: { subscribe: number; resolve: number };
+  readonly gate: ReturnGate;
 }
 
 function harness(): Harness {
   const bus = new LocalEventBus();
   const sources: ObservedSource[] = [];
   const counts = { subscribe: 0, resolve: 0 };
+  const gate: ReturnGate = { next: null };
   const schema = new GraphQLSchema({
     query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLBoolean, resolve: () => true } } }),
     subscription: new GraphQLObjectType({
@@ -56,7 +69,10 @@ function harness(): Harness {
           subscribe: async (_root: unknown, args: { ambulanceId: string }) => {
             counts.subscribe += 1;
             if (args.ambulanceId === 'forbidden') throw new GraphQLError('not allowed');
-            const source = new ObservedSource(await subscribeToTopic(bus, 'TRACKING_UPDATED', args.ambulanceId, 1000));
+            const source = new ObservedSource(
+              await subscribeToTopic(bus, 'TRACKING_UPDATED', args.ambulanceId, 1000),
+              gate,
+            );
             sources.push(source);
             return source;
           },
@@ -68,7 +84,7 @@ function harness(): Harness {
       },
     }),
   });
-  return { bus, schema, sources, counts };
+  return { bus, schema, sources, counts, gate };
 }
 
 const SPEED = parse('subscription Speed($id: String!) { speed(ambulanceId: $id) }');
@@ -190,6 +206,27 @@ describe('SharedSubscriptions', () => {
     assert.deepEqual(await nextJson(first), { data: { speed: 50 } });
     assert.deepEqual(await nextJson(second), { data: { speed: 50 } });
     assert.equal(counts.resolve, 1);
+  });
+
+  it('a subscriber that raced an operation which then ended starts it again', async () => {
+    const { bus, schema, sources, counts, gate, shared } = setup();
+    let release: () => void = () => {};
+    gate.next = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const firstSubscribing = shared.subscribe(argsFor(schema, '332'));
+    const secondSubscribing = shared.subscribe(argsFor(schema, '332'));
+    const first = asStream(await firstSubscribing);
+    // The second found the first's operation and is closing its own source (held here); the first leaves.
+    await waitFor(() => sources.some((source) => source.returned > 0), 'the raced source closing');
+    await first.return?.();
+    assert.equal(shared.activeOperations, 0, 'the operation ended with its only subscriber');
+    release();
+    const second = asStream(await secondSubscribing);
+    assert.equal(shared.activeOperations, 1, 'started again for the second');
+    assert.equal(counts.subscribe, 3);
+    await bus.publish('TRACKING_UPDATED', '332', event('332', 70));
+    assert.deepEqual(await nextJson(second), { data: { speed: 70 } });
   });
 
   it('runs separate operations for different variables', async () => {

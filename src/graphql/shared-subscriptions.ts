@@ -188,19 +188,19 @@ export class SharedSubscriptions {
     const scope = (args.contextValue as SharedSubscriptionKeySource | undefined)?.subscriptionScope ?? '';
     const key = JSON.stringify([textOf(args.document), args.operationName ?? null, args.variableValues ?? {}, scope]);
     let operation = this.operations.get(key);
-    if (!operation) {
+    while (!operation) {
       const result = await graphqlSubscribe(args);
       if (!isAsyncIterable(result)) return result;
       // Another subscriber may have started the same operation while this one was subscribing.
-      const raced = this.operations.get(key);
-      if (raced) {
+      if (this.operations.has(key)) {
         await result[Symbol.asyncIterator]().return?.();
-        operation = raced;
-      } else {
-        operation = { key, field: rootFieldOf(args), consumers: new Set(), source: result[Symbol.asyncIterator]() };
-        this.operations.set(key, operation);
-        void this.pump(operation);
+        // That operation may have ended meanwhile (its last subscriber gone): then this one starts it again.
+        operation = this.operations.get(key);
+        continue;
       }
+      operation = { key, field: rootFieldOf(args), consumers: new Set(), source: result[Symbol.asyncIterator]() };
+      this.operations.set(key, operation);
+      void this.pump(operation);
     }
     const stream = new BoundedQueue<ExecutionResult>(this.queueLimit, errorResult);
     const consumer = new Subscriber(stream, directDeliveryOf(args.contextValue), this.queueLimit);
