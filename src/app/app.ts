@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -322,6 +323,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     formatError: (formatted, error) => maskError(formatted, error, ops.graphql.loggerFor(error)),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: budget.httpDrainMs }),
+      // Inline traces are for federated subgraphs, which this schema is not; Apollo would load their protobuf.
+      ApolloServerPluginInlineTraceDisabled(),
       ops.graphql.plugin(),
       costLimitPlugin(graphqlLimits),
       {
