@@ -22,8 +22,8 @@ export const sweepIntervalMs = (afterSeconds: number) => Math.min(10_000, Math.m
  * outbox holds it once per webhook however many instances escalate it (on an unpatched FerretDB v1, whose
  * conditional updates are not atomic, two instances may both mark it; the outbox still takes the alert once). A
  * crash already marked is enqueued again once per instance, which adds nothing unless the instance that marked it
- * stopped before enqueueing. Crashes reported more than `lookbackMinutes` ago are left alone (historical crashes from before
- * acknowledgements existed, or a long outage, do not escalate in a flood).
+ * stopped before enqueueing. Crashes reported more than `lookbackMinutes` ago are left alone (historical crashes
+ * from before acknowledgements existed, or a long outage, do not escalate in a flood).
  */
 export class CrashEscalation {
   private readonly enqueued = new Map<string, number>();

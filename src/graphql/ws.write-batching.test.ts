@@ -55,16 +55,19 @@ describe('socket write batcher on a real TCP connection', () => {
   });
 
   const turnEnd = () => new Promise<void>((resolve) => setImmediate(resolve));
+  /** Writes `text` to the socket as a delivery does: corked by the batcher first. */
+  const send = (batcher: SocketWriteBatcher, text: string) => {
+    batcher.corkFor(writer);
+    writer.write(text);
+  };
   const receivedText = async (text: string) => {
     while (!received.join('').endsWith(text)) await once(reader, 'data');
   };
 
   it('writes at the end of the turn while the server is not busy', async () => {
     const batcher = new SocketWriteBatcher({ busyAboveMessagesPerSecond: 1_000_000, maxDelayMs: 1000 });
-    batcher.corkFor(writer);
-    writer.write('a');
-    batcher.corkFor(writer);
-    writer.write('b');
+    send(batcher, 'a');
+    send(batcher, 'b');
     assert.equal(writer.writableCorked, 1, 'corked once for the turn');
     await turnEnd();
     assert.equal(writer.writableCorked, 0);
@@ -74,24 +77,20 @@ describe('socket write batcher on a real TCP connection', () => {
   it('while busy, holds a socket written to recently until its timer, and a quiet one only for the turn', async () => {
     let now = 1_000;
     const batcher = new SocketWriteBatcher({ busyAboveMessagesPerSecond: 1, maxDelayMs: 20 }, () => now);
-    batcher.corkFor(writer);
-    writer.write('c');
+    send(batcher, 'c');
     await turnEnd();
     assert.equal(writer.writableCorked, 0, 'quiet before: written at the end of the turn');
     await receivedText('c');
     now += 5;
-    batcher.corkFor(writer);
-    writer.write('d');
+    send(batcher, 'd');
     now += 5;
-    batcher.corkFor(writer);
-    writer.write('e');
+    send(batcher, 'e');
     await turnEnd();
     assert.equal(writer.writableCorked, 1, 'written 5 ms ago: held');
     await receivedText('de');
     assert.equal(writer.writableCorked, 0, 'the timer wrote both in one go');
     now += 20;
-    batcher.corkFor(writer);
-    writer.write('f');
+    send(batcher, 'f');
     await turnEnd();
     assert.equal(writer.writableCorked, 0, 'quiet for the whole delay: written at the end of the turn');
     await receivedText('f');
@@ -100,12 +99,10 @@ describe('socket write batcher on a real TCP connection', () => {
   it('writes everything held when flushed', async () => {
     let now = 5_000;
     const batcher = new SocketWriteBatcher({ busyAboveMessagesPerSecond: 1, maxDelayMs: 1000 }, () => now);
-    batcher.corkFor(writer);
-    writer.write('g');
+    send(batcher, 'g');
     await turnEnd();
     now += 1;
-    batcher.corkFor(writer);
-    writer.write('h');
+    send(batcher, 'h');
     await turnEnd();
     assert.equal(writer.writableCorked, 1);
     batcher.flush();
