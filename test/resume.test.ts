@@ -31,6 +31,20 @@ async function post(app: TestApp, ambulanceId: string, count = 1): Promise<void>
   }
 }
 
+/** A point as a writer stores it at a position it took by hand (the tests' slow or unheard writers). */
+function trackingDocAt(seq: number, ambulanceId: string, countDatetime: Date): TrackingDoc {
+  return {
+    _id: new Types.ObjectId(),
+    ambulance_id: ambulanceId,
+    location: { lat: 1, lon: 2 },
+    speed: 10,
+    heading: 0,
+    state: 'GREEN',
+    count_datetime: countDatetime,
+    seq,
+  };
+}
+
 /** Ids of the stored points of these ambulances, in log order (what every subscriber must get). */
 async function storedIds(app: TestApp, ambulanceIds: readonly string[]): Promise<string[]> {
   const docs = await app.app.models.collections.trackings
@@ -84,10 +98,20 @@ describe('subscriptions that resume after a cursor', () => {
     assert.ok(appA && appB);
     const ambulance = uniqueName('amb');
     const live = open(appA, TRACKING, { id: ambulance });
-    await waitUntil(() => appA?.app.subscriptions.activeSubscribers, { message: 'subscriber' });
+    // B follows the log before anything is posted (its own points then reach it as events, never from the
+    // store), and both followers have made their first check, so no check can fall between a block's close
+    // and its event's arrival.
+    const witness = open(appB, TRACKING, { id: ambulance });
+    for (const app of [appA, appB]) {
+      const follower = app.app.streams.follower('TRACKING_UPDATED');
+      await waitUntil(() => app.app.subscriptions.activeSubscribers > 0 && follower.stats.checks > 0, {
+        message: 'a following instance',
+      });
+    }
     await post(appA, ambulance, 3);
     const seen = await live.waitFor(3);
     live.dispose();
+    await witness.waitFor(3);
     await post(appB, ambulance, 4);
     const resumed = open(appB, TRACKING, { id: ambulance, after: seen[2]?.cursor });
     await resumed.waitFor(4);
@@ -104,6 +128,11 @@ describe('subscriptions that resume after a cursor', () => {
       all.slice(3),
     );
     assert.deepEqual(resumed.errors, []);
+    await witness.waitFor(9);
+    assert.deepEqual(
+      witness.items.map((item) => item.id),
+      all,
+    );
     assert.equal(appA.app.streams.followerStoreReads + appB.app.streams.followerStoreReads, 0);
   });
 
@@ -193,16 +222,7 @@ describe('subscriptions that resume after a cursor', () => {
     await waitUntil(() => follower.waiting > 0, { message: 'the later event held back on A' });
     assert.equal(live.items.length, 1);
     // Now the slow writer commits its point (received before the other one) and publishes it.
-    const doc: TrackingDoc = {
-      _id: new Types.ObjectId(),
-      ambulance_id: ambulance,
-      location: { lat: 1, lon: 2 },
-      speed: 10,
-      heading: 0,
-      state: 'GREEN',
-      count_datetime: new Date(Date.now() - 60_000),
-      seq: block.from,
-    };
+    const doc = trackingDocAt(block.from, ambulance, new Date(Date.now() - 60_000));
     await appA.app.models.collections.trackings.insertOne(doc);
     await appA.app.models.positions.close('trackings', block);
     appA.app.publisher.publish('TRACKING_UPDATED', ambulance, trackingEventOf(doc));
@@ -365,5 +385,47 @@ describe('a single instance taking positions ahead (STREAM_RESERVE_AFTER_MS=0)',
       (await storedIds(app, [ambulance])).slice(10),
     );
     assert.equal(await app.app.models.collections.trackings.countDocuments({ abandoned: true } as object), 0);
+  });
+});
+
+describe('a follower started while the block of a stored item is still being closed', () => {
+  let app: TestApp | undefined;
+  const clients: Client[] = [];
+
+  before(async () => {
+    // No periodic poll in a test's time: only the check after the follower starts listening can find the item.
+    app = await startTestApp({ env: { STREAM_RESERVE_POSITIONS: '0', STREAM_POLL_INTERVAL_MS: '60000' } });
+  });
+
+  after(async () => {
+    await closeAll(...clients.map((client) => () => client.dispose()), () => app?.close());
+  });
+
+  it('delivers the item whose event went out before it listened, without waiting for the poll', async () => {
+    assert.ok(app);
+    const ambulance = uniqueName('closing');
+    const positions = app.app.models.positions;
+    // A writer stores an item and publishes it while nobody on this instance follows the log yet.
+    const block = await positions.allocate('trackings', 1);
+    const doc = trackingDocAt(block.from, ambulance, new Date());
+    await app.app.models.collections.trackings.insertOne(doc);
+    await positions.close('trackings', block);
+    app.app.publisher.publish('TRACKING_UPDATED', ambulance, trackingEventOf(doc));
+    // The first subscriber starts the follower, whose read of the head does not see the block's close yet
+    // (it was still on its way, as when a device is answered before its block's close is written).
+    const head = positions.head.bind(positions);
+    let reads = 0;
+    positions.head = async (log) => {
+      reads += 1;
+      const now = await head(log);
+      return reads === 1 ? { ...now, settled: block.from - 1 } : now;
+    };
+    const client = wsClient(app.wsUrl);
+    clients.push(client);
+    const live = subscribe<Item>(client, TRACKING, { id: ambulance });
+    const [item] = await live.waitFor(1);
+    assert.equal(item?.id, doc._id.toHexString());
+    assert.equal(app.app.streams.follower('TRACKING_UPDATED').watermark, block.from);
+    assert.equal(app.app.streams.followerStoreReads, 1, 'read from the store once, by that check');
   });
 });

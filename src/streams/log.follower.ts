@@ -25,6 +25,8 @@ export interface FollowerStats {
   itemsRead: number;
   tombstonesWritten: number;
   headReads: number;
+  /** Checks of the head finished (polls, gap checks, the one after the bus listens), failed ones included. */
+  checks: number;
 }
 
 /** How long a gap between events may last before the head is read (events of other instances may overtake). */
@@ -51,7 +53,7 @@ export class LogFollower<T extends LoggedTopic> {
   private allocated = 0;
   /** When the follower first found a settled position without a document (see settleMissing). */
   private missingSince: number | null = null;
-  readonly stats: FollowerStats = { storeReads: 0, itemsRead: 0, tombstonesWritten: 0, headReads: 0 };
+  readonly stats: FollowerStats = { storeReads: 0, itemsRead: 0, tombstonesWritten: 0, headReads: 0, checks: 0 };
 
   constructor(
     readonly topic: T,
@@ -104,8 +106,12 @@ export class LogFollower<T extends LoggedTopic> {
     for (let attempt = 1; !this.stopped; attempt += 1) {
       try {
         const unsubscribe = await this.bus.subscribe(this.topic, null, (payload) => this.accept(payload as Payload<T>));
-        if (this.stopped) unsubscribe();
-        else this.unsubscribe = unsubscribe;
+        if (this.stopped) {
+          unsubscribe();
+          return;
+        }
+        this.unsubscribe = unsubscribe;
+        this.checkSoon();
         return;
       } catch (error) {
         this.logger.warn({ err: (error as Error).message, log: this.log }, 'log follower cannot listen to events yet');
@@ -172,13 +178,22 @@ export class LogFollower<T extends LoggedTopic> {
     }
     if (!window.offer(payload.seq, payload)) return;
     this.handReady();
-    if (window.gapSince() !== null && !this.gapTimer) {
-      this.gapTimer = setTimeout(() => {
-        this.gapTimer = null;
-        this.check();
-      }, GAP_CHECK_MS);
-      this.gapTimer.unref();
-    }
+    if (window.gapSince() !== null) this.checkSoon();
+  }
+
+  /**
+   * Reads the head after GAP_CHECK_MS, once however often it is asked for meanwhile. Also asked for once the
+   * bus listens: an item stored before then whose position was not yet settled when the follower read the
+   * head (its block's close still on its way) had its event go out unheard, and would otherwise wait for the
+   * next poll.
+   */
+  private checkSoon(): void {
+    if (this.gapTimer) return;
+    this.gapTimer = setTimeout(() => {
+      this.gapTimer = null;
+      this.check();
+    }, GAP_CHECK_MS);
+    this.gapTimer.unref();
   }
 
   private handReady(): void {
@@ -207,6 +222,7 @@ export class LogFollower<T extends LoggedTopic> {
       })
       .finally(() => {
         this.checking = null;
+        this.stats.checks += 1;
       });
   }
 
