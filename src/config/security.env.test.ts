@@ -28,6 +28,12 @@ describe('security configuration', () => {
     assert.equal(config.WS_MAX_PAYLOAD_BYTES, 65536);
   });
 
+  it('bounds the largest WebSocket message: at most 16 MiB, saying which variable is out of range', () => {
+    assert.equal(loadConfig({ WS_MAX_PAYLOAD_BYTES: String(16 * 1024 * 1024) }).WS_MAX_PAYLOAD_BYTES, 16_777_216);
+    refused({ WS_MAX_PAYLOAD_BYTES: String(16 * 1024 * 1024 + 1) }, /WS_MAX_PAYLOAD_BYTES/);
+    refused({ WS_MAX_PAYLOAD_BYTES: '0' }, /WS_MAX_PAYLOAD_BYTES/);
+  });
+
   it('lets a device clock run at most 30 s ahead by default: a time further ahead is set aside', () => {
     assert.equal(loadConfig({}).INGEST_DEVICE_TIME_MAX_AHEAD_SECONDS, 30);
     assert.equal(loadConfig({ INGEST_DEVICE_TIME_MAX_AHEAD_SECONDS: '300' }).INGEST_DEVICE_TIME_MAX_AHEAD_SECONDS, 300);

@@ -67,7 +67,8 @@ export const securityEnv = {
   GRAPHQL_MAX_ALIASES: wholeNumber(15, 0),
   GRAPHQL_MAX_DIRECTIVES: wholeNumber(20, 0),
   GRAPHQL_MAX_TOKENS: positiveInt(1000),
-  WS_MAX_PAYLOAD_BYTES: positiveInt(64 * 1024),
+  // A subscribe message is a document of at most GRAPHQL_MAX_TOKENS tokens: kilobytes. 16 MiB is far past any.
+  WS_MAX_PAYLOAD_BYTES: wholeNumber(64 * 1024, 1, 16 * 1024 * 1024),
   WS_CONNECTION_INIT_TIMEOUT_MS: positiveInt(3000),
   WS_MAX_SUBSCRIPTIONS: positiveInt(50),
   WS_MAX_MESSAGES_PER_MINUTE: positiveInt(600),

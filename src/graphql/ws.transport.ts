@@ -169,13 +169,7 @@ export function serveGraphqlWs<X extends SocketExtra>(
         // awaiting listener would keep the message with it.
         onMessage: (handle) =>
           socket.on('message', (event) => {
-            const fail = () => socket.close(CloseCode.InternalServerError, 'Internal server error');
-            try {
-              // String() throws past V8's longest string, which a large WS_MAX_PAYLOAD_BYTES lets through.
-              handle(String(event)).catch(fail);
-            } catch {
-              fail();
-            }
+            handle(String(event)).catch(() => socket.close(CloseCode.InternalServerError, 'Internal server error'));
           }),
       },
       { socket, requestId: requestIdOf(request) } as X,
