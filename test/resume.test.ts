@@ -115,6 +115,11 @@ describe('subscriptions that resume after a cursor', () => {
     await post(appB, ambulance, 4);
     const resumed = open(appB, TRACKING, { id: ambulance, after: seen[2]?.cursor });
     await resumed.waitFor(4);
+    // A has heard B's points before it stores its own: its own would otherwise come first and open a gap,
+    // and the check of that gap could read the store.
+    const followerA = appA.app.streams.follower('TRACKING_UPDATED');
+    const followerB = appB.app.streams.follower('TRACKING_UPDATED');
+    await waitUntil(() => followerA.watermark >= followerB.watermark, { message: "B's points on A" });
     await post(appA, ambulance, 2);
     await resumed.waitFor(6);
     const all = await storedIds(appA, [ambulance]);
@@ -389,43 +394,111 @@ describe('a single instance taking positions ahead (STREAM_RESERVE_AFTER_MS=0)',
 });
 
 describe('a follower started while the block of a stored item is still being closed', () => {
-  let app: TestApp | undefined;
+  const apps: TestApp[] = [];
   const clients: Client[] = [];
 
-  before(async () => {
-    // No periodic poll in a test's time: only the check after the follower starts listening can find the item.
-    app = await startTestApp({ env: { STREAM_RESERVE_POSITIONS: '0', STREAM_POLL_INTERVAL_MS: '60000' } });
-  });
-
   after(async () => {
-    await closeAll(...clients.map((client) => () => client.dispose()), () => app?.close());
+    await closeAll(...clients.map((client) => () => client.dispose()), ...apps.map((app) => () => app.close()));
   });
 
-  it('delivers the item whose event went out before it listened, without waiting for the poll', async () => {
-    assert.ok(app);
-    const ambulance = uniqueName('closing');
-    const positions = app.app.models.positions;
-    // A writer stores an item and publishes it while nobody on this instance follows the log yet.
-    const block = await positions.allocate('trackings', 1);
+  /** An instance of its own per test (a follower starts once), with no periodic poll in a test's time. */
+  async function freshApp(): Promise<TestApp> {
+    const app = await startTestApp({ env: { STREAM_RESERVE_POSITIONS: '0', STREAM_POLL_INTERVAL_MS: '60000' } });
+    apps.push(app);
+    return app;
+  }
+
+  /** A writer of this instance stores a point at a position it took and publishes it, while no follower listens. */
+  async function storeUnheard(app: TestApp, ambulance: string) {
+    const block = await app.app.models.positions.allocate('trackings', 1);
     const doc = trackingDocAt(block.from, ambulance, new Date());
     await app.app.models.collections.trackings.insertOne(doc);
-    await positions.close('trackings', block);
-    app.app.publisher.publish('TRACKING_UPDATED', ambulance, trackingEventOf(doc));
-    // The first subscriber starts the follower, whose read of the head does not see the block's close yet
-    // (it was still on its way, as when a device is answered before its block's close is written).
-    const head = positions.head.bind(positions);
-    let reads = 0;
-    positions.head = async (log) => {
-      reads += 1;
-      const now = await head(log);
-      return reads === 1 ? { ...now, settled: block.from - 1 } : now;
+    return {
+      block,
+      doc,
+      publish: () => app.app.publisher.publish('TRACKING_UPDATED', ambulance, trackingEventOf(doc)),
     };
+  }
+
+  function follow(app: TestApp, ambulance: string): Subscription<Item> {
     const client = wsClient(app.wsUrl);
     clients.push(client);
-    const live = subscribe<Item>(client, TRACKING, { id: ambulance });
+    return subscribe<Item>(client, TRACKING, { id: ambulance });
+  }
+
+  it('delivers the item whose event went out before it listened, without waiting for the poll', async () => {
+    const app = await freshApp();
+    const ambulance = uniqueName('closing');
+    const positions = app.app.models.positions;
+    const { block, doc, publish } = await storeUnheard(app, ambulance);
+    await positions.close('trackings', block);
+    publish();
+    // The first subscriber starts the follower, whose read of the head does not see the block's close yet
+    // (it was still on its way, as when another instance's device was answered before its close was written).
+    const head = positions.head.bind(positions);
+    let stale = true;
+    positions.head = async (log) => {
+      const now = await head(log);
+      if (log !== 'trackings' || !stale) return now;
+      stale = false;
+      return { ...now, settled: block.from - 1 };
+    };
+    try {
+      const [item] = await follow(app, ambulance).waitFor(1);
+      assert.equal(item?.id, doc._id.toHexString());
+    } finally {
+      positions.head = head;
+    }
+    assert.equal(app.app.streams.follower('TRACKING_UPDATED').watermark, block.from);
+    assert.equal(app.app.streams.followerStoreReads, 1, 'read from the store once, by the check after listening');
+  });
+
+  it('delivers it once this instance closes the block, however late that is', async () => {
+    const app = await freshApp();
+    const ambulance = uniqueName('closing');
+    const { block, doc, publish } = await storeUnheard(app, ambulance);
+    publish();
+    const live = follow(app, ambulance);
+    const follower = app.app.streams.follower('TRACKING_UPDATED');
+    // The follower has started, listened and checked the head once: the block was still open then.
+    await waitUntil(() => follower.stats.checks > 0, { message: 'the check after listening' });
+    assert.equal(follower.watermark, block.from - 1);
+    assert.equal(live.items.length, 0);
+    await app.app.models.positions.close('trackings', block);
     const [item] = await live.waitFor(1);
     assert.equal(item?.id, doc._id.toHexString());
-    assert.equal(app.app.streams.follower('TRACKING_UPDATED').watermark, block.from);
-    assert.equal(app.app.streams.followerStoreReads, 1, 'read from the store once, by that check');
+  });
+
+  it('a check asked for while another runs follows it (the running one may have read the head too early)', async () => {
+    const app = await freshApp();
+    const ambulance = uniqueName('closing');
+    const positions = app.app.models.positions;
+    const { block, doc, publish } = await storeUnheard(app, ambulance);
+    publish();
+    // The check after listening reads the head while the block is open, and is held there.
+    const head = positions.head.bind(positions);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let reads = 0;
+    positions.head = async (log) => {
+      if (log !== 'trackings') return head(log);
+      reads += 1;
+      const now = await head(log);
+      if (reads === 2) await held;
+      return now;
+    };
+    try {
+      const live = follow(app, ambulance);
+      await waitUntil(() => reads >= 2, { message: 'the check after listening' });
+      // Closing the block asks for a check while that one still runs.
+      await positions.close('trackings', block);
+      release();
+      const [item] = await live.waitFor(1);
+      assert.equal(item?.id, doc._id.toHexString());
+    } finally {
+      positions.head = head;
+    }
   });
 });

@@ -48,6 +48,7 @@ export class LogFollower<T extends LoggedTopic> {
   private pollTimer: NodeJS.Timeout | null = null;
   private gapTimer: NodeJS.Timeout | null = null;
   private checking: Promise<void> | null = null;
+  private checkAgain = false;
   private starting: Promise<void> | null = null;
   private stopped = false;
   private allocated = 0;
@@ -95,9 +96,12 @@ export class LogFollower<T extends LoggedTopic> {
     this.window = new LogWindow<Payload<T>>(head.settled);
     this.pollTimer = setInterval(() => this.check(), this.options.pollMs);
     this.pollTimer.unref();
-    // A block this instance settled (a reserve given back, say) may be what held items back: look at once.
+    // A block this instance settled may be what held items back (a reserve given back, say), or may hold an item
+    // stored before the follower started whose event it never heard (positions handed out before it read the
+    // head and not yet past its watermark): look at once.
+    const allocatedAtStart = head.allocated;
     this.stopHearingSettles = this.models.positions.onSettled((log) => {
-      if (log === this.log && this.waiting > 0) this.check();
+      if (log === this.log && (this.waiting > 0 || this.watermark < allocatedAtStart)) this.check();
     });
     void this.listenToBus();
   }
@@ -213,9 +217,16 @@ export class LogFollower<T extends LoggedTopic> {
     return head;
   }
 
-  /** One check at a time: read the head, give up stale blocks, read settled positions whose events are missing. */
+  /**
+   * One check at a time: read the head, give up stale blocks, read settled positions whose events are missing.
+   * A check asked for while one runs follows it (the running one may have read the head too early).
+   */
   private check(): void {
-    if (this.checking || this.stopped || !this.window) return;
+    if (this.stopped || !this.window) return;
+    if (this.checking) {
+      this.checkAgain = true;
+      return;
+    }
     this.checking = this.checkOnce()
       .catch((error: unknown) => {
         this.logger.warn({ err: (error as Error).message, log: this.log }, 'log follower check failed; retrying');
@@ -223,6 +234,10 @@ export class LogFollower<T extends LoggedTopic> {
       .finally(() => {
         this.checking = null;
         this.stats.checks += 1;
+        if (this.checkAgain) {
+          this.checkAgain = false;
+          this.check();
+        }
       });
   }
 
