@@ -27,6 +27,11 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=5000 \
     UPLOAD_DIR=/data/uploads
+# V8's old generation capped inside the replica's memory limit (docker-compose.yml: 512m), leaving 128 MB for the
+# rest of the process: Node sizes its heap from the container's whole limit, so without a cap the kernel kills a
+# busy replica before V8 collects. Set NODE_OPTIONS in the app's environment when you change that limit
+# (docs/operations.md).
+ENV NODE_OPTIONS="--max-old-space-size=384"
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src

@@ -499,6 +499,20 @@ describe('deployment files match the code', () => {
   });
 
   describe('Dockerfile', () => {
+    it("caps V8's old generation inside the app's memory limit, leaving 128 MB for the rest of the process", () => {
+      const nodeOptions = dockerfile
+        .filter((i) => i.keyword === 'ENV')
+        .map((i) => /\bNODE_OPTIONS="([^"]*)"/.exec(i.value)?.[1])
+        .find((value) => value !== undefined);
+      const capMb = Number(/--max-old-space-size=(\d+)\b/.exec(nodeOptions ?? '')?.[1]);
+      assert.ok(capMb > 0, `the image sets NODE_OPTIONS=--max-old-space-size (found ${nodeOptions})`);
+      const limit = /^(\d+)([mg])$/.exec(String(services.app.deploy.resources.limits.memory));
+      assert.ok(limit, `the app's memory limit ${services.app.deploy.resources.limits.memory} in m or g`);
+      const limitMb = Number(limit[1]) * (limit[2] === 'g' ? 1024 : 1);
+      assert.ok(capMb + 128 <= limitMb, `old generation ${capMb} MB + 128 MB within the ${limitMb} MB limit`);
+      assert.match(operationsDoc, new RegExp(`--max-old-space-size=${capMb}\\b`), 'docs/operations.md names the cap');
+    });
+
     it('builds in stages and runs the compiled server as a non-root user, in exec form, with production dependencies only', () => {
       const stages = dockerfile.filter((i) => i.keyword === 'FROM');
       assert.ok(stages.length >= 2, 'multi-stage');
@@ -519,6 +533,7 @@ describe('deployment files match the code', () => {
       assert.ok(inFinal.some((i) => i.keyword === 'HEALTHCHECK'));
       assert.equal(inFinal.find((i) => i.keyword === 'STOPSIGNAL')?.value, 'SIGTERM');
       const command = JSON.parse(inFinal.find((i) => i.keyword === 'CMD')?.value ?? 'null') as string[];
+      assert.ok(!command.some((arg) => arg.startsWith('--max-old-space-size')), 'NODE_OPTIONS can change the cap');
       assert.deepEqual(
         command,
         ['node', '--max-semi-space-size=4', 'dist/src/main.js'],
