@@ -393,6 +393,44 @@ describe('a single instance taking positions ahead (STREAM_RESERVE_AFTER_MS=0)',
   });
 });
 
+describe('a follower when its instance shuts down', () => {
+  it('a check still running when the store closes ends quietly (no warning for operators)', async () => {
+    const lines: string[] = [];
+    const app = await startTestApp({
+      env: { STREAM_RESERVE_POSITIONS: '0', STREAM_POLL_INTERVAL_MS: '60000', LOG_LEVEL: 'warn' },
+      logTo: (line) => void lines.push(line),
+    });
+    const client = wsClient(app.wsUrl);
+    const positions = app.app.models.positions;
+    const head = positions.head.bind(positions);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let reads = 0;
+    // The check after listening waits here, before it reads the head, until the instance has shut down.
+    positions.head = async (log) => {
+      if (log === 'trackings' && ++reads === 2) await held;
+      return head(log);
+    };
+    try {
+      const live = subscribe<Item>(client, TRACKING, { id: uniqueName('shutdown') });
+      await waitUntil(() => reads >= 2, { message: 'the check after listening' });
+      live.dispose();
+      await client.dispose();
+      await app.close();
+      const follower = app.app.streams.follower('TRACKING_UPDATED');
+      const checks = follower.stats.checks;
+      release();
+      await waitUntil(() => follower.stats.checks > checks, { message: 'the held check ended' });
+    } finally {
+      positions.head = head;
+    }
+    const warnings = lines.filter((line) => line.includes('log follower'));
+    assert.deepEqual(warnings, []);
+  });
+});
+
 describe('a follower started while the block of a stored item is still being closed', () => {
   const apps: TestApp[] = [];
   const clients: Client[] = [];

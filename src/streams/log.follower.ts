@@ -229,7 +229,10 @@ export class LogFollower<T extends LoggedTopic> {
     }
     this.checking = this.checkOnce()
       .catch((error: unknown) => {
-        this.logger.warn({ err: (error as Error).message, log: this.log }, 'log follower check failed; retrying');
+        const err = (error as Error).message;
+        // A check that ran into shutdown fails once the store closes under it: nothing is missed, nobody listens.
+        if (this.stopped) this.logger.debug({ err, log: this.log }, 'log follower check ended by shutdown');
+        else this.logger.warn({ err, log: this.log }, 'log follower check failed; retrying');
       })
       .finally(() => {
         this.checking = null;

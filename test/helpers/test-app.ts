@@ -19,6 +19,8 @@ export interface TestAppOptions {
   readonly mongoUri?: string;
   readonly uploadDir?: string;
   readonly env?: Record<string, string>;
+  /** Receives the app's log lines (JSON), at the env's LOG_LEVEL. */
+  readonly logTo?: (line: string) => void;
 }
 
 export interface TestApp {
@@ -52,7 +54,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     INGEST_NEW_AMBULANCES_PER_ADDRESS_PER_HOUR: '0',
     ...options.env,
   });
-  const logger = pino({ level: config.LOG_LEVEL });
+  const logger = options.logTo
+    ? pino({ level: config.LOG_LEVEL }, { write: options.logTo })
+    : pino({ level: config.LOG_LEVEL });
   const events = options.events ?? 'redis';
   let bus: EventBus;
   if (events === 'local') {
