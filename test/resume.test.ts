@@ -4,6 +4,7 @@ import type { Client } from 'graphql-ws';
 import { Types } from 'mongoose';
 import { encodeCursor } from '../src/domain/cursor.js';
 import { trackingEventOf } from '../src/events/event.mappers.js';
+import type { StreamPositions } from '../src/models/stream.positions.js';
 import type { TrackingDoc } from '../src/models/tracking.model.js';
 import { bearer, mintToken, startSecuredTestApp } from './helpers/auth.helpers.js';
 import { graphqlRequest, type Subscription, subscribe, wsClient } from './helpers/graphql.client.js';
@@ -29,6 +30,34 @@ async function post(app: TestApp, ambulanceId: string, count = 1): Promise<void>
     const result = await postFields(`${app.url}${ENDPOINTS.tracking}`, trackingFields(ambulanceId));
     assert.equal(result.status, 200, result.text);
   }
+}
+
+/**
+ * Holds a follower's second read of the trackings head (its check after listening) until `release()`: before the
+ * store is read, or after. `restore()` puts the real read back.
+ */
+function holdSecondHeadRead(positions: StreamPositions, when: 'before the read' | 'after the read') {
+  const head = positions.head.bind(positions);
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let reads = 0;
+  positions.head = async (log) => {
+    if (log !== 'trackings') return head(log);
+    reads += 1;
+    if (reads === 2 && when === 'before the read') await held;
+    const now = await head(log);
+    if (reads === 2 && when === 'after the read') await held;
+    return now;
+  };
+  return {
+    release: () => release(),
+    reads: () => reads,
+    restore: () => {
+      positions.head = head;
+    },
+  };
 }
 
 /** A point as a writer stores it at a position it took by hand (the tests' slow or unheard writers). */
@@ -401,30 +430,20 @@ describe('a follower when its instance shuts down', () => {
       logTo: (line) => void lines.push(line),
     });
     const client = wsClient(app.wsUrl);
-    const positions = app.app.models.positions;
-    const head = positions.head.bind(positions);
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let reads = 0;
-    // The check after listening waits here, before it reads the head, until the instance has shut down.
-    positions.head = async (log) => {
-      if (log === 'trackings' && ++reads === 2) await held;
-      return head(log);
-    };
+    // The check after listening waits before it reads the head, until the instance has shut down.
+    const hold = holdSecondHeadRead(app.app.models.positions, 'before the read');
     try {
       const live = subscribe<Item>(client, TRACKING, { id: uniqueName('shutdown') });
-      await waitUntil(() => reads >= 2, { message: 'the check after listening' });
+      await waitUntil(() => hold.reads() >= 2, { message: 'the check after listening' });
       live.dispose();
       await client.dispose();
       await app.close();
       const follower = app.app.streams.follower('TRACKING_UPDATED');
       const checks = follower.stats.checks;
-      release();
+      hold.release();
       await waitUntil(() => follower.stats.checks > checks, { message: 'the held check ended' });
     } finally {
-      positions.head = head;
+      hold.restore();
     }
     const warnings = lines.filter((line) => line.includes('log follower'));
     assert.deepEqual(warnings, []);
@@ -514,29 +533,17 @@ describe('a follower started while the block of a stored item is still being clo
     const { block, doc, publish } = await storeUnheard(app, ambulance);
     publish();
     // The check after listening reads the head while the block is open, and is held there.
-    const head = positions.head.bind(positions);
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let reads = 0;
-    positions.head = async (log) => {
-      if (log !== 'trackings') return head(log);
-      reads += 1;
-      const now = await head(log);
-      if (reads === 2) await held;
-      return now;
-    };
+    const hold = holdSecondHeadRead(positions, 'after the read');
     try {
       const live = follow(app, ambulance);
-      await waitUntil(() => reads >= 2, { message: 'the check after listening' });
+      await waitUntil(() => hold.reads() >= 2, { message: 'the check after listening' });
       // Closing the block asks for a check while that one still runs.
       await positions.close('trackings', block);
-      release();
+      hold.release();
       const [item] = await live.waitFor(1);
       assert.equal(item?.id, doc._id.toHexString());
     } finally {
-      positions.head = head;
+      hold.restore();
     }
   });
 });
