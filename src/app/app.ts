@@ -37,6 +37,7 @@ import { rateLimitStoreFor } from '../limits/rate-limit.store.js';
 import { createLimitedWebSocketServer } from '../limits/ws.limits.js';
 import { migrateLastPositionLayout } from '../models/last-position.order.js';
 import { createModels, type Models } from '../models/models.js';
+import { createStoreIndexes, indexingStoreOf } from '../models/store.indexes.js';
 import { WriteLane } from '../models/write.lane.js';
 import { Operations } from '../ops/operations.js';
 import { shutdownBudget } from '../ops/shutdown.budget.js';
@@ -131,7 +132,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const ops = new Operations({ config, connection, bus, logger });
   const budget = shutdownBudget(config.SHUTDOWN_GRACE_SECONDS);
   try {
-    await Promise.all(
+    const store = await indexingStoreOf(connection);
+    if (store === 'ferretdb-v1') logger.info('FerretDB v1: only unique indexes are created (it reads no other)');
+    await createStoreIndexes(
       [
         models.tracking,
         models.crash,
@@ -141,7 +144,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         models.ambulanceEvent,
         models.alertOutbox,
         models.alertClaim,
-      ].map((model) => model.createIndexes()),
+      ],
+      store,
     );
   } catch (error) {
     logger.error(
