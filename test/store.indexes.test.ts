@@ -1,43 +1,78 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { indexingStoreOf } from '../src/models/store.indexes.js';
+import mongoose from 'mongoose';
+import { createStoreIndexes, filterEvaluationIn } from '../src/models/store.indexes.js';
+import { trackingModel } from '../src/models/tracking.model.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { testEnv, uniqueName } from './helpers/test-env.js';
 
-describe('indexes on the test store (FerretDB v1)', () => {
+/** Index keys as sorted JSON (stores list them in an order of their own). */
+const keysOf = async (collection: mongoose.mongo.Collection) =>
+  (await collection.indexes()).map((index) => JSON.stringify(index.key)).sort();
+const asKeys = (keys: readonly object[]) => keys.map((key) => JSON.stringify(key)).sort();
+
+describe('indexes on the test store (FerretDB v1 on SQLite)', () => {
   let app: TestApp;
+  let client: mongoose.mongo.MongoClient;
+  let scratch: mongoose.mongo.Db;
+  const trackingSchema = trackingModel(mongoose.createConnection()).schema;
 
   before(async () => {
     app = await startTestApp();
+    client = new mongoose.mongo.MongoClient(testEnv.mongoUri);
+    await client.connect();
+    scratch = client.db(uniqueName('indexes'));
   });
 
   after(async () => {
+    await scratch.dropDatabase();
+    await client.close();
     await app.close();
   });
 
-  it('is recognised as FerretDB v1', async () => {
-    assert.equal(await indexingStoreOf(app.app.connection), 'ferretdb-v1');
-  });
-
-  it('gets only the unique indexes, which keep log positions unique', async () => {
-    const { trackings, crashes, imageRecords, ambulanceEvents } = app.app.models.collections;
-    for (const collection of [trackings, crashes, imageRecords]) {
-      const keys = (await collection.indexes()).map((index) => index.key);
-      assert.deepEqual(keys, [{ _id: 1 }, { seq: 1 }], collection.collectionName);
-    }
-    assert.deepEqual(
-      (await ambulanceEvents.indexes()).map((index) => index.key),
-      [{ _id: 1 }],
-    );
-  });
-
-  it('because FerretDB v1 reads no other: it evaluates such filters and sorts document by document', async () => {
-    const { trackings } = app.app.models.collections;
-    const explained = await trackings
-      .find({ ambulance_id: 'A1', count_datetime: { $gte: new Date(0) } })
-      .sort({ count_datetime: 1, _id: 1 })
-      .explain();
+  it('says it evaluates filters document by document, even on a field it has an index for', async () => {
+    const collection = scratch.collection('probe');
+    await collection.createIndex({ ambulance_id: 1 });
+    await collection.insertMany(Array.from({ length: 20 }, (_, n) => ({ ambulance_id: `A${n}` })));
+    const explained = await collection.find({ ambulance_id: 'A7' }).explain();
     assert.equal(explained.filterPushdown, false);
-    assert.equal(explained.sortPushdown, false);
+    assert.doesNotMatch(JSON.stringify(explained.queryPlanner), /USING INDEX/);
     assert.match(JSON.stringify(explained.queryPlanner), /SCAN/);
+    assert.equal(await filterEvaluationIn(collection, () => assert.fail('the explain failed')), 'document-by-document');
+  });
+
+  it('so the app gives it only the unique indexes, which keep log positions unique', async () => {
+    const collections = app.app.models.collections;
+    for (const collection of [collections.trackings, collections.crashes, collections.imageRecords]) {
+      assert.deepEqual(await keysOf(collection as never), asKeys([{ _id: 1 }, { seq: 1 }]), collection.collectionName);
+    }
+    for (const collection of [
+      collections.imageHistories,
+      collections.speedingEpisodes,
+      collections.ambulanceEvents,
+      collections.alertOutbox,
+      collections.alertClaims,
+    ]) {
+      assert.deepEqual(await keysOf(collection as never), asKeys([{ _id: 1 }]), collection.collectionName);
+    }
+  });
+
+  it('a store that filters through indexes gets every declared index', async () => {
+    const collection = scratch.collection('through_indexes');
+    await createStoreIndexes([{ schema: trackingSchema, collection }], 'through-indexes');
+    const declared = trackingSchema.indexes().map(([fields]) => fields);
+    assert.deepEqual(await keysOf(collection), asKeys([{ _id: 1 }, ...declared]));
+  });
+
+  it('an index that fails does not keep the others from being created; the failure is reported', async () => {
+    const collection = scratch.collection('one_fails');
+    // Two documents at one position: the unique `seq` index cannot be built.
+    await collection.insertMany([{ seq: 1 }, { seq: 1 }]);
+    await assert.rejects(createStoreIndexes([{ schema: trackingSchema, collection }], 'through-indexes'));
+    const others = trackingSchema
+      .indexes()
+      .slice(1)
+      .map(([fields]) => fields);
+    assert.deepEqual(await keysOf(collection), asKeys([{ _id: 1 }, ...others]));
   });
 });

@@ -37,7 +37,7 @@ import { rateLimitStoreFor } from '../limits/rate-limit.store.js';
 import { createLimitedWebSocketServer } from '../limits/ws.limits.js';
 import { migrateLastPositionLayout } from '../models/last-position.order.js';
 import { createModels, type Models } from '../models/models.js';
-import { createStoreIndexes, indexingStoreOf } from '../models/store.indexes.js';
+import { createStoreIndexes, filterEvaluationIn } from '../models/store.indexes.js';
 import { WriteLane } from '../models/write.lane.js';
 import { Operations } from '../ops/operations.js';
 import { shutdownBudget } from '../ops/shutdown.budget.js';
@@ -132,8 +132,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const ops = new Operations({ config, connection, bus, logger });
   const budget = shutdownBudget(config.SHUTDOWN_GRACE_SECONDS);
   try {
-    const store = await indexingStoreOf(connection);
-    if (store === 'ferretdb-v1') logger.info('FerretDB v1: only unique indexes are created (it reads no other)');
+    const evaluation = await filterEvaluationIn(models.collections.trackings, (error) =>
+      logger.warn(
+        { err: error.message },
+        'could not ask the database how it evaluates filters: every index is created',
+      ),
+    );
+    if (evaluation === 'document-by-document') {
+      logger.info('the database evaluates filters document by document (FerretDB v1): only unique indexes are created');
+    }
     await createStoreIndexes(
       [
         models.tracking,
@@ -145,7 +152,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         models.alertOutbox,
         models.alertClaim,
       ],
-      store,
+      evaluation,
     );
   } catch (error) {
     logger.error(

@@ -94,6 +94,7 @@ export class LogFollower<T extends LoggedTopic> {
   private async begin(): Promise<void> {
     const head = await this.readHead();
     this.window = new LogWindow<Payload<T>>(head.settled);
+    if (this.stopped) return;
     this.pollTimer = setInterval(() => this.check(), this.options.pollMs);
     this.pollTimer.unref();
     // A block this instance settled may be what held items back (a reserve given back, say), or may hold an item
@@ -118,6 +119,7 @@ export class LogFollower<T extends LoggedTopic> {
         this.checkSoon();
         return;
       } catch (error) {
+        if (this.stopped) return;
         this.logger.warn({ err: (error as Error).message, log: this.log }, 'log follower cannot listen to events yet');
         await new Promise((resolve) => setTimeout(resolve, Math.min(attempt * 500, 5000)).unref());
       }
@@ -247,10 +249,12 @@ export class LogFollower<T extends LoggedTopic> {
   private async checkOnce(): Promise<void> {
     const window = this.window as LogWindow<Payload<T>>;
     let head = await this.readHead();
+    if (this.stopped) return;
     const stale = head.open.filter((block) => Date.now() - new Date(block.at).getTime() > this.options.abandonMs);
     if (stale.length > 0) {
       const collection = logCollection(this.models, this.log);
       for (const block of stale) {
+        if (this.stopped) return;
         const filled = await abandonBlock(this.models.positions, this.log, collection, block);
         this.stats.tombstonesWritten += filled;
         if (filled > 0) {
@@ -265,6 +269,7 @@ export class LogFollower<T extends LoggedTopic> {
     while (!this.stopped && window.missingUpTo(head.settled)) {
       const before = window.watermark;
       await this.readStore(head.settled);
+      if (this.stopped) return;
       if (window.watermark === before) {
         await this.settleMissing(head.settled);
         return;
