@@ -4,7 +4,7 @@ import mongoose from 'mongoose';
 import { createStoreIndexes, filterEvaluationIn } from '../src/models/store.indexes.js';
 import { trackingModel } from '../src/models/tracking.model.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
-import { testEnv, uniqueName } from './helpers/test-env.js';
+import { uniqueName } from './helpers/test-env.js';
 
 /** Index keys as sorted JSON (stores list them in an order of their own). */
 const keysOf = async (collection: mongoose.mongo.Collection) =>
@@ -13,20 +13,16 @@ const asKeys = (keys: readonly object[]) => keys.map((key) => JSON.stringify(key
 
 describe('indexes on the test store (FerretDB v1 on SQLite)', () => {
   let app: TestApp;
-  let client: mongoose.mongo.MongoClient;
   let scratch: mongoose.mongo.Db;
   const trackingSchema = trackingModel(mongoose.createConnection()).schema;
 
   before(async () => {
     app = await startTestApp();
-    client = new mongoose.mongo.MongoClient(testEnv.mongoUri);
-    await client.connect();
-    scratch = client.db(uniqueName('indexes'));
+    scratch = app.app.connection.getClient().db(uniqueName('indexes'));
   });
 
   after(async () => {
     await scratch.dropDatabase();
-    await client.close();
     await app.close();
   });
 
