@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser } from 'playwright-core';
 import { type DashboardPage, fleetRow, launchBrowser, openDashboard } from './helpers/browser.js';
 import { ENDPOINTS, postFields } from './helpers/http.client.js';
@@ -28,6 +29,8 @@ describe('dashboard: history replay in a real browser', () => {
         tracking_heading: 45,
       });
       assert.equal(result.status, 200, result.text);
+      // Spread over more than 750 ms, so the scrub slider moves in steps of more than 1 ms.
+      await sleep(80);
     }
     await app.app.trackingWriter.drained();
     dashboard = await openDashboard(browser, app.url);
@@ -82,6 +85,13 @@ describe('dashboard: history replay in a real browser', () => {
     await dashboard.screenshot('dashboard-replay');
 
     const slider = page.locator('.scrub input[type="range"]');
+    const attribute = async (name: string) => Number(await slider.getAttribute(name));
+    const [min, max, step] = [await attribute('min'), await attribute('max'), await attribute('step')];
+    const value = Number(await slider.inputValue());
+    assert.ok(step > 1, `a range of ${max - min} ms moves in steps of ${step} ms`);
+    // Off its grid, the browser would move the value, and the controlled slider would stop following the replay.
+    assert.equal((max - min) % step, 0, `the slider's end is on its grid (${min}..${max} by ${step})`);
+    assert.equal((value - min) % step, 0, `the slider's value ${value} is on its grid`);
     await slider.focus();
     await page.keyboard.press('Home');
     await page.locator('.replay-player[data-replay-index="0"]').waitFor();

@@ -9,6 +9,8 @@ import {
   play,
   type ReplayClock,
   sampleAt,
+  scrubScale,
+  scrubValue,
   seek,
   setRate,
   type TimedPoint,
@@ -148,6 +150,7 @@ function ReplayPlayer() {
 
   const { timeMs, index } = shown;
   const current = points[index];
+  const scale = scrubScale(startMs, endMs);
   return (
     <div className="replay-player" data-replay-index={index} data-replay-playing={clock.playing}>
       <p role="status">
@@ -181,10 +184,10 @@ function ReplayPlayer() {
         <span className="visually-hidden">Replay position</span>
         <input
           type="range"
-          min={startMs}
-          max={Math.max(endMs, startMs + 1)}
-          step={Math.max(1, Math.min(1000, Math.round((endMs - startMs) / 500)))}
-          value={Math.round(timeMs)}
+          min={scale.min}
+          max={scale.max}
+          step={scale.step}
+          value={scrubValue(scale, timeMs)}
           aria-valuetext={formatTime(timeMs)}
           onChange={(event) => {
             const wallMs = performance.now();

@@ -8,6 +8,8 @@ import {
   pause,
   play,
   sampleAt,
+  scrubScale,
+  scrubValue,
   seek,
   setRate,
   type TimedPoint,
@@ -56,6 +58,37 @@ describe('replay clock', () => {
     assert.equal(clockTime(faster, 1_000), 2_000);
     assert.equal(clockTime(faster, 2_000), 62_000);
     assert.throws(() => setRate(clock, 0, 0), RangeError);
+  });
+});
+
+describe('replay scrub slider', () => {
+  it('keeps both ends and every value it shows on its grid, whatever the length of the range', () => {
+    const start = 1_796_599_984_813;
+    for (const span of [0, 1, 300, 749, 750, 859, 1_001, 2_999, 3_600_000, 86_400_007, 7 * 86_400_000 + 13]) {
+      const end = start + span;
+      const scale = scrubScale(start, end);
+      assert.equal(scale.min, start);
+      assert.equal((scale.max - scale.min) % scale.step, 0, `max on the grid for a ${span} ms range`);
+      assert.ok(
+        scale.max >= end && scale.max - end < Math.max(scale.step, span === 0 ? 2 : 0),
+        `max covers ${span} ms`,
+      );
+      for (const time of [start, start + span / 3, end - 1, end, end + 5_000, start - 5_000]) {
+        const value = scrubValue(scale, time);
+        assert.equal((value - scale.min) % scale.step, 0, `value for ${time - start} ms into ${span} ms on the grid`);
+        assert.ok(value >= scale.min && value <= scale.max);
+      }
+      assert.equal(scrubValue(scale, start), scale.min);
+    }
+  });
+
+  it('moves about a five-hundredth of the range per step, between 1 ms and 1 s', () => {
+    assert.deepEqual(scrubScale(0, 859), { min: 0, max: 860, step: 2 });
+    assert.deepEqual(scrubScale(5, 5), { min: 5, max: 6, step: 1 }, 'a range of one instant still has two positions');
+    assert.equal(scrubValue(scrubScale(0, 859), 859), 860, 'the end shows as the last position, not one step before');
+    assert.equal(scrubScale(0, 300).step, 1);
+    assert.equal(scrubScale(0, 3_600_000).step, 1_000);
+    assert.equal(scrubScale(0, 100_000).step, 200);
   });
 });
 

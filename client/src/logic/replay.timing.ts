@@ -55,6 +55,30 @@ export function setRate(clock: ReplayClock, rate: number, wallMs: number): Repla
   return { ...clock, positionMs: clockTime(clock, wallMs), rate, anchorWallMs: wallMs };
 }
 
+/**
+ * The scrub slider's scale: positions in whole steps from the start, about 500 of them over the range (so an arrow
+ * key moves a visible amount), with both ends and every value shown on that grid. A browser moves a range input's
+ * off-grid value onto the grid, and a controlled input whose value the browser moved no longer follows its state:
+ * a key such as Home could then land next to the end instead of at the start.
+ */
+export interface ScrubScale {
+  readonly min: number;
+  readonly max: number;
+  readonly step: number;
+}
+
+export function scrubScale(startMs: number, endMs: number): ScrubScale {
+  const span = Math.max(0, endMs - startMs);
+  const step = Math.max(1, Math.min(1000, Math.round(span / 500)));
+  return { min: startMs, max: startMs + Math.max(1, Math.ceil(span / step)) * step, step };
+}
+
+/** The slider position nearest to `timeMs`, on the scale's grid. */
+export function scrubValue(scale: ScrubScale, timeMs: number): number {
+  const steps = Math.round((timeMs - scale.min) / scale.step);
+  return clamp(scale.min + steps * scale.step, scale.min, scale.max);
+}
+
 export interface TimedPoint {
   readonly timeMs: number;
   readonly latitude: number;
