@@ -5,7 +5,6 @@ import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'grap
 import type { WebSocket, WebSocketServer } from 'ws';
 import { requestIdOf } from '../http/request-id.js';
 import { startHeartbeat } from './ws.heartbeat.js';
-import { textFrame } from './ws.text-frame.js';
 import { SocketWriteBatcher, type WriteBatchingOptions } from './ws.write-batching.js';
 
 /**
@@ -15,15 +14,7 @@ import { SocketWriteBatcher, type WriteBatchingOptions } from './ws.write-batchi
  * so the payload set aside is always that of the message `send` receives next.
  */
 export class SerializedPayload {
-  private utf8: Buffer | null = null;
-
   constructor(readonly json: string) {}
-
-  /** The JSON's UTF-8 bytes, encoded on first use and shared by every subscriber's frame. */
-  get bytes(): Buffer {
-    this.utf8 ??= Buffer.from(this.json);
-    return this.utf8;
-  }
 
   toJSON(): string {
     setAside = this.json;
@@ -62,36 +53,26 @@ const SOCKET_HIGH_WATER_BYTES = 256 * 1024;
 const writeBatchers = new WeakMap<WebSocket, SocketWriteBatcher>();
 const endOfTurnOnly = new SocketWriteBatcher({ busyAboveMessagesPerSecond: 0, maxDelayMs: 0 });
 
-/** The TCP socket under a ws socket (ws keeps it private). */
-function tcpSocketOf(socket: WebSocket): Duplex | undefined {
-  return (socket as unknown as { _socket?: Duplex })._socket;
-}
-
 /** Corks the socket under `socket` until `batcher` writes it (see SocketWriteBatcher). */
 function corkFor(socket: WebSocket, batcher: SocketWriteBatcher): void {
-  // Corking the TCP socket makes ws's own per-frame cork/uncork nest inside ours.
-  const raw = tcpSocketOf(socket);
+  // ws keeps the TCP socket private; corking it makes ws's own per-frame cork/uncork nest inside ours.
+  const raw = (socket as unknown as { _socket?: Duplex })._socket;
   if (raw) batcher.corkFor(raw);
 }
 
-const CLOSING_BRACE = Buffer.from('}');
-
 /**
  * A subscriber's socket and operation id: results without errors are written to it directly, as graphql-ws would
- * write them (`{"id":…,"type":"next","payload":…}`), without graphql-ws's per-message promise chain. Without a
- * compression extension (the server offers none) the frame is built here from the payload's shared bytes and
- * written to the TCP socket under ws, as Socket.IO writes a broadcast's pre-built frame; ws's sender queues
- * nothing then, so frames keep their order with those ws writes itself.
+ * write them (`{"id":…,"type":"next","payload":…}`), without graphql-ws's per-message promise chain.
  */
 export class DirectDelivery {
-  private readonly prefix: Buffer;
+  private readonly prefix: string;
   private readonly batcher: SocketWriteBatcher;
 
   constructor(
     private readonly socket: WebSocket,
     id: string,
   ) {
-    this.prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
+    this.prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
     this.batcher = writeBatchers.get(socket) ?? endOfTurnOnly;
   }
 
@@ -102,13 +83,10 @@ export class DirectDelivery {
   send(result: ExecutionResult, backlogLimit: number): boolean {
     const { socket } = this;
     if (socket.readyState !== socket.OPEN) return true;
-    const { bytes } = serializedPayloadOf(result);
-    if (socket.bufferedAmount > backlogLimit * (this.prefix.length + bytes.length)) return false;
+    const { json } = serializedPayloadOf(result);
+    if (socket.bufferedAmount > backlogLimit * (this.prefix.length + json.length)) return false;
     corkFor(socket, this.batcher);
-    const parts = [this.prefix, bytes, CLOSING_BRACE];
-    const raw = tcpSocketOf(socket);
-    if (raw && socket.extensions === '') raw.write(textFrame(parts));
-    else socket.send(Buffer.concat(parts), { binary: false });
+    socket.send(`${this.prefix}${json}}`);
     return true;
   }
 }
