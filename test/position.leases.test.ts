@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import mongoose, { Types } from 'mongoose';
 import { createModels, logCollection, type Models } from '../src/models/models.js';
 import { PositionLeases } from '../src/models/position.leases.js';
-import { STREAM_POSITIONS_COLLECTION, StreamPositions } from '../src/models/stream.positions.js';
+import { abandonBlock, STREAM_POSITIONS_COLLECTION, StreamPositions } from '../src/models/stream.positions.js';
 import { testEnv, uniqueName, waitUntil } from './helpers/test-env.js';
 
 const HOLD_MS = 150;
@@ -147,5 +147,26 @@ describe('position leases: positions taken ahead by a log’s only writer', () =
     await write(models.leases, 1);
     assert.equal(allocations - before, 2);
     assert.ok(models.positions.soleWriterFor('trackings') < SOLE_AFTER_MS);
+  });
+
+  it('a reserve a reader gave up is not given back: the log stays settled past its tombstones', async () => {
+    // A writer whose give-back comes after the abandon time (a stalled store, clocks apart): a reader has put
+    // tombstones in the block's empty positions and closed it. Moving `next` back under those tombstones, or
+    // writing the block's end into a block no longer listed, would leave the log's head unusable.
+    const collection = connection.collection(STREAM_POSITIONS_COLLECTION) as never;
+    const writer = new StreamPositions(collection);
+    const reader = new StreamPositions(collection);
+    for (const stored of [false, true]) {
+      const block = await writer.allocate('snapshots', 10);
+      await logCollection(models, 'snapshots').insertOne({ _id: new Types.ObjectId(), seq: block.from } as never);
+      assert.equal(await abandonBlock(reader, 'snapshots', logCollection(models, 'snapshots'), block), 9);
+      assert.equal(await writer.shrink('snapshots', block, block.from, stored), false, 'nothing given back');
+      const head = await writer.head('snapshots');
+      assert.deepEqual(
+        { allocated: head.allocated, settled: head.settled, open: head.open.length },
+        { allocated: block.to, settled: block.to, open: 0 },
+        `stored: ${stored}`,
+      );
+    }
   });
 });

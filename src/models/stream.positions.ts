@@ -228,14 +228,15 @@ export class StreamPositions {
    * Gives back a block's positions past `used` (its writer will not use them) by moving the log's `next` back to
    * `used`, when no allocation came after the block: the block then ends at `used`, and is closed in the same
    * update when `stored` (its positions up to `used` hold their documents) or none of it was used. False when an
-   * allocation came after it: the caller must fill the unused positions instead.
+   * allocation came after it, or a reader gave the block up meanwhile (its unused positions hold tombstones, which
+   * `next` must not move back under): the caller must fill the unused positions instead.
    */
   shrink(log: LogName, block: OpenBlock, used: number, stored: boolean): Promise<boolean> {
     const key = blockKey(block.from);
     const closes = stored || used < block.from;
     return this.serially(log, async () => {
       const before = await this.collection.findOneAndUpdate(
-        { _id: log, next: block.to },
+        { _id: log, next: block.to, [`${key}.owner`]: block.owner },
         closes ? { $set: { next: used }, $unset: { [key]: '' } } : { $set: { next: used, [`${key}.to`]: used } },
         { returnDocument: 'before' },
       );
