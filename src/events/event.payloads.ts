@@ -24,7 +24,19 @@ export type CrashEvent = Omit<CrashRecord, 'recordedAt' | 'conflict' | 'seq'> &
   Sequenced & {
     readonly recordedAt: string;
     readonly conflict?: true;
-  };
+  } & CrashHandling;
+
+/**
+ * What dispatchers did about a crash. A crash announced live has none of it yet; one read back from the store
+ * (a resumed subscription's replay) carries what happened since, so a dashboard that was away does not raise
+ * an alert another dispatcher has taken.
+ */
+export interface CrashHandling {
+  readonly acknowledgedAt?: string;
+  readonly acknowledgedBy?: string;
+  readonly acknowledgeNote?: string;
+  readonly escalatedAt?: string;
+}
 
 export type SnapshotEvent = Omit<SnapshotRecord, 'createdAt' | 'seq'> & Sequenced & { readonly createdAt: string };
 

@@ -76,14 +76,23 @@ export class Crash {
     });
   }
 
-  /** A crash announced live: rebuilt from the event payload that crossed Redis. */
+  /** A crash announced live (or replayed from the store): rebuilt from the event payload. */
   static fromEvent(event: CrashEvent): Crash {
-    return Crash.fromRecord({
-      ...event,
-      recordedAt: new Date(event.recordedAt),
-      conflict: event.conflict === true,
-      seq: event.seq ?? null,
-    });
+    const { acknowledgedAt, acknowledgedBy, acknowledgeNote, escalatedAt, ...record } = event;
+    return Object.assign(
+      Crash.fromRecord({
+        ...record,
+        recordedAt: new Date(event.recordedAt),
+        conflict: event.conflict === true,
+        seq: event.seq ?? null,
+      }),
+      {
+        acknowledgedAt: acknowledgedAt ? new Date(acknowledgedAt) : null,
+        acknowledgedBy: acknowledgedBy ?? null,
+        acknowledgeNote: acknowledgeNote ?? null,
+        escalatedAt: escalatedAt ? new Date(escalatedAt) : null,
+      },
+    );
   }
 
   private static fromRecord(record: CrashRecord): Crash {

@@ -45,7 +45,15 @@ const trackingDoc = fc.record(
 ) as fc.Arbitrary<TrackingDoc>;
 
 const crashDoc = fc.record(
-  { ...positionFields, location_detail: fc.record({ image: fc.option(fc.webUrl(), { nil: undefined }) }) },
+  {
+    ...positionFields,
+    location_detail: fc.record({ image: fc.option(fc.webUrl(), { nil: undefined }) }),
+    // What dispatchers did since: a crash replayed from the store carries it.
+    acknowledged_at: date,
+    acknowledged_by: fc.option(fc.string({ maxLength: 12 }), { nil: null }),
+    acknowledge_note: fc.option(fc.string({ maxLength: 40 }), { nil: null }),
+    escalated_at: date,
+  },
   { requiredKeys: required },
 ) as fc.Arbitrary<CrashDoc>;
 
