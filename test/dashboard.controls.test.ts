@@ -128,6 +128,44 @@ describe('dashboard: search, filter, track colours, labels, time format and soun
     );
   });
 
+  it('beeps for a new crash on a computer whose clock runs minutes ahead of the server', async () => {
+    // Crash times are the server's; the page learns the offset from its settings, after it has opened.
+    const aheadMs = 3 * 60_000;
+    const ahead = await openDashboard(browser, app.url, {
+      viewport: { width: 1366, height: 768 },
+      watch: (page) =>
+        page.addInitScript({
+          content: `{
+            const RealDate = Date;
+            class AheadDate extends RealDate {
+              constructor(...args) { if (args.length === 0) super(RealDate.now() + ${aheadMs}); else super(...args); }
+              static now() { return RealDate.now() + ${aheadMs}; }
+            }
+            globalThis.Date = AheadDate;
+          }`,
+        }),
+    });
+    try {
+      const { page } = ahead;
+      assert.ok(Number(await page.evaluate('Date.now()')) > Date.now() + aheadMs - 10_000, 'the page runs ahead');
+      await page.locator('.sound-toggle').click();
+      const ambulanceId = `${prefix}-106`;
+      const crash = await postFields(`${app.url}${ENDPOINTS.crash}`, {
+        ambulance_id: ambulanceId,
+        tracking_latitude: 45.48,
+        tracking_longitude: -73.56,
+        tracking_speed: 12,
+        tracking_heading: 0,
+      });
+      assert.equal(crash.status, 200, crash.text);
+      await page.locator(`.alert[data-ambulance-id="${ambulanceId}"]`).waitFor();
+      await page.locator('.sound-toggle[data-beeps="1"]').waitFor({ timeout: 5_000 });
+      assert.deepEqual(ahead.consoleErrors, []);
+    } finally {
+      await ahead.close();
+    }
+  });
+
   it('is usable by keyboard: a unit chosen with Enter, tabs with the arrow keys, Escape back to the list', async () => {
     const { page } = dashboard;
     const unit = `${prefix}-104`;

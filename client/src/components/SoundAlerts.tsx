@@ -16,7 +16,8 @@ export function SoundAlerts() {
   const status = useDashboard((state) => state.connection.status);
   const { store } = useServices();
   const heard = useRef(new Set<string>());
-  const openedAt = useRef(store.now());
+  // By this computer's clock: the server's offset may not be known yet when the page opens.
+  const openedAtLocal = useRef(Date.now());
   const lastStatus = useRef(status);
 
   useEffect(() => {
@@ -36,10 +37,10 @@ export function SoundAlerts() {
   };
 
   useEffect(() => {
-    // Crashes from before the page was opened were raised then: only crashes since then beep, each once.
-    const fresh = alerts.filter(
-      (crash) => Date.parse(crash.recordedAt) >= openedAt.current && !heard.current.has(crash.id),
-    );
+    // Crashes from before the page was opened were raised then: only crashes since then beep, each once. Crash
+    // times are the server's, so the opening time is read with the server-corrected clock as it is known now.
+    const openedAt = openedAtLocal.current + (store.now() - Date.now());
+    const fresh = alerts.filter((crash) => Date.parse(crash.recordedAt) >= openedAt && !heard.current.has(crash.id));
     for (const crash of fresh) heard.current.add(crash.id);
     if (fresh.length > 0) beep('crash');
   });

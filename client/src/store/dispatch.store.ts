@@ -12,6 +12,7 @@ import {
 } from '../gql/graphql';
 import { messageOf } from '../logic/error.message';
 import { listPage, readAllPages } from '../logic/paging';
+import { readStatuses, withNewerStatuses } from '../logic/unit.dispatch';
 import { StateCell } from './dashboard.state';
 import type { SessionStore } from './session.store';
 
@@ -86,13 +87,20 @@ export class DispatchStore {
     ]);
     const loaded = events.ambulanceEvents.edges.map((edge) => edge.node).reverse();
     const known = new Set(loaded.map((event) => event.id));
+    const seen = new Set(this.state.events.map((event) => event.id));
     this.update({
       places: places.places,
-      units,
+      units: readStatuses(units, this.state.units),
       events: [...this.state.events.filter((event) => !known.has(event.id)), ...loaded]
         .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))
         .slice(0, EVENT_LOG_SIZE),
     });
+    // Crashes taken on another dashboard while this one was away: their alerts come down here too.
+    for (const event of loaded) {
+      if (!seen.has(event.id) && event.kind === 'CRASH_ACKNOWLEDGED' && event.crashId) {
+        this.crashAcknowledged(event.crashId);
+      }
+    }
   }
 
   /** A live event: logged, and applied to the unit's status or the crash alerts. */
@@ -100,11 +108,9 @@ export class DispatchStore {
     if (this.state.events.some((known) => known.id === event.id)) return;
     let { units } = this.state;
     if (event.kind === 'STATUS_CHANGED' && event.status) {
-      units = new Map(units).set(event.ambulanceId, {
-        status: event.status,
-        statusSince: event.at,
-        statusBy: event.by,
-      });
+      units = withNewerStatuses(units, [
+        [event.ambulanceId, { status: event.status, statusSince: event.at, statusBy: event.by }],
+      ]);
     }
     this.cell.update({ units, events: [event, ...this.state.events].slice(0, EVENT_LOG_SIZE) });
     if (event.kind === 'CRASH_ACKNOWLEDGED' && event.crashId) this.crashAcknowledged(event.crashId);
@@ -113,9 +119,7 @@ export class DispatchStore {
   async setStatus(ambulanceId: string, status: UnitStatus, note: string | null): Promise<void> {
     try {
       const { setUnitStatus } = await this.session.read(SetUnitStatusDocument, { ambulanceId, status, note });
-      const units = new Map(this.state.units);
-      units.set(ambulanceId, setUnitStatus);
-      this.update({ units, problem: null });
+      this.update({ units: withNewerStatuses(this.state.units, [[ambulanceId, setUnitStatus]]), problem: null });
     } catch (error) {
       if (!this.session.handleAuth(error)) this.update({ problem: `Status not set: ${messageOf(error)}` });
     }
@@ -155,7 +159,7 @@ export class DispatchStore {
       if (this.state.nearest.target !== target) return;
       this.update({ nearest: { status: 'ready', target, units: data.nearestAmbulances, message: null } });
     } catch (error) {
-      if (this.session.handleAuth(error)) return;
+      if (this.session.handleAuth(error) || this.state.nearest.target !== target) return;
       this.update({ nearest: { status: 'error', target, units: [], message: messageOf(error) } });
     }
   }

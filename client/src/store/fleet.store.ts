@@ -59,6 +59,16 @@ export class FleetStore {
     this.cell.update({ fleet, fleetLoaded: true });
   }
 
+  /**
+   * A unit heard of by other means than a position (its first report was a crash): listed at once, as a read of
+   * the fleet would list it, without waiting for a position or the next read.
+   */
+  heardOf(ambulanceId: string): void {
+    const { fleet } = this.cell.get();
+    if (fleet.has(ambulanceId)) return;
+    this.cell.update({ fleet: new Map(fleet).set(ambulanceId, { id: ambulanceId, position: null }) });
+  }
+
   /** Live positions are applied in batches, at most every RECEIVE_BATCH_MS. */
   receive(point: TrackingPoint): void {
     this.received.push([point.ambulanceId, point]);

@@ -88,7 +88,10 @@ export class LiveSyncStore {
         'CRASHES',
         CrashReportedDocument,
         {},
-        (data) => this.crashes.receive([data.crashReported]),
+        (data) => {
+          this.fleet.heardOf(data.crashReported.ambulanceId);
+          this.crashes.receive([data.crashReported]);
+        },
         () => this.crashes.catchUp(),
       ),
       this.live.subscribeLive(
