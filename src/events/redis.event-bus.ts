@@ -27,7 +27,6 @@ export class RedisEventBus implements EventBus {
   private readonly readyListeners: Array<() => void> = [];
   private subscriberConfirmed = false;
   private wasDown = false;
-  /** This instance's listeners, given this instance's events directly. */
   /** This instance's own listeners: they hear its events at once, and while Redis is away. */
   private readonly here = new LocalEventBus();
   private readonly origin = randomUUID();
