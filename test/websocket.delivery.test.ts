@@ -156,6 +156,51 @@ describe('subscription delivery over WebSocket', () => {
   });
 });
 
+/**
+ * A stored batch's events are published together, in one turn of the event loop: a batch many times
+ * SUBSCRIPTION_QUEUE_LIMIT (a store that stalled for a moment under a large fleet) must reach subscribers that
+ * read, not end them with SUBSCRIPTION_OVERFLOW as if they had fallen behind.
+ */
+describe('subscription delivery of a stored batch larger than the queue limit', () => {
+  let app: TestApp;
+  const limit = 20;
+
+  before(async () => {
+    app = await startTestApp({ events: 'local', env: { SUBSCRIPTION_QUEUE_LIMIT: String(limit) } });
+  });
+  after(() => closeAll(() => app.close()));
+
+  it('reaches fleet-wide and per-ambulance subscribers whole, in order, without an overflow', async () => {
+    const ambulanceId = uniqueName('burst');
+    const client = wsClient(app.wsUrl);
+    const fleet: Subscription<{ id: string; speed: number }> = subscribe(
+      client,
+      'subscription { trackingUpdated { id speed ambulanceId } }',
+    );
+    const one: Subscription<{ id: string; speed: number }> = subscribe(client, QUERY, { id: ambulanceId });
+    await waitForSubscribers(app, 2);
+    const count = limit * 3;
+    // Queued in one turn, so the writer stores (and publishes) them as one batch.
+    const stored = Array.from({ length: count }, (_, index) =>
+      app.app.trackingWriter.write({ ambulanceId, latitude: 45.5, longitude: -73.6, speed: index + 1, heading: 0 }),
+    );
+    const outcomes = await Promise.all(stored);
+    assert.ok(outcomes.every((outcome) => !outcome.duplicate));
+    for (const subscription of [fleet, one]) {
+      await subscription.waitFor(count);
+      assert.deepEqual(subscription.errors, []);
+      assert.deepEqual(
+        subscription.items.map((item) => item.speed),
+        Array.from({ length: count }, (_, index) => index + 1),
+      );
+    }
+    assert.equal(app.app.subscriptions.activeSubscribers, 2, 'nobody was cut off');
+    fleet.dispose();
+    one.dispose();
+    await client.dispose();
+  });
+});
+
 describe('subscription delivery over WebSocket while the server is busy', () => {
   let app: TestApp;
 

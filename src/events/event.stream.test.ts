@@ -26,6 +26,9 @@ async function isPending(promise: Promise<unknown>): Promise<boolean> {
   return result === marker;
 }
 
+/** Lets the event loop finish its turn: what a queue holds then is a backlog, no longer a burst. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 function assertOverflow(error: unknown): true {
   assert.ok(error instanceof SubscriptionOverflowError, `expected SubscriptionOverflowError, got ${String(error)}`);
   assert.match(error.message, /subscribe again/);
@@ -125,6 +128,7 @@ describe('BoundedQueue', () => {
     });
     queue.push(1);
     queue.push(2);
+    await nextTurn();
     queue.push(3);
     assert.equal(finished, 1);
     await assert.rejects(queue.next(), assertOverflow);
@@ -140,6 +144,7 @@ describe('BoundedQueue', () => {
       finished += 1;
     });
     queue.push(1);
+    await nextTurn();
     queue.push(2);
     assert.equal(finished, 1);
     await queue.return();
@@ -162,6 +167,7 @@ describe('BoundedQueue', () => {
     });
     queue.push('a');
     queue.push('b');
+    await nextTurn();
     queue.push('c');
     queue.push('d');
     assert.equal(finished, 1);
@@ -172,16 +178,50 @@ describe('BoundedQueue', () => {
     assert.equal(finished, 1);
   });
 
-  it('finalItem receives the SubscriptionOverflowError', () => {
+  it('finalItem receives the SubscriptionOverflowError', async () => {
     const errors: unknown[] = [];
     const queue = new BoundedQueue<number>(1, (error) => {
       errors.push(error);
       return -1;
     });
     queue.push(1);
+    await nextTurn();
     queue.push(2);
     assert.equal(errors.length, 1);
     assertOverflow(errors[0]);
+  });
+});
+
+describe('BoundedQueue: bursts and backlogs', () => {
+  it('takes a burst of many times the limit within one turn, and delivers all of it in order', async () => {
+    const queue = new BoundedQueue<number>(3);
+    for (let item = 1; item <= 20; item += 1) queue.push(item);
+    const read: number[] = [];
+    for (let item = 1; item <= 20; item += 1) read.push((await within(queue.next())).value as number);
+    assert.deepEqual(
+      read,
+      Array.from({ length: 20 }, (_, at) => at + 1),
+    );
+    assert.equal(queue.ended, false);
+  });
+
+  it('a burst left unread overflows at the next turn that brings more', async () => {
+    const queue = new BoundedQueue<number>(3);
+    for (let item = 1; item <= 20; item += 1) queue.push(item);
+    await nextTurn();
+    queue.push(21);
+    assert.equal(queue.ended, true);
+    await assert.rejects(queue.next(), assertOverflow);
+  });
+
+  it('a backlog under the limit at the start of a turn takes that turn’s burst too', async () => {
+    const queue = new BoundedQueue<number>(3);
+    queue.push(1);
+    queue.push(2);
+    await nextTurn();
+    for (let item = 3; item <= 10; item += 1) queue.push(item);
+    assert.equal(queue.ended, false);
+    assert.equal(queue.size, 10);
   });
 });
 
@@ -248,8 +288,10 @@ describe('subscribeToTopic', () => {
   it('overflows and unsubscribes when the consumer does not keep up', async () => {
     const { bus, unsubscribed } = countingBus();
     const stream = await subscribeToTopic(bus, 'TRACKING_UPDATED', '332', 2);
-    for (let speed = 1; speed <= 3; speed += 1)
+    for (let speed = 1; speed <= 3; speed += 1) {
       await bus.publish('TRACKING_UPDATED', '332', trackingEvent('332', speed));
+      await nextTurn();
+    }
     assert.equal(unsubscribed(), 1);
     await assert.rejects(stream.next(), assertOverflow);
     await bus.close();

@@ -1,4 +1,5 @@
 import type { EventBus, Unsubscribe } from './event-bus.js';
+import { loopTurn } from './loop.turn.js';
 import type { Topic, TopicPayloads } from './topics.js';
 
 /** A consumer fell `limit` items behind, so its stream was ended (src/graphql answers SUBSCRIPTION_OVERFLOW). */
@@ -14,7 +15,9 @@ export class SubscriptionOverflowError extends Error {
 
 /**
  * A bounded queue turned into an async iterator. Items that arrive while the consumer is busy wait,
- * up to `limit`; past that the stream ends with an overflow error instead of growing without bound.
+ * up to `limit`; past that the stream ends with an overflow error instead of growing without bound. The limit
+ * counts what was still waiting when the turn of the event loop began: items that arrive together in one turn
+ * (a stored batch's events) are a burst the consumer had no chance to read yet, not a sign that it is slow.
  */
 export class BoundedQueue<T> implements AsyncIterableIterator<T> {
   private readonly items: T[] = [];
@@ -23,6 +26,9 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
   private failure: Error | null = null;
   private finished = false;
   private onFinish: (() => void) | null = null;
+  /** The turn of the last push, and how many items were waiting at the first push of that turn. */
+  private pushTurn = -1;
+  private backlog = 0;
 
   /** `finalItem`, when given, is delivered as the last item on overflow instead of throwing. */
   constructor(
@@ -42,7 +48,12 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
       waiter.resolve({ value: item, done: false });
       return;
     }
-    if (this.items.length >= this.limit) {
+    const turn = loopTurn();
+    if (turn !== this.pushTurn) {
+      this.pushTurn = turn;
+      this.backlog = this.items.length;
+    }
+    if (this.backlog >= this.limit) {
       if (this.finalItem) {
         this.items.length = 0;
         this.items.push(this.finalItem(new SubscriptionOverflowError()));

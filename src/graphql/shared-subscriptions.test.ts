@@ -292,6 +292,19 @@ describe('SharedSubscriptions', () => {
     assert.deepEqual(await nextJson(third), { data: { speed: 11 } });
   });
 
+  it('a burst of many times the limit in one turn (a stored batch) reaches every reading consumer whole', async () => {
+    const limit = 3;
+    const { bus, schema, shared } = setup(limit);
+    const first = asStream(await shared.subscribe(argsFor(schema, '332')));
+    const second = asStream(await shared.subscribe(argsFor(schema, '332')));
+    const speeds = Array.from({ length: limit * 5 }, (_, at) => at + 1);
+    await Promise.all(speeds.map((speed) => bus.publish('TRACKING_UPDATED', '332', event('332', speed))));
+    for (const stream of [first, second]) {
+      for (const speed of speeds) assert.deepEqual(await nextJson(stream), { data: { speed } });
+    }
+    assert.equal(shared.activeSubscribers, 2);
+  });
+
   it('a consumer that never reads overflows on its own while the other keeps receiving', async () => {
     const limit = 3;
     const { bus, schema, shared } = setup(limit);
@@ -301,6 +314,8 @@ describe('SharedSubscriptions', () => {
     for (let speed = 1; speed <= limit + 2; speed += 1) {
       await bus.publish('TRACKING_UPDATED', '332', event('332', speed));
       assert.deepEqual(await nextJson(fast), { data: { speed } });
+      // Each event in a turn of its own: the slow consumer falls behind over turns, not in one burst.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     assert.equal(shared.activeSubscribers, 1);
     assert.equal(shared.activeOperations, 1);

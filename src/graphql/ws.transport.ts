@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { ExecutionResult } from 'graphql';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { loopTurn } from '../events/loop.turn.js';
 import { requestIdOf } from '../http/request-id.js';
 import { startHeartbeat } from './ws.heartbeat.js';
 import { SocketWriteBatcher, type WriteBatchingOptions } from './ws.write-batching.js';
@@ -77,18 +78,37 @@ export class DirectDelivery {
   }
 
   /**
-   * Writes the result, unless the socket still holds `backlogLimit` messages' worth of unsent bytes: then the
-   * subscriber is too slow and false is returned (nothing written).
+   * Writes the result, unless the socket still held `backlogLimit` messages' worth of unsent bytes when this turn
+   * of the event loop began: then the subscriber is too slow and false is returned (nothing written). What this
+   * turn wrote is left out, so a burst of results that arrived together is not taken for a slow reader.
    */
   send(result: ExecutionResult, backlogLimit: number): boolean {
     const { socket } = this;
     if (socket.readyState !== socket.OPEN) return true;
     const { json } = serializedPayloadOf(result);
-    if (socket.bufferedAmount > backlogLimit * (this.prefix.length + json.length)) return false;
+    if (backlogAtTurnStart(socket) > backlogLimit * (this.prefix.length + json.length)) return false;
     corkFor(socket, this.batcher);
     socket.send(`${this.prefix}${json}}`);
     return true;
   }
+}
+
+/** Each socket's unsent bytes at its first write of a turn of the event loop. */
+const turnBacklogs = new WeakMap<WebSocket, { turn: number; bytes: number }>();
+
+function backlogAtTurnStart(socket: WebSocket): number {
+  const turn = loopTurn();
+  const backlog = turnBacklogs.get(socket);
+  if (!backlog) {
+    const bytes = socket.bufferedAmount;
+    turnBacklogs.set(socket, { turn, bytes });
+    return bytes;
+  }
+  if (backlog.turn !== turn) {
+    backlog.turn = turn;
+    backlog.bytes = socket.bufferedAmount;
+  }
+  return backlog.bytes;
 }
 
 const directDeliveries = new WeakMap<object, DirectDelivery>();
