@@ -169,4 +169,28 @@ describe('position leases: positions taken ahead by a log’s only writer', () =
       );
     }
   });
+
+  it('a close whose update fails once is tried again: the log does not wait for a reader to give the block up', async () => {
+    const real = connection.collection(STREAM_POSITIONS_COLLECTION);
+    let failures = 1;
+    // The store refuses the next update once (a moment's outage); everything else goes to it.
+    const flaky = new Proxy(real, {
+      get(target, property) {
+        if (property === 'updateOne' && failures > 0) {
+          return async () => {
+            failures -= 1;
+            throw new Error('connection reset');
+          };
+        }
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const positions = new StreamPositions(flaky as never);
+    const block = await positions.allocate('crashes', 3);
+    await positions.close('crashes', block);
+    assert.equal(failures, 0, 'the first close failed');
+    const head = await positions.head('crashes');
+    assert.deepEqual({ settled: head.settled, open: head.open.length }, { settled: block.to, open: 0 });
+  });
 });

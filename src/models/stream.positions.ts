@@ -57,7 +57,16 @@ interface PendingClose {
   readonly key: string;
   readonly done: () => void;
   readonly failed: (error: unknown) => void;
+  /** Updates that carried it and failed. */
+  attempts: number;
 }
+
+/**
+ * A close whose update failed is tried again this many times in all, after CLOSE_RETRY_MS, 2 × CLOSE_RETRY_MS…: a
+ * block left open holds every reader of the log back until one gives it up (STREAM_GAP_ABANDON_MS).
+ */
+const CLOSE_ATTEMPTS = 4;
+const CLOSE_RETRY_MS = 50;
 
 const unsetOf = (closes: readonly PendingClose[]): Record<string, ''> =>
   Object.fromEntries(closes.map((close) => [close.key, '']));
@@ -178,7 +187,7 @@ export class StreamPositions {
   close(log: LogName, block: OpenBlock): Promise<void> {
     return new Promise((resolve, reject) => {
       const pending = this.pendingCloses.get(log) ?? [];
-      pending.push({ key: blockKey(block.from), done: resolve, failed: reject });
+      pending.push({ key: blockKey(block.from), done: resolve, failed: reject, attempts: 0 });
       this.pendingCloses.set(log, pending);
       this.scheduleCloses(log);
     });
@@ -217,7 +226,16 @@ export class StreamPositions {
     try {
       await this.collection.updateOne({ _id: log }, { $unset: unsetOf(closes) });
     } catch (error) {
-      for (const close of closes) close.failed(error);
+      const again: PendingClose[] = [];
+      for (const close of closes) {
+        close.attempts += 1;
+        if (close.attempts < CLOSE_ATTEMPTS) again.push(close);
+        else close.failed(error);
+      }
+      if (again.length > 0) {
+        const attempts = Math.max(...again.map((close) => close.attempts));
+        setTimeout(() => this.keepCloses(log, again), CLOSE_RETRY_MS * 2 ** (attempts - 1)).unref();
+      }
       return;
     }
     for (const close of closes) close.done();
