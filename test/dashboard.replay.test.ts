@@ -108,6 +108,16 @@ describe('dashboard: history replay in a real browser', () => {
     await page.locator('.map[data-replay-points="0"]').waitFor();
   });
 
+  it('refuses a day the month does not have, instead of replaying another day', async () => {
+    const { page } = dashboard;
+    await page.locator('.replay-range input').first().fill('2026-02-31 10:00');
+    await page.locator('.replay-range input').nth(1).fill('2026-03-01 10:00');
+    await page.getByRole('button', { name: 'Load range' }).click();
+    const error = page.locator('.replay[data-replay-status="error"] .field-error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /YYYY-MM-DD HH:MM, a day and local time that exist/);
+  });
+
   it('logged no console errors', () => {
     assert.deepEqual(dashboard.consoleErrors, []);
   });

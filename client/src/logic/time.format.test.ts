@@ -33,6 +33,12 @@ describe('dashboard time format', () => {
     assert.equal(fromLocalInputValue('2026-01-02T14:05'), afternoon);
     assert.ok(Number.isNaN(fromLocalInputValue('2026-01-02 2:05 PM')));
     assert.ok(Number.isNaN(fromLocalInputValue('2026-13-02 14:05')));
+    // Days a month does not have are refused, not rolled over into the next month.
+    assert.ok(Number.isNaN(fromLocalInputValue('2026-02-31 10:00')));
+    assert.ok(Number.isNaN(fromLocalInputValue('2026-04-31 10:00')));
+    assert.ok(Number.isNaN(fromLocalInputValue('2026-02-29 10:00')));
+    assert.equal(fromLocalInputValue('2028-02-29 10:00'), new Date(2028, 1, 29, 10, 0).getTime());
+    assert.ok(Number.isNaN(fromLocalInputValue('2026-01-02 24:00')));
     assert.ok(Number.isNaN(fromLocalInputValue('')));
   });
 });

@@ -47,11 +47,20 @@ export function toLocalInputValue(ms: number): string {
 
 const LOCAL_INPUT = /^\s*(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})\s*$/;
 
-/** The time in a range field (`yyyy-MM-dd HH:mm`, or with a T), NaN when it is not one. */
+/**
+ * The time in a range field (`yyyy-MM-dd HH:mm`, or with a T), NaN when it is not one: a day the month does not
+ * have (31 February) or a local time the clocks skipped is refused, not rolled over into another time.
+ */
 export function fromLocalInputValue(value: string): number {
   const match = LOCAL_INPUT.exec(value);
   if (!match) return Number.NaN;
   const [year, month, day, hour, minute] = match.slice(1).map(Number) as [number, number, number, number, number];
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59) return Number.NaN;
-  return new Date(year, month - 1, day, hour, minute).getTime();
+  const date = new Date(year, month - 1, day, hour, minute);
+  const asWritten =
+    date.getFullYear() === year &&
+    date.getMonth() === month - 1 &&
+    date.getDate() === day &&
+    date.getHours() === hour &&
+    date.getMinutes() === minute;
+  return asWritten ? date.getTime() : Number.NaN;
 }

@@ -23,6 +23,16 @@ export class ReplayStore {
     this.generation += 1;
     const generation = this.generation;
     const base = { ambulanceId, fromMs, toMs, points: [], loadedCount: 0, complete: true, message: null };
+    if (Number.isNaN(fromMs) || Number.isNaN(toMs)) {
+      this.cell.update({
+        replay: {
+          ...base,
+          status: 'error',
+          message: 'Write each end of the range as YYYY-MM-DD HH:MM, a day and local time that exist.',
+        },
+      });
+      return;
+    }
     if (!(toMs > fromMs)) {
       this.cell.update({
         replay: { ...base, status: 'error', message: 'The end of the range must be after its start.' },
