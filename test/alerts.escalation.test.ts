@@ -132,3 +132,39 @@ describe('crash escalation across two instances', () => {
     for (const id of racing) assert.equal(requestsFor(id).length, 1, `one request for ${id}`);
   });
 });
+
+describe('crash escalation with a window full of escalated, unacknowledged crashes', () => {
+  let app: TestApp;
+
+  before(async () => {
+    // No webhook: crashes are still marked escalated, and nothing is sent for the 500 below.
+    app = await startTestApp({ events: 'local', env: { CRASH_ESCALATE_AFTER_SECONDS: String(AFTER_SECONDS) } });
+  });
+  after(() => app?.close());
+
+  it('still escalates a new crash (a burst of false alarms nobody acknowledged must not hide it)', async () => {
+    const crashes = app.app.models.collections.crashes;
+    const base = { location: { lat: 13.7, lon: 100.5 }, speed: 10, heading: 0 };
+    const alarms = Array.from({ length: 500 }, (_, index) => ({
+      ...base,
+      _id: new Types.ObjectId(),
+      ambulance_id: `esc-alarm-${index}`,
+      count_datetime: new Date(Date.now() - 20 * 60_000),
+      escalated_at: new Date(Date.now() - 18 * 60_000),
+    }));
+    await crashes.insertMany(alarms);
+    const fresh = new Types.ObjectId();
+    await crashes.insertOne({
+      ...base,
+      _id: fresh,
+      ambulance_id: 'esc-new',
+      count_datetime: new Date(Date.now() - (AFTER_SECONDS + 5) * 1000),
+    });
+    const escalation = app.app.alerts.escalation;
+    assert.ok(escalation);
+    await escalation.sweep();
+    const stored = await crashes.findOne({ _id: fresh });
+    assert.ok(stored?.escalated_at, 'the new crash is escalated');
+    assert.equal(await crashes.countDocuments({ ambulance_id: /^esc-alarm-/, escalated_at: { $exists: true } }), 500);
+  });
+});

@@ -63,15 +63,19 @@ export class CrashEscalation {
     const deadline = new Date(now.getTime() - this.options.afterSeconds * 1000);
     const oldest = new Date(now.getTime() - this.options.lookbackMinutes * 60_000);
     for (const [id, reportedAt] of this.enqueued) if (reportedAt <= oldest.getTime()) this.enqueued.delete(id);
-    const due = await this.crashes
-      .find(
-        { count_datetime: { $gt: oldest, $lte: deadline }, acknowledged_at: { $exists: false } },
-        {
-          projection: { _id: 1, ambulance_id: 1, location: 1, count_datetime: 1, escalated_at: 1 },
-          limit: SWEEP_LIMIT,
-        },
-      )
-      .toArray();
+    const unacknowledged = { count_datetime: { $gt: oldest, $lte: deadline }, acknowledged_at: { $exists: false } };
+    const read = { projection: { _id: 1, ambulance_id: 1, location: 1, count_datetime: 1, escalated_at: 1 } };
+    // Crashes nobody escalated yet are read on their own: a window full of escalated, still unacknowledged
+    // crashes (a burst of false alarms) must not hide a new one behind the read's limit.
+    const due = [
+      ...(await this.crashes
+        .find({ ...unacknowledged, escalated_at: { $exists: false } }, { ...read, limit: SWEEP_LIMIT })
+        .toArray()),
+      // Escalated ones whose alert this instance may not have stored (see below).
+      ...(await this.crashes
+        .find({ ...unacknowledged, escalated_at: { $exists: true } }, { ...read, limit: SWEEP_LIMIT })
+        .toArray()),
+    ];
     let escalated = 0;
     for (const crash of due) {
       const id = crash._id.toHexString();
