@@ -171,10 +171,15 @@ describe('dispatch fields and subscriptions obey token roles and ambulance scope
     for (const caller of [headers.partner, headers.scoped, headers.device]) {
       assert.equal(codeOf(await ask(app, ACKNOWLEDGE, { id: crashIds[inScope] }, caller)), 'FORBIDDEN');
     }
-    assert.equal(
-      codeOf(await ask(app, ACKNOWLEDGE, { id: crashIds[outOfScope] }, headers.scopedDispatcher)),
-      'FORBIDDEN',
-    );
+    // Another ambulance's crash answers as a crash that does not exist: nothing says whose it is, or that it is.
+    const outside = await ask(app, ACKNOWLEDGE, { id: crashIds[outOfScope] }, headers.scopedDispatcher);
+    const madeUp = '0123456789abcdef01234567';
+    const missing = await ask(app, ACKNOWLEDGE, { id: madeUp }, headers.scopedDispatcher);
+    assert.equal(codeOf(outside), 'NOT_FOUND');
+    assert.equal(codeOf(missing), 'NOT_FOUND');
+    const messageOf = (response: { errors?: Errors }, id: string) => response.errors?.[0]?.message.replace(id, '<id>');
+    assert.equal(messageOf(outside, crashIds[outOfScope] as string), messageOf(missing, madeUp));
+    assert.doesNotMatch(JSON.stringify(outside.errors), new RegExp(outOfScope));
     const acknowledged = await ask<{ acknowledgeCrash: { acknowledgedBy: string } }>(
       app,
       ACKNOWLEDGE,

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
-import { assertAmbulanceInScope } from '../auth/ambulance.scope.js';
+import { mayAccessAmbulance } from '../auth/principal.js';
 import { DISPATCHERS } from '../auth/root-field.roles.js';
 import { badInput, notFoundError } from '../errors/graphql.errors.js';
 import { ambulanceIdToString } from '../models/ambulance-id.filter.js';
@@ -27,8 +27,11 @@ export class CrashAcknowledgementResolver {
       { _id: crashId },
       { projection: { ambulance_id: 1 } },
     );
-    if (!stored) throw notFoundError('id', `no crash has id "${id}"`);
-    assertAmbulanceInScope(context.principal, ambulanceIdToString(stored.ambulance_id), 'id');
+    // A crash of an ambulance outside the token's scope answers as one that does not exist: a FORBIDDEN naming
+    // its ambulance would tell a scoped caller whose crash it is, and that it exists.
+    if (!stored || !mayAccessAmbulance(context.principal, ambulanceIdToString(stored.ambulance_id))) {
+      throw notFoundError('id', `no crash has id "${id}"`);
+    }
     const doc = await context.services.dispatch.crashes.acknowledge(
       crashId,
       context.principal.subject,
