@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from 'graphql-ws';
 import { Types } from 'mongoose';
-import { encodeCursor } from '../src/domain/cursor.js';
+import { decodeCursor, encodeCursor } from '../src/domain/cursor.js';
 import { trackingEventOf } from '../src/events/event.mappers.js';
 import type { StreamPositions } from '../src/models/stream.positions.js';
 import type { TrackingDoc } from '../src/models/tracking.model.js';
@@ -213,6 +213,19 @@ describe('subscriptions that resume after a cursor', () => {
     assert.match(old?.message ?? '', /streamCursor/);
     const foreign = await codeOf(encodeCursor({ time: new Date(), id, seq: 999_999_999 }));
     assert.equal(foreign?.extensions?.code, 'CURSOR_EXPIRED');
+    // Another topic's cursor (a crash's) names a position of the crashes log, unrelated to the trackings log.
+    await post(appA, uniqueName('amb'), 3);
+    const crashed = await postFields(`${appA.url}${ENDPOINTS.crash}`, trackingFields(uniqueName('amb'), 20));
+    assert.equal(crashed.status, 200, crashed.text);
+    const crashes = await graphqlRequest<{ crashes: { edges: Array<{ cursor: string }> } }>(
+      appA.graphqlUrl,
+      'query { crashes(first: 100) { edges { cursor } } }',
+    );
+    const crashCursor = crashes.data?.crashes.edges.at(-1)?.cursor;
+    assert.ok(crashCursor);
+    const otherTopic = await codeOf(crashCursor);
+    assert.equal(otherTopic?.extensions?.code, 'CURSOR_EXPIRED');
+    assert.match(otherTopic?.message ?? '', /another topic/);
   });
 
   it('the seam: items stored while the replay is read are delivered once, in log order; replays are paged', async () => {
@@ -367,6 +380,41 @@ describe('a resumed partner subscription', () => {
       assert.ok(resumed.items.every((item) => mine.includes(item.ambulanceId)));
     } finally {
       resumed.dispose();
+      await partnerClient.dispose();
+    }
+  });
+
+  it('answers a cursor of an ambulance it may not see as one of no item: no way to probe others’ points', async () => {
+    assert.ok(app);
+    const mine = uniqueName('mine');
+    const other = uniqueName('other');
+    const dispatcher = await mintToken('dispatcher');
+    const partner = await mintToken('partner', { ambulances: [mine] });
+    const dispatcherClient = wsClient(app.wsUrl, { connectionParams: bearer(dispatcher) });
+    const seen = subscribe<Item>(dispatcherClient, TRACKING, { id: other });
+    const partnerClient = wsClient(app.wsUrl, { connectionParams: bearer(partner) });
+    try {
+      await waitUntil(() => app?.app.subscriptions.activeSubscribers, { message: 'subscriber' });
+      await post(app, other, 2);
+      const [point] = await seen.waitFor(1);
+      assert.ok(point);
+      const decoded = decodeCursor(point.cursor);
+      assert.ok(decoded?.seq);
+      // The other ambulance's real point, and the same cursor naming an item that does not exist.
+      const made = encodeCursor({ ...decoded, id: new Types.ObjectId().toHexString() });
+      const answers = [];
+      for (const after of [point.cursor, made]) {
+        const resumed = subscribe<Item>(partnerClient, TRACKING, { id: mine, after });
+        await waitUntil(() => resumed.errors.length > 0, { message: 'an error' });
+        const [error] = resumed.errors as Array<{ extensions?: { code?: string }; message: string }>;
+        answers.push({ code: error?.extensions?.code, message: error?.message });
+        resumed.dispose();
+      }
+      assert.equal(answers[0]?.code, 'CURSOR_EXPIRED');
+      assert.deepEqual(answers[0], answers[1]);
+    } finally {
+      seen.dispose();
+      await dispatcherClient.dispose();
       await partnerClient.dispose();
     }
   });

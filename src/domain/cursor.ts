@@ -18,6 +18,9 @@ export interface ItemCursorPosition extends CursorPosition {
 
 const PREFIX = 'v1:';
 
+/** The id in a cursor that names a log position only (a `streamCursor`), not an item. */
+export const POSITION_ONLY_ID = '000000000000000000000000';
+
 /** A v1 cursor (time, id), or a v2 one when `seq` is given. */
 export function encodeCursor(position: CursorPosition & { seq?: number | null }): string {
   const { seq } = position;

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Query, Resolver, registerEnumType } from 'type-graphql';
 import { READERS } from '../auth/root-field.roles.js';
-import { encodeCursor } from '../domain/cursor.js';
+import { encodeCursor, POSITION_ONLY_ID } from '../domain/cursor.js';
 import type { LogName } from '../models/stream.positions.js';
 import type { GraphQLContext } from './graphql.context.js';
 
@@ -21,9 +21,6 @@ const LOG_OF: Record<StreamTopic, LogName> = {
   [StreamTopic.SNAPSHOTS]: 'snapshots',
 };
 
-/** No item has this id: the cursor names a position only. */
-const NO_ITEM = '000000000000000000000000';
-
 @Resolver()
 export class StreamCursorResolver {
   @Authorized(...READERS)
@@ -39,6 +36,6 @@ export class StreamCursorResolver {
     @Ctx() context: GraphQLContext,
   ): Promise<string> {
     const { settled } = await context.services.models.positions.head(LOG_OF[topic]);
-    return encodeCursor({ time: new Date(), id: NO_ITEM, seq: settled });
+    return encodeCursor({ time: new Date(), id: POSITION_ONLY_ID, seq: settled });
   }
 }

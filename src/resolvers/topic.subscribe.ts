@@ -13,8 +13,8 @@ export const AFTER_DESCRIPTION =
   "history edge or `endCursor`). Every stored item of the subscription's scope after it is delivered first, " +
   'oldest first, then live items, with none missing and none repeated at the seam. Omit for live items ' +
   'from now. INVALID_CURSOR when it is not a cursor; CURSOR_EXPIRED when its item is older than the server ' +
-  'resumes from (STREAM_RESUME_MAX_AGE_HOURS, 24 h by default): take a `streamCursor`, read the history, then ' +
-  'subscribe after that streamCursor.';
+  'resumes from (STREAM_RESUME_MAX_AGE_HOURS, 24 h by default) or is not an item of this topic: take a ' +
+  '`streamCursor`, read the history, then subscribe after that streamCursor.';
 
 export const STREAM_GUARANTEE =
   " Items come in the order of this topic's commit-ordered log (so in order per ambulance), each at most once " +
@@ -49,6 +49,7 @@ export function subscribeByAmbulance(topic: LoggedTopic) {
       topic,
       ambulanceId,
       scope: scoped ? scopeFilter(principal) : undefined,
+      tokenScope: principal.ambulances !== null ? scopeFilter(principal) : undefined,
       accept: scoped
         ? (payload: { ambulanceId: string }) => mayAccessAmbulance(principal, payload.ambulanceId)
         : undefined,

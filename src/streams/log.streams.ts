@@ -1,5 +1,6 @@
+import { Types } from 'mongoose';
 import type { Logger } from 'pino';
-import type { ItemCursorPosition } from '../domain/cursor.js';
+import { type ItemCursorPosition, POSITION_ONLY_ID } from '../domain/cursor.js';
 import { cursorExpiredError } from '../errors/graphql.errors.js';
 import { crashEventOf, snapshotEventOf, trackingEventOf } from '../events/event.mappers.js';
 import { BoundedQueue } from '../events/event.stream.js';
@@ -48,6 +49,8 @@ export interface StreamRequest<T extends LoggedTopic> {
   readonly ambulanceId: string | null;
   /** The `ambulance_id` filter of a scoped fleet replay (the token's ambulances); undefined for all. */
   readonly scope: object | undefined;
+  /** The `ambulance_id` filter of the caller's token (any subscription of a scoped caller); undefined for all. */
+  readonly tokenScope?: object | undefined;
   /** Drops items the caller may not see (a scoped caller's fleet stream). */
   readonly accept?: ((payload: Payload<T>) => boolean) | undefined;
   /** Resume after this item; null for live from now. */
@@ -107,13 +110,14 @@ export class LogStreams {
     await follower.start();
     const accept = request.accept ?? (() => true);
     if (request.after === null) return follower.queue(request.ambulanceId, request.limit, accept);
-    const afterSeq = await this.resumePosition(follower, request.after);
+    const afterSeq = await this.resumePosition(follower, request.after, request.tokenScope);
     return this.resumed(follower, request, afterSeq, accept);
   }
 
   private async resumePosition<T extends LoggedTopic>(
     follower: LogFollower<T>,
     after: ItemCursorPosition,
+    tokenScope: object | undefined,
   ): Promise<number> {
     if (this.options.maxResumeAgeMs > 0 && Date.now() - after.time.getTime() > this.options.maxResumeAgeMs) {
       throw cursorExpiredError(
@@ -124,6 +128,20 @@ export class LogStreams {
     if (after.seq === null) return 0;
     if (after.seq > follower.watermark && after.seq > (await follower.allocatedNow())) {
       throw cursorExpiredError('after is not a position of this server’s log (was the database replaced?)');
+    }
+    // An item's cursor resumes the log its item is in: another topic's cursor would name an unrelated position.
+    // Looked up within the caller's scope, so an item it may not see answers as one that does not exist.
+    if (after.id !== POSITION_ONLY_ID) {
+      const item = await logCollection(this.models, follower.log).findOne(
+        { _id: new Types.ObjectId(after.id), ...(tokenScope ? { ambulance_id: tokenScope } : {}) },
+        { projection: { seq: 1 } },
+      );
+      if (!item || (typeof item.seq === 'number' && after.seq > item.seq)) {
+        throw cursorExpiredError(
+          'after is the cursor of an item this subscription’s topic does not hold (another topic’s cursor, or an ' +
+            'item no longer stored)',
+        );
+      }
     }
     return after.seq;
   }
