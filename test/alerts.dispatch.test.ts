@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Types } from 'mongoose';
 import { verifySignature } from '../src/alerts/webhook.signature.js';
+import { blankEvent, docOfEvent } from '../src/dispatch/ambulance-event.recorder.js';
 import { ENDPOINTS, postFields, trackingFields } from './helpers/http.client.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { uniqueName, waitUntil } from './helpers/test-env.js';
@@ -54,5 +56,25 @@ describe('dispatch events sent out as alerts (event log → outbox → webhook)'
       assert.equal(verifySignature(request.body, String(request.headers['x-signature']), SECRET), true);
       assert.ok(request.headers['idempotency-key']);
     }
+  });
+  it('sends a crash alert at the crash’s repeat when its enqueue was lost after the event was stored', async () => {
+    // The instance that stored the CRASH_REPORTED event died before its alert reached the outbox: the event is in
+    // the log, the outbox has nothing. The device, never answered, sends the crash again, and it is recorded again.
+    const unit = uniqueName('alert-lost');
+    const event = blankEvent({
+      id: new Types.ObjectId().toHexString(),
+      ambulanceId: unit,
+      kind: 'CRASH_REPORTED',
+      at: new Date(),
+      crashId: new Types.ObjectId().toHexString(),
+    });
+    await app.app.models.collections.ambulanceEvents.insertOne(docOfEvent(event));
+    assert.equal(await app.app.dispatch.recorder.record(event), false, 'a repeat of a stored event');
+    await waitUntil(() => alertsOf(unit).length === 1, { message: 'the crash alert', timeoutMs: 20_000 });
+    assert.equal(alertsOf(unit)[0]?.body.kind, 'CRASH_REPORTED');
+    // Recorded once more, it adds nothing: the outbox's id is the event's.
+    assert.equal(await app.app.dispatch.recorder.record(event), false);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(alertsOf(unit).length, 1);
   });
 });

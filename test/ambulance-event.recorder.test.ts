@@ -17,6 +17,7 @@ describe('ambulance event recorder', () => {
   let recorder: AmbulanceEventRecorder;
   const published: string[] = [];
   const heard: string[] = [];
+  const heardWithRepeats: string[] = [];
 
   before(async () => {
     connection = await mongoose.createConnection(testEnv.mongoUri, { dbName: uniqueName('recorder') }).asPromise();
@@ -26,6 +27,12 @@ describe('ambulance event recorder', () => {
     recorder.onRecorded((event) => {
       heard.push(event.id);
     });
+    recorder.onRecorded(
+      (event) => {
+        heardWithRepeats.push(event.id);
+      },
+      { repeats: true },
+    );
   });
 
   after(async () => {
@@ -47,6 +54,8 @@ describe('ambulance event recorder', () => {
       heard,
       fresh.map((event) => event.id),
     );
+    // A listener that asks for repeats (the alert outbox) hears the duplicate too; nothing is published for it.
+    assert.deepEqual(heardWithRepeats.sort(), [...fresh, before].map((event) => event.id).sort());
   });
 
   it('a batch that fails after storing part of itself: what it stored counts as stored, the rest is stored alone', async () => {

@@ -200,7 +200,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   trackingWriter.onStored((events) => dispatch.monitor.pointsStored(events));
   crashService.onStored((crash) => dispatch.monitor.crashStored(crash));
   // Alerts are enqueued once their event is stored; a failed enqueue is retried in the background.
-  dispatch.recorder.onRecorded(alerts.outbox.onEventRecorded);
+  // Repeats too: the outbox's ids derive from the event's, so a repeat stores nothing unless the first enqueue was lost.
+  dispatch.recorder.onRecorded(alerts.outbox.onEventRecorded, { repeats: true });
   const imageStorage = new ImageStorage(config.UPLOAD_DIR);
   const bodyLimits = {
     maxBodyBytes: config.INGEST_MAX_BODY_BYTES,

@@ -20,12 +20,15 @@ interface PendingRecord {
 
 /**
  * Stores dispatch events in `ambulance_events`, then publishes them. An event's id comes from its cause, so
- * when two instances record the same change the second insert is a duplicate: it is neither published nor
- * passed to listeners again. Listeners (`onRecorded`, e.g. the alert outbox) hear each stored event once.
+ * when two instances record the same change the second insert is a duplicate: it is not published again.
+ * Listeners (`onRecorded`) hear each stored event once, and, when they ask for repeats, each time it is recorded
+ * again (a device's repeated crash, another instance's duplicate): the alert outbox does, so an alert whose
+ * enqueue was lost after its event was stored (the instance died in between) goes out at the next repeat.
  * Events recorded in one turn of the event loop are stored with one insert (a batch's SPEEDING_STARTED events).
  */
 export class AmbulanceEventRecorder {
-  private readonly listeners = new Set<RecordedListener>();
+  /** Each listener, and whether it hears repeats too. */
+  private readonly listeners = new Map<RecordedListener, boolean>();
   private pending: PendingRecord[] = [];
 
   constructor(
@@ -39,8 +42,8 @@ export class AmbulanceEventRecorder {
    * a CRASH_REPORTED listener (an alert outbox) has run before the device that reported the crash is answered.
    * Returns the unsubscribe.
    */
-  onRecorded(listener: RecordedListener): () => void {
-    this.listeners.add(listener);
+  onRecorded(listener: RecordedListener, options: { readonly repeats?: boolean } = {}): () => void {
+    this.listeners.set(listener, options.repeats === true);
     return () => this.listeners.delete(listener);
   }
 
@@ -50,16 +53,16 @@ export class AmbulanceEventRecorder {
       if (this.pending.length === 0) setImmediate(() => this.storePending());
       this.pending.push({ event, stored, failed });
     });
-    if (!fresh) return false;
-    this.publisher.publish(Topics.AmbulanceEvent, event.ambulanceId, payloadOfEvent(event));
-    for (const listener of this.listeners) {
+    if (fresh) this.publisher.publish(Topics.AmbulanceEvent, event.ambulanceId, payloadOfEvent(event));
+    for (const [listener, repeats] of this.listeners) {
+      if (!fresh && !repeats) continue;
       try {
         await listener(event);
       } catch (error) {
         this.logger.error({ err: error, eventId: event.id }, 'ambulance event listener failed');
       }
     }
-    return true;
+    return fresh;
   }
 
   /** One unordered insert for the turn's events; events stored already are duplicates, each alone. */
