@@ -215,6 +215,31 @@ describe('alert webhooks against a real receiver', () => {
     );
   });
 
+  it('a receiver that hangs holds up only its own deliveries: a crash alert to another webhook goes out at once', async () => {
+    const env = {
+      ALERT_WEBHOOK_URLS: `${receiver.url}/stuck|SPEEDING_STARTED ; ${receiver.url}/pager|CRASH_REPORTED`,
+      // Far longer than this test waits: a request to /stuck is never over while it runs.
+      ALERT_WEBHOOK_TIMEOUT_MS: '60000',
+      SHUTDOWN_GRACE_SECONDS: '2',
+    };
+    const app = await start(env);
+    receiver.answer = (_index, path) => (path === '/stuck' ? 0 : 200);
+    try {
+      // More than the stuck webhook may have in flight: some of its deliveries wait, due, ahead of the crash.
+      for (let index = 0; index < 12; index += 1) {
+        await app.app.alerts.outbox.enqueueEvent(eventOf({ kind: 'SPEEDING_STARTED', crashId: null }));
+      }
+      await waitUntil(() => receiver.on('/stuck').length >= 8, { message: 'the stuck webhook full' });
+      const crash = eventOf();
+      await app.app.alerts.outbox.enqueueEvent(crash);
+      await waitForState(app, crash.id, 'delivered', 5_000);
+      assert.equal(receiver.on('/pager').at(-1)?.headers['idempotency-key'], crash.id);
+      assert.equal(receiver.on('/stuck').length, 8, 'the stuck webhook gets no more than its own slots');
+    } finally {
+      receiver.answer = () => 200;
+    }
+  });
+
   it('two instances over one database deliver each alert once', async () => {
     const database = uniqueName('alerts_two');
     const env = { ALERT_WEBHOOK_URLS: `${receiver.url}/two`, ALERT_POLL_INTERVAL_MS: '10' };

@@ -14,8 +14,11 @@ export interface DeliveryOptions {
   readonly retry: RetryPolicy;
 }
 
-/** Deliveries taken per pass; a full batch is followed at once by the next pass. */
-const BATCH = 16;
+/**
+ * Deliveries in flight at once for each webhook. Each webhook has its own: a receiver that hangs until the timeout
+ * holds up only its own deliveries, never another's (a crash alert for a working pager behind a dead endpoint).
+ */
+const PER_WEBHOOK = 8;
 const EPOCH = new Date(0);
 
 /** Pending, due, unleased, and not attempted under this number or a later one by another instance. */
@@ -37,6 +40,9 @@ export class AlertDelivery {
   private wakeUp: (() => void) | null = null;
   private wakeRequested = false;
   private stoppedPolling = false;
+  /** Outbox ids being attempted by this instance, by webhook key. */
+  private readonly inFlight = new Map<string, Set<string>>();
+  private readonly sending = new Set<Promise<void>>();
 
   constructor(
     private readonly outbox: RawCollection<AlertOutboxDoc>,
@@ -68,8 +74,8 @@ export class AlertDelivery {
   async stop(drainMs: number): Promise<void> {
     this.stoppedPolling = true;
     this.wakeUp?.();
-    // The loop ends after its current pass, which waits for the requests in flight.
-    const loop = this.loop ?? Promise.resolve();
+    // The loop ends after its current pass; then the requests in flight are waited for.
+    const loop = (this.loop ?? Promise.resolve()).then(() => this.sent());
     this.loop = null;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
@@ -84,16 +90,15 @@ export class AlertDelivery {
 
   private async run(): Promise<void> {
     while (!this.stoppedPolling) {
-      let full = false;
       try {
-        full = await this.pass();
+        await this.pass();
       } catch (error) {
         this.logger.warn(
           { err: (error as Error).message },
           'alert delivery pass failed; trying again at the next poll',
         );
       }
-      if (!full) await this.sleep();
+      await this.sleep();
     }
   }
 
@@ -113,29 +118,59 @@ export class AlertDelivery {
     });
   }
 
-  /** One look at the outbox: claims and sends what is due. True when it sent a full batch (more may be due). */
-  private async pass(): Promise<boolean> {
+  /** Resolves once every attempt this instance started has ended. */
+  private async sent(): Promise<void> {
+    while (this.sending.size > 0) await Promise.allSettled([...this.sending]);
+  }
+
+  /**
+   * One look at the outbox for each webhook with a free slot: claims and starts what is due, oldest first, without
+   * waiting for the answers (an attempt that ends wakes the loop for the next); the loop then sleeps until woken
+   * or the next poll.
+   */
+  private async pass(): Promise<void> {
     const now = new Date();
-    const due = await this.outbox
-      .find(
-        {
-          state: 'pending',
-          target: { $in: [...this.targets.keys()] },
-          next_attempt_at: { $lte: now },
-          lease_until: { $lte: now },
+    for (const key of this.targets.keys()) {
+      const busy = this.inFlightOf(key);
+      const free = PER_WEBHOOK - busy.size;
+      if (free <= 0 || this.stoppedPolling) continue;
+      const due = await this.outbox
+        .find(
+          { state: 'pending', target: key, next_attempt_at: { $lte: now }, lease_until: { $lte: now } },
+          { sort: { next_attempt_at: 1 }, limit: free + busy.size },
+        )
+        .toArray();
+      for (const doc of due.filter((candidate) => !busy.has(candidate._id)).slice(0, free)) this.send(key, doc);
+    }
+  }
+
+  private inFlightOf(key: string): Set<string> {
+    let ids = this.inFlight.get(key);
+    if (!ids) {
+      ids = new Set();
+      this.inFlight.set(key, ids);
+    }
+    return ids;
+  }
+
+  private send(key: string, doc: AlertOutboxDoc): void {
+    const busy = this.inFlightOf(key);
+    busy.add(doc._id);
+    const sending: Promise<void> = this.attempt(doc)
+      .then(
+        (attempted) => {
+          // Its slot is free: more of this webhook's deliveries may be due.
+          if (attempted) this.wake();
         },
-        { sort: { next_attempt_at: 1 }, limit: BATCH },
-      )
-      .toArray();
-    const sent = await Promise.all(
-      due.map((doc) =>
-        this.attempt(doc).catch((error: unknown) => {
+        (error: unknown) => {
           this.logger.warn({ err: (error as Error).message, alertId: doc.alert_id }, 'alert delivery attempt failed');
-          return false;
-        }),
-      ),
-    );
-    return due.length === BATCH && sent.some(Boolean);
+        },
+      )
+      .finally(() => {
+        busy.delete(doc._id);
+        this.sending.delete(sending);
+      });
+    this.sending.add(sending);
   }
 
   /** Claims and makes one attempt; false when another instance holds it or it is no longer due. */
