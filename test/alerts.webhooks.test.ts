@@ -331,6 +331,23 @@ describe('alert webhooks against a real receiver', () => {
       takeover.filter((attempt) => attempt !== null),
       [2],
     );
+    // Instances that died after claiming, before recording their attempts: however many, the next one is taken.
+    const abandoned = { ...doc, _id: `abandoned-${randomUUID()} t` };
+    await alertOutbox.insertOne(abandoned);
+    for (let attempt = 1; attempt <= 7; attempt += 1) {
+      await alertClaims.insertOne({
+        _id: `${abandoned._id}#${attempt}`,
+        outbox_id: abandoned._id,
+        attempt,
+        owner: `dead-${attempt}`,
+        lease_until: new Date(Date.now() - 1000),
+      });
+    }
+    const after = await Promise.all(racers.map((claims) => claims.acquire(abandoned, 60_000)));
+    assert.deepEqual(
+      after.filter((attempt) => attempt !== null),
+      [8],
+    );
   });
 
   it('sends each webhook only the kinds it asked for; hospital arrivals only by default', async () => {
