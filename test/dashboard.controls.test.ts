@@ -182,9 +182,23 @@ describe('dashboard: search, filter, track colours, labels, time format and soun
     assert.equal(await page.getByRole('tab', { name: 'Replay', exact: true }).getAttribute('aria-selected'), 'true');
     await page.keyboard.press('ArrowLeft');
     assert.equal(await page.getByRole('tab', { name: `Unit ${unit}` }).getAttribute('aria-selected'), 'true');
+    // Every state the page shows on the way back, as each change is made: never the unit's tab without a unit.
+    await page.evaluate(`(() => {
+      window.tabStates = [];
+      new MutationObserver(() => {
+        const selected = document.querySelector('[role="tab"][aria-selected="true"]');
+        window.tabStates.push((document.querySelector('.detail') ? 'unit shown' : 'no unit') + ' / ' + selected?.id);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    })()`);
     await page.locator('#detail-title').focus();
     await page.keyboard.press('Escape');
     await page.locator('.detail').waitFor({ state: 'detached' });
     assert.equal(await page.getByRole('tab', { name: /^Fleet/ }).getAttribute('aria-selected'), 'true');
+    const states = (await page.evaluate('window.tabStates')) as string[];
+    assert.deepEqual(
+      states.filter((state) => state === 'no unit / tab-unit'),
+      [],
+      `states on the way back: ${states.join(', ')}`,
+    );
   });
 });

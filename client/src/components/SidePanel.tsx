@@ -1,4 +1,4 @@
-import { type KeyboardEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, type ReactNode, useRef, useState } from 'react';
 import { useDashboard } from '../store/dashboard.context';
 import { useMediaQuery } from '../store/media.hooks';
 import { DetailPanel } from './DetailPanel';
@@ -20,6 +20,7 @@ export function SidePanel() {
   const selectedId = useDashboard((state) => state.selectedId);
   const fleetSize = useDashboard((state) => state.fleet.size);
   const [tab, setTab] = useState<TabId>('fleet');
+  const [tabFor, setTabFor] = useState(selectedId);
   const tabs: ReadonlyArray<{ id: TabId; label: string }> = [
     ...(wide ? [] : [{ id: 'fleet' as const, label: `Fleet (${fleetSize})` }]),
     { id: 'unit', label: selectedId ? `Unit ${selectedId}` : 'Unit' },
@@ -28,10 +29,12 @@ export function SidePanel() {
   ];
   const shown: TabId = wide && tab === 'fleet' ? 'unit' : tab;
 
-  // Choosing a unit shows it; closing it goes back to the list.
-  useEffect(() => {
+  // Choosing a unit shows it; closing it goes back to the list. Adjusted while rendering, not in an effect, so no
+  // frame ever shows the unit's tab without a unit (or the list's with one).
+  if (tabFor !== selectedId) {
+    setTabFor(selectedId);
     setTab(selectedId ? 'unit' : 'fleet');
-  }, [selectedId]);
+  }
 
   const panels: Record<TabId, ReactNode> = {
     fleet: <FleetList />,
