@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { Socket as NetSocket } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Socket } from 'socket.io-client';
 import { ENDPOINTS, postFields, trackingFields } from './helpers/http.client.js';
@@ -151,5 +152,25 @@ describe('legacy Socket.IO endpoint on shutdown', () => {
     for (const reason of await reasons) assert.ok(['transport close', 'transport error'].includes(reason), reason);
     socket.close();
     legacy.socket.close();
+  });
+});
+
+describe('legacy Socket.IO endpoint on shutdown, with a dashboard gone silent', () => {
+  // A WebSocket close waits for the client's answer (up to 30 s in ws); a shutdown that waited would be cut off by
+  // its grace period (20 s) before device data is drained. The test fails on its timeout if the endpoint waits.
+  it('cuts a client that no longer answers instead of waiting for it', { timeout: 20_000 }, async () => {
+    const app = await startTestApp({ env: ANONYMOUS });
+    const { socket } = await connectV4(legacySocketUrl(app), { transports: ['websocket'] });
+    await join(socket, 'tracking');
+    // The dashboard's computer stops reading (asleep, network gone): nothing it is sent is answered.
+    const engine = socket.io.engine as unknown as { transport: { ws?: { _socket?: NetSocket } } };
+    const tcp = engine.transport.ws?._socket;
+    assert.ok(tcp, 'a WebSocket transport');
+    tcp.pause();
+    const cut = new Promise<void>((resolve) => tcp.once('close', () => resolve()));
+    await app.close();
+    tcp.resume();
+    await cut;
+    socket.close();
   });
 });

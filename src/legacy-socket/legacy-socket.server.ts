@@ -1,5 +1,5 @@
 import http, { type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket as TcpSocket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import proxyaddr from 'proxy-addr';
@@ -71,6 +71,8 @@ interface SocketData {
 export class LegacySocketServer {
   private readonly io: Server;
   private readonly httpServer: http.Server;
+  /** Every TCP connection of the endpoint, WebSocket ones included (the HTTP server forgets those at the upgrade). */
+  private readonly connections = new Set<TcpSocket>();
   private readonly metrics: LegacySocketMetrics;
   private readonly perAddress: ConnectionsPerAddress;
   private readonly trust: ReturnType<typeof proxyaddr.compile>;
@@ -84,6 +86,10 @@ export class LegacySocketServer {
     this.metrics = new LegacySocketMetrics(options.registry, () => this.stats());
     this.httpServer = http.createServer((_request, response) => {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: Socket.IO only (/socket.io/)\n');
+    });
+    this.httpServer.on('connection', (connection: TcpSocket) => {
+      this.connections.add(connection);
+      connection.once('close', () => this.connections.delete(connection));
     });
     this.io = new Server(this.httpServer, {
       path: LEGACY_SOCKET_PATH,
@@ -215,6 +221,9 @@ export class LegacySocketServer {
         this.io.close(() => resolve());
       });
       this.httpServer.closeAllConnections();
+      // A WebSocket close waits for the client's answer (up to 30 s in ws): a dashboard gone silent would hold
+      // up the whole shutdown, and with it the drain of device data. Its connection is cut instead.
+      for (const connection of this.connections) connection.destroy();
       await closed;
     })();
     return this.closing;
