@@ -215,3 +215,31 @@ describe('Redis slow to answer while the app shuts down', () => {
     assert.deepEqual(unhandled.map(String), []);
   });
 });
+
+describe('a shutdown while Redis is away', () => {
+  it('says how many events it could not publish, instead of exiting as if all went out', async () => {
+    const redis = await startOwnRedis();
+    const lines: string[] = [];
+    const app = await startTestApp({
+      events: { redisUrl: redis.url },
+      env: { LOG_LEVEL: 'error', SHUTDOWN_GRACE_SECONDS: '2' },
+      logTo: (line) => void lines.push(line),
+    });
+    try {
+      await redis.stop('SIGKILL');
+      const ambulance = uniqueName('gone');
+      for (let speed = 1; speed <= 3; speed += 1) {
+        const answer = await postFields(`${app.url}${ENDPOINTS.tracking}`, trackingFields(ambulance, speed));
+        assert.equal(answer.status, 200, 'stored while Redis is away');
+      }
+      await waitUntil(() => app.app.publisher.pending >= 3, { message: 'three events waiting for Redis' });
+    } finally {
+      await app.close();
+    }
+    const reports = lines
+      .map((line) => JSON.parse(line) as { msg: string; pending?: number })
+      .filter((line) => line.msg.startsWith('shutdown: events not published'));
+    assert.equal(reports.length, 1, lines.join('\n'));
+    assert.ok((reports[0]?.pending ?? 0) >= 3);
+  });
+});

@@ -446,7 +446,14 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         // Alerts in flight get the event outbox's share of the grace period; the rest wait in MongoDB.
         await alerts.close(budget.outboxFlushMs);
         projector.stop();
-        await publisher.flush(budget.outboxFlushMs);
+        if (!(await publisher.flush(budget.outboxFlushMs))) {
+          // Stored data is safe; these notifications are not: say so rather than exit as if all went out.
+          logger.error(
+            { pending: publisher.pending },
+            'shutdown: events not published (Redis away); other instances’ resumed subscriptions replay them from ' +
+              'the store, but their live-only subscribers and legacy Socket.IO dashboards miss them',
+          );
+        }
         publisher.stop();
         logger.debug('shutdown: pending writes and events flushed');
         await subscriptions.close();
