@@ -48,8 +48,7 @@ export function subscribeByAmbulance(topic: LoggedTopic) {
     return services.streams.open({
       topic,
       ambulanceId,
-      scope: scoped ? scopeFilter(principal) : undefined,
-      tokenScope: principal.ambulances !== null ? scopeFilter(principal) : undefined,
+      scope: scopeFilter(principal),
       accept: scoped
         ? (payload: { ambulanceId: string }) => mayAccessAmbulance(principal, payload.ambulanceId)
         : undefined,

@@ -47,10 +47,11 @@ export interface StreamRequest<T extends LoggedTopic> {
   readonly topic: T;
   /** One ambulance, or null for the fleet. */
   readonly ambulanceId: string | null;
-  /** The `ambulance_id` filter of a scoped fleet replay (the token's ambulances); undefined for all. */
+  /**
+   * The `ambulance_id` filter of the caller's token (its ambulances); undefined for all. It bounds a fleet replay
+   * and the lookup of the cursor's item.
+   */
   readonly scope: object | undefined;
-  /** The `ambulance_id` filter of the caller's token (any subscription of a scoped caller); undefined for all. */
-  readonly tokenScope?: object | undefined;
   /** Drops items the caller may not see (a scoped caller's fleet stream). */
   readonly accept?: ((payload: Payload<T>) => boolean) | undefined;
   /** Resume after this item; null for live from now. */
@@ -110,14 +111,14 @@ export class LogStreams {
     await follower.start();
     const accept = request.accept ?? (() => true);
     if (request.after === null) return follower.queue(request.ambulanceId, request.limit, accept);
-    const afterSeq = await this.resumePosition(follower, request.after, request.tokenScope);
+    const afterSeq = await this.resumePosition(follower, request.after, request.scope);
     return this.resumed(follower, request, afterSeq, accept);
   }
 
   private async resumePosition<T extends LoggedTopic>(
     follower: LogFollower<T>,
     after: ItemCursorPosition,
-    tokenScope: object | undefined,
+    scope: object | undefined,
   ): Promise<number> {
     if (this.options.maxResumeAgeMs > 0 && Date.now() - after.time.getTime() > this.options.maxResumeAgeMs) {
       throw cursorExpiredError(
@@ -133,7 +134,7 @@ export class LogStreams {
     // Looked up within the caller's scope, so an item it may not see answers as one that does not exist.
     if (after.id !== POSITION_ONLY_ID) {
       const item = await logCollection(this.models, follower.log).findOne(
-        { _id: new Types.ObjectId(after.id), ...(tokenScope ? { ambulance_id: tokenScope } : {}) },
+        { _id: new Types.ObjectId(after.id), ...(scope ? { ambulance_id: scope } : {}) },
         { projection: { seq: 1 } },
       );
       if (!item || (typeof item.seq === 'number' && after.seq > item.seq)) {
